@@ -1,0 +1,60 @@
+"""Advice reports: reclassering (3RO) probation advice, Raad voor de Kinderbescherming (RvdK) for youth, NIFP
+psychiatric reports, or any other kind a scenario names.
+
+At the summons, each report kind that applies to the case (adult or youth, its route) is requested for a share of the
+stream's cases. Reports are written by a national station per kind (limited capacity, a real queue) in `duration`
+days. A case is not heard before all its reports are in: a regular case waits for them before it joins the court
+backlog, and a fast-track case whose report is missing at the hearing is adjourned and planned again when it arrives
+(or falls back if its window has passed by then).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .stations import Station
+
+
+class Advice:
+    def __init__(self, m):
+        self.m = m
+        self.pending = np.zeros(m.n, np.int8)
+        self.kinds = []
+        names = sorted({k for ch in m.chains for k in ch.advice})
+        for name in names:
+            if any(name not in ch.advice for ch in m.chains):
+                raise ValueError(f"advice kind {name!r} must exist in every region")
+            national = m.chains[0].advice[name]
+            station = Station(m.env, f"advice:{name}", m.sched(national.capacity).breakpoints())
+            share = [[m.sched(ch.advice[name].share[s]) for s in m.stream_names] for ch in m.chains]
+            applies = [ch.advice[name].applies_to for ch in m.chains]
+            routes = [set(ch.advice[name].routes) for ch in m.chains]
+            u = m.draw.uniform(f"advice:{name}")
+            duration = m.draw.duration(f"advice:{name}", lambda ch, s, name=name: ch.advice[name].duration)
+            self.kinds.append((name, station, share, applies, routes, u, duration))
+
+    def stations(self):
+        return [k[1] for k in self.kinds]
+
+    def in_progress(self) -> int:
+        return sum(st.busy + st.waiting for st in self.stations())
+
+    def request(self, cid: int, route: str) -> int:
+        """Request the reports case `cid` needs for `route`; returns how many are pending."""
+        m = self.m
+        now = m.env.now
+        r, s = m.arr_region[cid], m.arr_stream[cid]
+        youth = m.cases.youth[cid]
+        for name, station, share, applies, routes, u, duration in self.kinds:
+            a = applies[r]
+            if (a == "youth" and not youth) or (a == "adult" and youth) or route not in routes[r]:
+                continue
+            if u[cid] < share[r][s].at(now):
+                self.pending[cid] += 1
+                station.put(cid, duration(cid), self._done)
+        return int(self.pending[cid])
+
+    def _done(self, cid: int) -> None:
+        self.pending[cid] -= 1
+        if self.pending[cid] == 0:
+            self.m.courts.report_arrived(cid)

@@ -1,0 +1,336 @@
+"""Courts (rechtbank): the session calendar, planning into sessions, hearings, adjournments and verdicts.
+
+Each region has a weekly calendar of sessions (zittingen) per session type — RC sitting as politierechter for
+supersnelrecht, snelrecht politierechter, regular politierechter, meervoudige kamer, or whatever the scenario names —
+with slots per session, on given weekdays, at 9:00. A session is held only if an officier is available
+(`officier_share`); cancelled sessions take no cases.
+
+Two ways into a session:
+
+* **Fast-track cases are pushed** into the first session that serves their route, has a free slot, and lies inside
+  the route's legal window: supersnelrecht within 3 days of arrest, snelrecht for detained suspects within 17 days of
+  arrest, snelrecht for suspects not detained between `snelrecht_not_detained_min_days` and 28 days after the
+  summons. **The windows are hard**: if no session fits (at the summons, or when replanning after an adjournment),
+  the suspect is released and the case *falls back* to the slower route named in `om.fallback`, counted in
+  `fallbacks`. A case is never heard late inside its modality.
+* **Regular cases wait in a backlog** per region (politierechter and meervoudige kamer), first in, first out, once
+  their advice reports are in. Each session that serves a regular queue takes cases from it `fill_lead_days` before
+  it sits (the summons term); a fast-track session with `fill_from_backlog` fills its empty slots from the
+  politierechter backlog then too. Adjourned regular cases go to the front of the backlog.
+
+At the hearing a case whose advice report has not arrived is adjourned and waits for it; otherwise it is adjourned
+with `adjournment_share` (file incomplete, defence not ready) and planned again, or it gets a verdict from the
+route's verdict mix and goes to appeal or execution.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import deque
+
+import numpy as np
+
+from .records import ROUTE, STAGE, VERDICT
+from .scenario import COURT_QUEUES, FAST_TRACK, ROUTES
+
+Q = {name: i for i, name in enumerate(COURT_QUEUES)}
+Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)
+FAST_Q = (Q_SUPER, Q_DET, Q_NOT)
+QUEUE_ROUTE = [ROUTE[n] for n in FAST_TRACK] + [ROUTE["regular"], ROUTE["regular"]]
+SESSION_HOUR = 9.0
+
+
+class Courts:
+    def __init__(self, m):
+        self.m = m
+        sc = m.scenario
+        legal = sc.legal
+        self.window_days = {
+            Q_SUPER: legal.supersnelrecht_window_days,
+            Q_DET: legal.snelrecht_detained_window_days,
+            Q_NOT: legal.snelrecht_not_detained_window_days,
+        }
+        self.not_detained_min = legal.snelrecht_not_detained_min_days
+        n = m.n
+        self.queue_of = np.full(n, -1, np.int8)
+        self.win_start = np.full(n, np.nan)
+        self.win_end = np.full(n, np.nan)
+        self.waiting_report = np.zeros(n, bool)
+        self.u_mk = m.draw.uniform("mk")
+        self.u_adjourn = m.draw.uniform("adjournment")
+        self.u_verdict = m.draw.uniform("verdict")
+        self._adjourn_rng = m.streams("u:adjournment:repeat")
+
+        self.mk_share = [[m.sched(ch.courts.mk_share[s]) for s in m.stream_names] for ch in m.chains]
+        self.adjournment_share = [m.sched(ch.courts.adjournment_share) for ch in m.chains]
+        self.adjournment_min = [ch.courts.adjournment_min_days for ch in m.chains]
+        self.preparation = [ch.courts.preparation_days for ch in m.chains]
+        self.fallback = [{Q[a]: b for a, b in ch.om.fallback.items()} for ch in m.chains]
+        self.verzet_queue = [Q[ch.om.verzet_queue] for ch in m.chains]
+        self.verdict_mix = [
+            {route: [(VERDICT[v], m.sched(x)) for v, x in mix.items()] for route, mix in ch.courts.verdict_mix.items()}
+            for ch in m.chains
+        ]
+        self.backlog = [[deque(), deque()] for _ in m.chains]  # regular_pr, regular_mk
+        self._build_calendar()
+        m.env.process(self._fill_process())
+        m.env.process(self._hearing_process())
+
+    # ------------------------------------------------------------------ the calendar
+
+    def _build_calendar(self):
+        m = self.m
+        total = m.scenario.total_days
+        n_days = math.ceil(total)
+        self.type_names = []
+        t_all, r_all, k_all, slots_all, held_all = [], [], [], [], []
+        type_index = {}
+        for r, (rname, ch) in enumerate(zip(m.region_names, m.chains)):
+            for kname, st in ch.courts.sessions.items():
+                k = type_index.setdefault(kname, len(type_index))
+                per_week = m.sched(st.per_week)
+                officier = m.sched(st.officier_share)
+                weekdays = set(st.weekdays)
+                rng = m.streams(f"u:officier:{rname}:{kname}")
+                acc = 0.5
+                for d in range(n_days):
+                    if (m.weekday0 + d) % 7 not in weekdays:
+                        continue
+                    t = d + SESSION_HOUR / 24.0
+                    if t >= total:
+                        break
+                    acc += per_week.at(d) / len(weekdays)
+                    count = int(acc)
+                    acc -= count
+                    for _ in range(count):
+                        t_all.append(t)
+                        r_all.append(r)
+                        k_all.append(k)
+                        slots_all.append(st.slots)
+                        held_all.append(rng.random() < officier.at(d))
+        self.type_names = list(type_index)
+        order = np.argsort(np.asarray(t_all, float), kind="stable")
+        self.s_time = [t_all[i] for i in order]
+        self.s_region = [r_all[i] for i in order]
+        self.s_type = [k_all[i] for i in order]
+        self.s_slots = [slots_all[i] for i in order]
+        self.s_held = [held_all[i] for i in order]
+        self.s_used = [0] * len(order)
+        self.s_heard = [False] * len(order)
+        self.s_cases: list[list[int] | None] = [None] * len(order)
+        # per region, per queue: held sessions serving it (times for bisect, session ids)
+        n_reg = len(m.chains)
+        serves = [[None] * len(self.type_names) for _ in range(n_reg)]
+        pulls = [[None] * len(self.type_names) for _ in range(n_reg)]
+        fill_lead = [[0.0] * len(self.type_names) for _ in range(n_reg)]
+        for r, ch in enumerate(m.chains):
+            for kname, st in ch.courts.sessions.items():
+                k = type_index[kname]
+                serves[r][k] = [Q[q] for q in st.serves]
+                p = [Q[q] - Q_PR for q in st.serves if Q[q] in (Q_PR, Q_MK)]
+                if st.fill_from_backlog and 0 not in p:
+                    p.append(0)
+                pulls[r][k] = p
+                fill_lead[r][k] = st.fill_lead_days
+        self.q_times = [[[] for _ in COURT_QUEUES] for _ in range(n_reg)]
+        self.q_sessions = [[[] for _ in COURT_QUEUES] for _ in range(n_reg)]
+        self.fills = []
+        for s in range(len(order)):
+            if not self.s_held[s]:
+                continue
+            r, k = self.s_region[s], self.s_type[s]
+            for q in serves[r][k]:
+                self.q_times[r][q].append(self.s_time[s])
+                self.q_sessions[r][q].append(s)
+            if pulls[r][k]:
+                self.fills.append((max(0.0, self.s_time[s] - fill_lead[r][k]), s, pulls[r][k]))
+        self.fills.sort(key=lambda x: (x[0], x[1]))
+
+    def session_table(self) -> dict[str, np.ndarray]:
+        return {
+            "region": np.asarray(self.s_region, np.int16),
+            "session_type": np.asarray(self.s_type, np.int16),
+            "time": np.asarray(self.s_time, float),
+            "held": np.asarray(self.s_held, bool),
+            "slots": np.asarray(self.s_slots, np.int32),
+            "used": np.asarray(self.s_used, np.int32),
+        }
+
+    def _fill_process(self):
+        env = self.m.env
+        for t, s, pulls in self.fills:
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            free = self.s_slots[s] - self.s_used[s]
+            backlog = self.backlog[self.s_region[s]]
+            for b in pulls:
+                dq = backlog[b]
+                while free > 0 and dq:
+                    self._book(dq.popleft(), s)
+                    free -= 1
+
+    def _hearing_process(self):
+        env = self.m.env
+        for s in range(len(self.s_time)):
+            if not self.s_held[s]:
+                continue
+            t = self.s_time[s]
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self.s_heard[s] = True
+            cases = self.s_cases[s]
+            if cases:
+                for cid in cases:
+                    self._hear(cid)
+
+    def _book(self, cid: int, s: int) -> None:
+        self.s_used[s] += 1
+        if self.s_cases[s] is None:
+            self.s_cases[s] = [cid]
+        else:
+            self.s_cases[s].append(cid)
+
+    # ------------------------------------------------------------------ into court
+
+    def summon(self, cid: int, route: str) -> None:
+        """The OM summons the case (dagvaarding) by `route`."""
+        m = self.m
+        c = m.cases
+        now = m.env.now
+        c.enter(cid, STAGE["court"], now)
+        r = m.arr_region[cid]
+        if route == "regular":
+            q = Q_MK if self.u_mk[cid] < self.mk_share[r][m.arr_stream[cid]].at(now) else Q_PR
+        else:
+            q = Q[route]
+        m.advice.request(cid, route)
+        self._assign(cid, q, now + self.preparation[r])
+
+    def receive_verzet(self, cid: int) -> None:
+        """Verzet against a strafbeschikking: the case is heard in court after all (already in the court stage)."""
+        r = self.m.arr_region[cid]
+        self._assign(cid, self.verzet_queue[r], self.m.env.now)
+
+    def _assign(self, cid: int, q: int, earliest: float) -> None:
+        """Put the case in queue `q`: fast-track cases get a window and a session, or fall back."""
+        m = self.m
+        now = m.env.now
+        self.queue_of[cid] = q
+        if q in FAST_Q:
+            if q == Q_NOT:
+                start = now
+                earliest = max(earliest, now + self.not_detained_min)
+            else:
+                start = m.cases.t_offence[cid]  # arrest
+            self.win_start[cid] = start
+            self.win_end[cid] = start + self.window_days[q]
+            if not self._plan_fast(cid, q, earliest):
+                self._fall_back(cid, q)
+        elif m.advice.pending[cid] > 0:
+            self.waiting_report[cid] = True
+        else:
+            self.backlog[m.arr_region[cid]][q - Q_PR].append(cid)
+
+    def _plan_fast(self, cid: int, q: int, earliest: float) -> bool:
+        r = self.m.arr_region[cid]
+        times = self.q_times[r][q]
+        sessions = self.q_sessions[r][q]
+        end = self.win_end[cid]
+        i = bisect_left(times, earliest)
+        used, slots, heard = self.s_used, self.s_slots, self.s_heard
+        while i < len(times) and times[i] <= end:
+            s = sessions[i]
+            if used[s] < slots[s] and not heard[s]:
+                self._book(cid, s)
+                return True
+            i += 1
+        return False
+
+    def _fall_back(self, cid: int, q: int) -> None:
+        m = self.m
+        c = m.cases
+        c.fallbacks[cid] += 1
+        c.fell_back_from[cid] |= 1 << q
+        new = self.fallback[m.arr_region[cid]][q]
+        if not c.verzet[cid]:
+            c.route[cid] = ROUTE[new]
+        now = m.env.now
+        if new == "regular":
+            r = m.arr_region[cid]
+            q2 = Q_MK if self.u_mk[cid] < self.mk_share[r][m.arr_stream[cid]].at(now) else Q_PR
+            self._assign(cid, q2, now)
+        else:
+            self._assign(cid, Q[new], now + self.preparation[m.arr_region[cid]])
+
+    # ------------------------------------------------------------------ hearings
+
+    def _hear(self, cid: int) -> None:
+        m = self.m
+        c = m.cases
+        now = m.env.now
+        if math.isnan(c.t_first_hearing[cid]):
+            c.t_first_hearing[cid] = now
+        q = self.queue_of[cid]
+        if q in FAST_Q and now > self.win_end[cid] + 1e-9:  # pragma: no cover - guarded by _plan_fast
+            raise AssertionError(f"case {cid} heard after its {COURT_QUEUES[q]} window")
+        if m.advice.pending[cid] > 0:
+            c.adjournments[cid] += 1
+            self.waiting_report[cid] = True
+            return
+        r = m.arr_region[cid]
+        u = self.u_adjourn[cid] if c.adjournments[cid] == 0 else self._adjourn_rng.random()
+        if u < self.adjournment_share[r].at(now):
+            c.adjournments[cid] += 1
+            earliest = now + self.adjournment_min[r]
+            if q in FAST_Q:
+                if not self._plan_fast(cid, q, earliest):
+                    self._fall_back(cid, q)
+            else:
+                m.after(self.adjournment_min[r], self._requeue_front, cid)
+            return
+        self._verdict(cid, q)
+
+    def _requeue_front(self, cid: int) -> None:
+        q = self.queue_of[cid]
+        self.backlog[self.m.arr_region[cid]][q - Q_PR].appendleft(cid)
+
+    def report_arrived(self, cid: int) -> None:
+        """All advice reports for the case are in; a case that was waiting for them is planned again."""
+        if not self.waiting_report[cid]:
+            return
+        self.waiting_report[cid] = False
+        m = self.m
+        q = self.queue_of[cid]
+        if q in FAST_Q:
+            if not self._plan_fast(cid, q, m.env.now):
+                self._fall_back(cid, q)
+        else:
+            self.backlog[m.arr_region[cid]][q - Q_PR].append(cid)
+
+    def _verdict(self, cid: int, q: int) -> None:
+        m = self.m
+        c = m.cases
+        now = m.env.now
+        r = m.arr_region[cid]
+        c.t_verdict[cid] = now
+        if q in FAST_Q:
+            c.t_window_start[cid] = self.win_start[cid]
+        mixes = self.verdict_mix[r]
+        if c.verzet[cid]:
+            mix = mixes.get("verzet") or mixes["regular"]
+        else:
+            route = QUEUE_ROUTE[q]
+            c.route[cid] = route
+            mix = mixes[ROUTES[route]]
+        u = self.u_verdict[cid]
+        verdict = VERDICT["suspended"]
+        acc = 0.0
+        for code, share in mix:
+            acc += share.at(now)
+            if u < acc:
+                verdict = code
+                break
+        c.verdict[cid] = verdict
+        m.appeal.consider(cid, detained=q in (Q_SUPER, Q_DET))
+

@@ -1,0 +1,201 @@
+"""Execution (tenuitvoerlegging) via CJIB: fines, community service (taakstraf) and custodial sentences.
+
+A final decision to execute is delivered to CJIB after `execution.delivery` days (aanlevering ter executie, including
+the appeal term); a share is returned for rework first. Then:
+
+* **fine** (geldboete): paid, paid on a payment plan, or unpaid → replacement detention (vervangende hechtenis);
+* **taakstraf**: intake by the reclassering, then a wait for a place (reclassering capacity, national: a real queue),
+  the start and the work; a share fails → replacement detention;
+* **custodial** (vrijheidsstraf) needs a DJI cell (national capacity; a real queue with priorities). A convict still
+  detained at the verdict continues at once (aansluitend, first priority). Others are zelfmelders (self-reporters:
+  called up when a cell is free, reporting after `callup` days; some do not report and become arrestanten) or
+  arrestanten (to be found by the police after `find_time` days, then placed with priority over zelfmelders).
+  Replacement detention is executed as an arrestant.
+
+Execution ends when the fine is paid, the work completed, or the sentence served. Suspended sentences and acquittals
+have nothing to execute.
+"""
+
+from __future__ import annotations
+
+from .records import EXEC, OUTCOME, STAGE, VERDICT
+from .stations import Station
+
+CJIB, FINE, TAAK = STAGE["cjib_delivery"], STAGE["fine"], STAGE["taakstraf"]
+ZELF, ARREST, DETENTION = STAGE["zelfmelder_wait"], STAGE["arrestant_wait"], STAGE["detention"]
+PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
+
+
+class Execution:
+    def __init__(self, m):
+        self.m = m
+        ch0 = m.chains[0]  # reclassering and DJI are national: their capacities come from the national values
+        self.reclassering = Station(m.env, "reclassering", m.sched(ch0.execution.taakstraf.capacity).breakpoints())
+        self.cells = Station(m.env, "dji_cells", m.sched(ch0.execution.custodial.cells).breakpoints(), priorities=3)
+        e = [ch.execution for ch in m.chains]
+        self.return_share = [m.sched(x.delivery_return_share) for x in e]
+        self.paid_share = [m.sched(x.fines.paid_share) for x in e]
+        self.plan_share = [m.sched(x.fines.plan_share) for x in e]
+        self.failure_share = [m.sched(x.taakstraf.failure_share) for x in e]
+        self.zelfmelder_share = [m.sched(x.custodial.zelfmelder_share) for x in e]
+        self.no_show_share = [m.sched(x.custodial.no_show_share) for x in e]
+        d, u = m.draw.duration, m.draw.uniform
+        self.delivery = d("delivery", lambda ch, s: ch.execution.delivery)
+        self.delivery_rework = d("delivery_rework", lambda ch, s: ch.execution.delivery_rework)
+        self.pay_time = d("pay_time", lambda ch, s: ch.execution.fines.pay_time)
+        self.plan_time = d("plan_time", lambda ch, s: ch.execution.fines.plan_time)
+        self.fine_detention = d("fine_detention", lambda ch, s: ch.execution.fines.replacement_detention)
+        self.taak_intake = d("taak_intake", lambda ch, s: ch.execution.taakstraf.intake)
+        self.taak_to_start = d("taak_to_start", lambda ch, s: ch.execution.taakstraf.to_start)
+        self.taak_work = d("taak_work", lambda ch, s: ch.execution.taakstraf.work)
+        self.taak_detention = d("taak_detention", lambda ch, s: ch.execution.taakstraf.replacement_detention)
+        self.length = d("custodial_length", lambda ch, s: ch.execution.custodial.length[s])
+        self.callup = d("callup", lambda ch, s: ch.execution.custodial.callup)
+        self.find_time = d("find_time", lambda ch, s: ch.execution.custodial.find_time)
+        self.u_return = u("delivery_return")
+        self.u_fine = u("fine_payment")
+        self.u_taak = u("taakstraf_failure")
+        self.u_zelf = u("zelfmelder")
+        self.u_noshow = u("no_show")
+        self._detained_length = {}  # cid -> days of replacement detention still to serve
+        self._callup_of = {}  # cid -> call-up days of a zelfmelder with a reserved cell
+        self._work_of = {}  # cid -> days of community-service work
+
+    def stations(self):
+        return [self.reclassering, self.cells]
+
+    # ------------------------------------------------------------------ from decision to CJIB
+
+    def final(self, cid: int, detained: bool) -> None:
+        """The decision is final: acquittals and suspended sentences end here; other sentences go to execution."""
+        m = self.m
+        c = m.cases
+        v = c.verdict[cid]
+        now = m.env.now
+        if v == VERDICT["acquittal"] or v == VERDICT["suspended"]:
+            c.leave(cid, now)
+            c.outcome[cid] = OUTCOME["acquittal"] if v == VERDICT["acquittal"] else OUTCOME["suspended"]
+            c.t_end[cid] = now
+        elif v == VERDICT["custodial"] and detained:
+            c.t_cjib[cid] = now
+            c.execution[cid] = EXEC["aansluitend"]
+            c.enter(cid, DETENTION, now)
+            self.cells.put(cid, self.length(cid), self._served, PRIO_AANSLUITEND, started=self._in_cell)
+        else:
+            self.deliver(cid)
+
+    def deliver(self, cid: int) -> None:
+        m = self.m
+        c = m.cases
+        c.enter(cid, CJIB, m.env.now)
+        delay = self.delivery(cid)
+        if self.u_return[cid] < self.return_share[m.arr_region[cid]].at(m.env.now):
+            c.delivery_returns[cid] += 1
+            delay += self.delivery_rework(cid)
+        m.after(delay, self._delivered, cid)
+
+    def _delivered(self, cid: int) -> None:
+        m = self.m
+        c = m.cases
+        now = m.env.now
+        r = m.arr_region[cid]
+        c.t_cjib[cid] = now
+        v = c.verdict[cid]
+        if v == VERDICT["fine"]:
+            c.execution[cid] = EXEC["fine"]
+            c.enter(cid, FINE, now)
+            c.t_exec_start[cid] = now
+            u = self.u_fine[cid]
+            paid = self.paid_share[r].at(now)
+            if u < paid:
+                m.after(self.pay_time(cid), self._ended, cid)
+            elif u < paid + self.plan_share[r].at(now):
+                m.after(self.plan_time(cid), self._ended, cid)
+            else:
+                self._detained_length[cid] = self.fine_detention(cid)
+                m.after(self.pay_time(cid), self._replacement, cid)
+        elif v == VERDICT["taakstraf"]:
+            c.execution[cid] = EXEC["taakstraf"]
+            c.enter(cid, TAAK, now)
+            m.after(self.taak_intake(cid), self._taak_intake_done, cid)
+        else:  # custodial, not detained at the verdict
+            if self.u_zelf[cid] < self.zelfmelder_share[r].at(now):
+                c.execution[cid] = EXEC["zelfmelder"]
+                c.enter(cid, ZELF, now)
+                no_show = self.u_noshow[cid] < self.no_show_share[r].at(now)
+                callup = self._callup_of[cid] = self.callup(cid)
+                if no_show:
+                    self.cells.put(cid, callup, self._no_show, PRIO_ZELFMELDER)
+                else:
+                    self.cells.put(
+                        cid, callup + self.length(cid), self._served, PRIO_ZELFMELDER, started=self._called_up
+                    )
+            else:
+                c.execution[cid] = EXEC["arrestant"]
+                self._to_arrest(cid)
+
+    # ------------------------------------------------------------------ taakstraf
+
+    def _taak_intake_done(self, cid: int) -> None:
+        work = self._work_of[cid] = self.taak_work(cid)
+        self.reclassering.put(cid, self.taak_to_start(cid) + work, self._taak_done)
+
+    def _taak_done(self, cid: int) -> None:
+        m = self.m
+        c = m.cases
+        c.t_exec_start[cid] = m.env.now - self._work_of.pop(cid)
+        if self.u_taak[cid] < self.failure_share[m.arr_region[cid]].at(m.env.now):
+            self._detained_length[cid] = self.taak_detention(cid)
+            self._replacement(cid)
+        else:
+            self._ended(cid)
+
+    # ------------------------------------------------------------------ custodial
+
+    def _replacement(self, cid: int) -> None:
+        self.m.cases.replacement_detention[cid] = True
+        self._to_arrest(cid)
+
+    def _to_arrest(self, cid: int) -> None:
+        m = self.m
+        m.cases.enter(cid, ARREST, m.env.now)
+        m.after(self.find_time(cid) if not m.cases.replacement_detention[cid] else self.find_time.again(cid),
+                self._found, cid)
+
+    def _found(self, cid: int) -> None:
+        length = self._detained_length.pop(cid, None)
+        if length is None:
+            length = self.length(cid)
+        self.cells.put(cid, length, self._served, PRIO_ARRESTANT, started=self._in_cell)
+
+    def _called_up(self, cid: int) -> None:
+        """A cell is reserved for a zelfmelder: the call-up goes out and the convict reports `callup` days later."""
+        self.m.after(self._callup_of.pop(cid), self._reported, cid)
+
+    def _reported(self, cid: int) -> None:
+        self._in_cell(cid)
+
+    def _no_show(self, cid: int) -> None:
+        m = self.m
+        self._callup_of.pop(cid, None)
+        m.cases.execution[cid] = EXEC["arrestant"]
+        self._to_arrest(cid)
+
+    def _in_cell(self, cid: int) -> None:
+        m = self.m
+        c = m.cases
+        c.enter(cid, DETENTION, m.env.now)
+        if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: first time in execution
+            c.t_exec_start[cid] = m.env.now
+
+    def _served(self, cid: int) -> None:
+        self._ended(cid)
+
+    def _ended(self, cid: int) -> None:
+        m = self.m
+        c = m.cases
+        now = m.env.now
+        c.leave(cid, now)
+        c.t_exec_end[cid] = now
+        c.t_end[cid] = now
+        c.outcome[cid] = OUTCOME["executed"]

@@ -1,0 +1,166 @@
+"""Key figures: per replication from the case records, then over replications with 95% confidence intervals.
+
+The tidy table has columns ``metric, group, mean, ci_low, ci_high, n``; `n` is the number of replications that gave
+a value, and the interval is the Student-t interval of the replication means (empty with one replication).
+
+Cases count when they were registered after the warm-up and before the end of the horizon. Lead times are taken over
+the cases of that cohort that reached the step before the run ended (the run-out period after the horizon lets most
+of them finish; what is still open is censored and reported by `open_at_end`). Routes are the route a case was
+finally decided in, after fall-backs; `route_initial` in the case records keeps the OM's first choice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .records import STAGES
+from .scenario import FAST_TRACK, ROUTES, VERDICTS, Scenario
+
+BACKLOG_STAGES = STAGES + ("advice_reports",)
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    metric: str
+    group: str
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    x = x[~np.isnan(x)]
+    return float(np.percentile(x, q)) if x.size else math.nan
+
+
+def replication_kpis(
+    columns: dict[str, np.ndarray],
+    backlog: np.ndarray,
+    sessions: dict[str, np.ndarray],
+    session_types: list[str],
+    scenario: Scenario,
+) -> dict[tuple[str, str], float]:
+    """All key figures of one replication, keyed by (metric, group)."""
+    out: dict[tuple[str, str], float] = {}
+    c = columns
+    reg = c["t_registration"]
+    cohort = (reg >= scenario.warmup_days) & (reg < scenario.horizon_days)
+    years = (scenario.horizon_days - scenario.warmup_days) / 365.25
+    route = c["route"]
+    court_time = c["t_verdict"] - reg
+    om_time = c["t_decision"] - reg
+    to_exec_end = c["t_exec_end"] - reg
+
+    out[("om_intake", "all")] = np.sum(cohort & ~np.isnan(c["t_om_intake"])) / years
+    intake = cohort & ~np.isnan(c["t_om_intake"])
+    out[("via_zsm_share", "all")] = float(np.mean(c["channel"][intake] == 1)) if intake.any() else math.nan
+    out[("open_at_end", "all")] = float(np.sum(cohort & (c["outcome"] == 0)))
+    for i, name in enumerate(ROUTES):
+        sel = cohort & (route == i)
+        out[("cases", name)] = sel.sum() / years
+        if name in ("sepot", "strafbeschikking"):
+            lead = om_time[sel]
+        else:
+            lead = court_time[sel]
+        out[("days_to_decision_p50", name)] = _pct(lead, 50)
+        out[("days_to_decision_p90", name)] = _pct(lead, 90)
+        out[("days_to_execution_end_p50", name)] = _pct(to_exec_end[sel], 50)
+    out[("cases", "undecided")] = np.sum(cohort & (route < 0)) / years
+    heard = ~np.isnan(c["t_verdict"])
+    for bit, name in enumerate(FAST_TRACK):
+        i = ROUTES.index(name)
+        in_route = cohort & (route == i) & heard & ~c["verzet"]
+        fell = cohort & ((c["fell_back_from"] & (1 << bit)) != 0)
+        wd = c["t_verdict"][in_route] - c["t_window_start"][in_route]
+        out[("window_days_max", name)] = float(np.max(wd)) if wd.size else math.nan
+        total = in_route.sum() + fell.sum()
+        out[("within_window_share", name)] = in_route.sum() / total if total else math.nan
+        out[("fallbacks", name)] = fell.sum() / years
+    for v, name in enumerate(VERDICTS):
+        out[("sentences", name)] = np.sum(cohort & heard & (c["verdict"] == v)) / years
+    out[("strafbeschikkingen", "all")] = np.sum(cohort & (c["route_initial"] == ROUTES.index("strafbeschikking"))) / years
+    day_end = min(int(math.floor(scenario.horizon_days)), backlog.shape[0] - 1)
+    for s, name in enumerate(BACKLOG_STAGES):
+        out[("backlog_end", name)] = float(backlog[day_end, s])
+    t = sessions["time"]
+    window = sessions["held"] & (t >= scenario.warmup_days) & (t < scenario.horizon_days)
+    for k, name in enumerate(session_types):
+        sel = window & (sessions["session_type"] == k)
+        slots = sessions["slots"][sel].sum()
+        out[("session_fill_rate", name)] = sessions["used"][sel].sum() / slots if slots else math.nan
+        planned = (sessions["session_type"] == k) & (t >= scenario.warmup_days) & (t < scenario.horizon_days)
+        out[("sessions_cancelled_share", name)] = (
+            float(np.mean(~sessions["held"][planned])) if planned.any() else math.nan
+        )
+    executed = cohort & ~np.isnan(c["t_exec_end"])
+    out[("days_offence_to_execution_end_p50", "all")] = _pct(c["t_exec_end"][executed] - c["t_offence"][executed], 50)
+    out[("adjournments_per_hearing_case", "all")] = (
+        float(np.mean(c["adjournments"][cohort & heard])) if (cohort & heard).any() else math.nan
+    )
+    out[("returned_share", "all")] = float(np.mean(c["returns"][intake] > 0)) if intake.any() else math.nan
+    return out
+
+
+def summarise(per_rep: list[dict[tuple[str, str], float]]) -> list[KpiRow]:
+    """Mean and 95% Student-t interval over replications, for every (metric, group) in the first replication."""
+    rows = []
+    keys = list(per_rep[0])
+    for key in keys:
+        vals = np.array([r.get(key, math.nan) for r in per_rep], float)
+        vals = vals[~np.isnan(vals)]
+        n = vals.size
+        if n == 0:
+            rows.append(KpiRow(key[0], key[1], math.nan, math.nan, math.nan, 0))
+            continue
+        mean = float(vals.mean())
+        if n > 1:
+            half = float(stats.t.ppf(0.975, n - 1) * vals.std(ddof=1) / math.sqrt(n))
+            lo, hi = mean - half, mean + half
+        else:
+            lo = hi = math.nan
+        rows.append(KpiRow(key[0], key[1], mean, lo, hi, n))
+    return rows
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Mean of b - a over paired replications with its 95% interval."""
+    d = np.asarray(b, float) - np.asarray(a, float)
+    d = d[~np.isnan(d)]
+    if d.size == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(d.mean())
+    if d.size < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / math.sqrt(d.size))
+    return mean, mean - half, mean + half
+
+
+def write_csv(rows: list[KpiRow], path) -> None:
+    import csv
+
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["metric", "group", "mean", "ci_low", "ci_high", "n"])
+        for r in rows:
+            w.writerow([r.metric, r.group, _fmt(r.mean), _fmt(r.ci_low), _fmt(r.ci_high), r.n])
+
+
+def read_csv(path) -> list[KpiRow]:
+    import csv
+
+    with open(path, newline="") as fh:
+        return [
+            KpiRow(r["metric"], r["group"], float(r["mean"] or "nan"), float(r["ci_low"] or "nan"),
+                   float(r["ci_high"] or "nan"), int(r["n"]))
+            for r in csv.DictReader(fh)
+        ]
+
+
+def _fmt(x: float) -> str:
+    return "" if math.isnan(x) else f"{x:.6g}"
+

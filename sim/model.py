@@ -1,0 +1,276 @@
+"""One replication of the chain: a SimPy environment, the stages wired in chain order, and what it recorded.
+
+The wiring is police → prosecution (ZSM desk or regular OM) → courts (with advice reports) → appeal → execution.
+Each stage is a class in its own module that holds its runtime state (stations, queues, calendars) and hands a case
+on by calling the next stage. Cases are integers (rows of the `CaseTable`); the stages move them with SimPy events
+and callbacks, so a case costs an event only when it really waits for something.
+
+Random inputs are pre-drawn per case from named streams (`PerCase`), so a case gets the same draws whatever the
+order of events; repeated events (a second adjournment, a second return) draw in event order from their own stream.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from . import intake as intake_mod
+from .records import STAGES, CaseTable
+from .scenario import Scenario, Schedule
+from .streams import Streams
+
+
+def _call(ev) -> None:
+    fn, cid = ev._value
+    fn(cid)
+
+
+class TimeSched:
+    """A `Schedule` turned into simulation days, looked up fast (a constant is a plain attribute read)."""
+
+    __slots__ = ("const", "times", "values")
+
+    def __init__(self, schedule: Schedule, scenario: Scenario):
+        if schedule.constant:
+            self.const = schedule.first
+            self.times = self.values = None
+        else:
+            self.const = None
+            self.times = [scenario.day_of(d) for d, _ in schedule.points]
+            self.values = [v for _, v in schedule.points]
+
+    def at(self, t: float) -> float:
+        if self.const is not None:
+            return self.const
+        i = bisect_right(self.times, t) - 1
+        return self.values[max(i, 0)]
+
+    def breakpoints(self) -> list[tuple[float, float]]:
+        """(from-time, value) pairs from time 0 on, for stations."""
+        if self.const is not None:
+            return [(0.0, self.const)]
+        out = [(0.0, self.at(0.0))]
+        for t, v in zip(self.times, self.values):
+            if t > 0:
+                out.append((t, v))
+        return out
+
+
+class Drawn:
+    """One duration per case, pre-drawn; calling it gives case `cid`'s value times the scale in force now.
+    `again(cid)` draws a fresh value (for a repeated step) from the quantity's own repeat stream."""
+
+    __slots__ = ("values", "scales", "dists", "region", "stream", "env", "rng")
+
+    def __init__(self, values, scales, dists, model):
+        self.values = values
+        self.scales = scales
+        self.dists = dists  # [region][stream] -> Distribution
+        self.region = model.arr_region
+        self.stream = model.arr_stream
+        self.env = model.env
+        self.rng = None
+
+    def __call__(self, cid: int) -> float:
+        d = self.values[cid]
+        sc = self.scales[self.region[cid]]
+        return d * sc.at(self.env.now) if sc is not None else d
+
+    def again(self, cid: int) -> float:
+        d = float(self.dists[self.region[cid]][self.stream[cid]].sample(self.rng, 1)[0])
+        sc = self.scales[self.region[cid]]
+        return d * sc.at(self.env.now) if sc is not None else d
+
+
+class PerCase:
+    """Pre-drawn random inputs, one value per case, each quantity from its own named stream."""
+
+    def __init__(self, model: "Model"):
+        self.m = model
+        self.n = model.n
+
+    def uniform(self, name: str) -> np.ndarray:
+        return self.m.streams(f"u:{name}").random(self.n)
+
+    def duration(self, name: str, spec_of) -> Drawn:
+        """Durations for every case from `spec_of(chain, stream_name)`, drawn per (region, stream) group. The scale
+        schedule is taken from the region's first stream (scales are per quantity, not per stream)."""
+        m = self.m
+        values = np.zeros(self.n)
+        scales: list[TimeSched | None] = []
+        dists = []
+        for r, rname in enumerate(m.region_names):
+            chain = m.chains[r]
+            in_region = m.arr_region == r
+            specs = [spec_of(chain, sname) for sname in m.stream_names]
+            dists.append([spec.build() for spec in specs])
+            for s, sname in enumerate(m.stream_names):
+                idx = np.nonzero(in_region & (m.arr_stream == s))[0]
+                if idx.size:
+                    rng = m.streams(f"d:{name}:{rname}:{sname}")
+                    values[idx] = dists[r][s].sample(rng, idx.size)
+            sc = specs[0].scale
+            scales.append(None if (sc.constant and sc.first == 1.0) else TimeSched(sc, m.scenario))
+        drawn = Drawn(values, scales, dists, m)
+        drawn.rng = m.streams(f"d:{name}:repeat")
+        return drawn
+
+
+@dataclass
+class ReplicationResult:
+    replication: int
+    seed: int
+    columns: dict[str, np.ndarray]
+    backlog: np.ndarray  # [day, stage] cases in stage at the start of each day
+    sessions: dict[str, np.ndarray]  # one row per court session
+    stations: list[dict]  # one row per station
+    diverted: np.ndarray  # [day, region, stream, (offences, no_suspect, screened_out)]
+    wall_seconds: float
+    events: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class Model:
+    def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None):
+        from .advice import Advice
+        from .appeal import Appeal
+        from .courts import Courts
+        from .execution import Execution
+        from .police import Police
+        from .prosecution import Prosecution
+
+        self.scenario = scenario
+        self.replication = replication
+        self.seed = scenario.seed if seed is None else seed
+        self.streams = Streams(self.seed, replication)
+        self.env = simpy.Environment()
+        self.region_names = list(scenario.regions)
+        self.stream_names = list(scenario.intake.streams)
+        self.chains = [scenario.chain(r) for r in self.region_names]
+        self.weekday0 = scenario.start_date.weekday()
+
+        arrivals = intake_mod.generate(scenario, self.streams)
+        self.arrivals = arrivals
+        self.n = len(arrivals.time)
+        self.arr_region = arrivals.region
+        self.arr_stream = arrivals.stream
+        self.cases = CaseTable(self.n)
+        c = self.cases
+        c.region[:] = arrivals.region
+        c.stream[:] = arrivals.stream
+        c.t_offence[:] = arrivals.time
+        c.t_registration[:] = arrivals.time
+        self.draw = PerCase(self)
+        streams_ = list(scenario.intake.streams.values())
+        arrested_p = np.array([s.arrested_share for s in streams_])[arrivals.stream] if self.n else np.zeros(0)
+        youth_p = np.array([s.youth_share for s in streams_])[arrivals.stream] if self.n else np.zeros(0)
+        c.arrested[:] = self.draw.uniform("arrested") < arrested_p
+        c.youth[:] = self.draw.uniform("youth") < youth_p
+
+        self._sched_cache: dict[int, TimeSched] = {}
+        # stages, in chain order
+        self.police = Police(self)
+        self.om = Prosecution(self)
+        self.advice = Advice(self)
+        self.courts = Courts(self)
+        self.appeal = Appeal(self)
+        self.execution = Execution(self)
+
+        n_days = math.floor(scenario.total_days) + 1
+        self.backlog = np.zeros((n_days, len(STAGES) + 1), dtype=np.int64)  # + advice reports in progress
+
+    # ------------------------------------------------------------------ helpers for stages
+
+    def sched(self, schedule: Schedule) -> TimeSched:
+        key = id(schedule)
+        ts = self._sched_cache.get(key)
+        if ts is None:
+            ts = self._sched_cache[key] = TimeSched(schedule, self.scenario)
+        return ts
+
+    def after(self, delay: float, fn, cid: int) -> None:
+        """Call `fn(cid)` after `delay` days."""
+        ev = self.env.timeout(delay if delay > 0 else 0.0, (fn, cid))
+        ev.callbacks.append(_call)
+
+    # ------------------------------------------------------------------ running
+
+    def _arrive(self, ev):
+        i = ev._value
+        t = self.arrivals.time
+        env = self.env
+        n = self.n
+        # register every case due now, then wait for the next one
+        while i < n and t[i] <= env.now:
+            self.police.register(i)
+            i += 1
+        if i < n:
+            nxt = env.timeout(t[i] - env.now, i)
+            nxt.callbacks.append(self._arrive)
+
+    def _sample_backlog(self):
+        c = self.cases
+        day = 0
+        while True:
+            self.backlog[day, : len(STAGES)] = c.in_stage
+            self.backlog[day, len(STAGES)] = self.advice.in_progress()
+            day += 1
+            if day >= len(self.backlog):
+                return
+            yield self.env.timeout(1.0)
+
+    def _warmup(self):
+        yield self.env.timeout(self.scenario.warmup_days)
+        for st in self.all_stations():
+            st.reset_stats()
+
+    def all_stations(self):
+        yield from self.police.stations()
+        yield from self.om.stations()
+        yield from self.advice.stations()
+        yield from self.execution.stations()
+
+    def run(self) -> ReplicationResult:
+        started = _time.perf_counter()
+        env = self.env
+        if self.n:
+            first = env.timeout(self.arrivals.time[0], 0)
+            first.callbacks.append(self._arrive)
+        env.process(self._sample_backlog())
+        if self.scenario.warmup_days > 0:
+            env.process(self._warmup())
+        end = self.scenario.total_days
+        env.run(until=end + 1e-9)
+        self.cases.close_open_stages(env.now)
+        stations = [
+            dict(
+                station=st.name,
+                arrivals=st.arrivals,
+                started=st.n_started,
+                waiting_end=st.waiting,
+                mean_wait_days=(st.wait_total / st.n_started) if st.n_started else float("nan"),
+                mean_service_days=(st.service_total / st.n_started) if st.n_started else float("nan"),
+                busy_servers_mean=st.mean_busy(),
+                capacity_end=st.capacity,
+            )
+            for st in self.all_stations()
+        ]
+        return ReplicationResult(
+            replication=self.replication,
+            seed=self.seed,
+            columns=self.cases.columns(),
+            backlog=self.backlog,
+            sessions=self.courts.session_table(),
+            stations=stations,
+            diverted=self.arrivals.diverted,
+            wall_seconds=_time.perf_counter() - started,
+        )
+
+
+def run_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationResult:
+    return Model(scenario, replication, seed).run()
