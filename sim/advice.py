@@ -43,7 +43,7 @@ class Advice:
         """Request the reports case `cid` needs for `route`; returns how many are pending."""
         m = self.m
         now = m.env.now
-        r, s = m.arr_region[cid], m.arr_stream[cid]
+        r, s = m.region_of[cid], m.stream_of[cid]
         youth = m.cases.youth[cid]
         for name, station, share, applies, routes, u, duration in self.kinds:
             a = applies[r]

@@ -24,7 +24,7 @@ class Appeal:
     def consider(self, cid: int, detained: bool) -> None:
         m = self.m
         c = m.cases
-        share = self.share[m.arr_region[cid]][c.verdict[cid]]
+        share = self.share[m.region_of[cid]][c.verdict[cid]]
         if share is not None and self.u[cid] < share.at(m.env.now):
             c.appealed[cid] = True
             c.enter(cid, STAGE["appeal"], m.env.now)

@@ -39,6 +39,7 @@ Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)
 FAST_Q = (Q_SUPER, Q_DET, Q_NOT)
 QUEUE_ROUTE = [ROUTE[n] for n in FAST_TRACK] + [ROUTE["regular"], ROUTE["regular"]]
 SESSION_HOUR = 9.0
+HEARING_RESULTS = ("verdict", "adjourned", "report_missing")
 
 
 class Courts:
@@ -73,6 +74,7 @@ class Courts:
             for ch in m.chains
         ]
         self.backlog = [[deque(), deque()] for _ in m.chains]  # regular_pr, regular_mk
+        self.hearings = ([], [], [], [])  # case, session, queue, result (HEARING_RESULTS) per hearing held
         self._build_calendar()
         m.env.process(self._fill_process())
         m.env.process(self._hearing_process())
@@ -157,6 +159,19 @@ class Courts:
             "used": np.asarray(self.s_used, np.int32),
         }
 
+    def hearing_table(self) -> dict[str, np.ndarray]:
+        case, session, queue, result = self.hearings
+        session = np.asarray(session, np.int64)
+        times = np.asarray(self.s_time, float)
+        types = np.asarray(self.s_type, np.int16)
+        return {
+            "case_id": np.asarray(case, np.int32),
+            "time": times[session] if session.size else np.zeros(0),
+            "session_type": types[session] if session.size else np.zeros(0, np.int16),
+            "queue": np.asarray(queue, np.int8),
+            "result": np.asarray(result, np.int8),
+        }
+
     def _fill_process(self):
         env = self.m.env
         for t, s, pulls in self.fills:
@@ -182,7 +197,7 @@ class Courts:
             cases = self.s_cases[s]
             if cases:
                 for cid in cases:
-                    self._hear(cid)
+                    self._hear(cid, s)
 
     def _book(self, cid: int, s: int) -> None:
         self.s_used[s] += 1
@@ -199,9 +214,9 @@ class Courts:
         c = m.cases
         now = m.env.now
         c.enter(cid, STAGE["court"], now)
-        r = m.arr_region[cid]
+        r = m.region_of[cid]
         if route == "regular":
-            q = Q_MK if self.u_mk[cid] < self.mk_share[r][m.arr_stream[cid]].at(now) else Q_PR
+            q = Q_MK if self.u_mk[cid] < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
         else:
             q = Q[route]
         m.advice.request(cid, route)
@@ -209,7 +224,7 @@ class Courts:
 
     def receive_verzet(self, cid: int) -> None:
         """Verzet against a strafbeschikking: the case is heard in court after all (already in the court stage)."""
-        r = self.m.arr_region[cid]
+        r = self.m.region_of[cid]
         self._assign(cid, self.verzet_queue[r], self.m.env.now)
 
     def _assign(self, cid: int, q: int, earliest: float) -> None:
@@ -230,10 +245,10 @@ class Courts:
         elif m.advice.pending[cid] > 0:
             self.waiting_report[cid] = True
         else:
-            self.backlog[m.arr_region[cid]][q - Q_PR].append(cid)
+            self.backlog[m.region_of[cid]][q - Q_PR].append(cid)
 
     def _plan_fast(self, cid: int, q: int, earliest: float) -> bool:
-        r = self.m.arr_region[cid]
+        r = self.m.region_of[cid]
         times = self.q_times[r][q]
         sessions = self.q_sessions[r][q]
         end = self.win_end[cid]
@@ -252,20 +267,20 @@ class Courts:
         c = m.cases
         c.fallbacks[cid] += 1
         c.fell_back_from[cid] |= 1 << q
-        new = self.fallback[m.arr_region[cid]][q]
+        new = self.fallback[m.region_of[cid]][q]
         if not c.verzet[cid]:
             c.route[cid] = ROUTE[new]
         now = m.env.now
         if new == "regular":
-            r = m.arr_region[cid]
-            q2 = Q_MK if self.u_mk[cid] < self.mk_share[r][m.arr_stream[cid]].at(now) else Q_PR
+            r = m.region_of[cid]
+            q2 = Q_MK if self.u_mk[cid] < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
             self._assign(cid, q2, now)
         else:
-            self._assign(cid, Q[new], now + self.preparation[m.arr_region[cid]])
+            self._assign(cid, Q[new], now + self.preparation[m.region_of[cid]])
 
     # ------------------------------------------------------------------ hearings
 
-    def _hear(self, cid: int) -> None:
+    def _hear(self, cid: int, s: int) -> None:
         m = self.m
         c = m.cases
         now = m.env.now
@@ -274,13 +289,19 @@ class Courts:
         q = self.queue_of[cid]
         if q in FAST_Q and now > self.win_end[cid] + 1e-9:  # pragma: no cover - guarded by _plan_fast
             raise AssertionError(f"case {cid} heard after its {COURT_QUEUES[q]} window")
+        log_case, log_session, log_queue, log_result = self.hearings
+        log_case.append(cid)
+        log_session.append(s)
+        log_queue.append(q)
         if m.advice.pending[cid] > 0:
+            log_result.append(2)
             c.adjournments[cid] += 1
             self.waiting_report[cid] = True
             return
-        r = m.arr_region[cid]
+        r = m.region_of[cid]
         u = self.u_adjourn[cid] if c.adjournments[cid] == 0 else self._adjourn_rng.random()
         if u < self.adjournment_share[r].at(now):
+            log_result.append(1)
             c.adjournments[cid] += 1
             earliest = now + self.adjournment_min[r]
             if q in FAST_Q:
@@ -289,11 +310,12 @@ class Courts:
             else:
                 m.after(self.adjournment_min[r], self._requeue_front, cid)
             return
+        log_result.append(0)
         self._verdict(cid, q)
 
     def _requeue_front(self, cid: int) -> None:
         q = self.queue_of[cid]
-        self.backlog[self.m.arr_region[cid]][q - Q_PR].appendleft(cid)
+        self.backlog[self.m.region_of[cid]][q - Q_PR].appendleft(cid)
 
     def report_arrived(self, cid: int) -> None:
         """All advice reports for the case are in; a case that was waiting for them is planned again."""
@@ -306,13 +328,13 @@ class Courts:
             if not self._plan_fast(cid, q, m.env.now):
                 self._fall_back(cid, q)
         else:
-            self.backlog[m.arr_region[cid]][q - Q_PR].append(cid)
+            self.backlog[m.region_of[cid]][q - Q_PR].append(cid)
 
     def _verdict(self, cid: int, q: int) -> None:
         m = self.m
         c = m.cases
         now = m.env.now
-        r = m.arr_region[cid]
+        r = m.region_of[cid]
         c.t_verdict[cid] = now
         if q in FAST_Q:
             c.t_window_start[cid] = self.win_start[cid]

@@ -89,7 +89,7 @@ class Execution:
         c = m.cases
         c.enter(cid, CJIB, m.env.now)
         delay = self.delivery(cid)
-        if self.u_return[cid] < self.return_share[m.arr_region[cid]].at(m.env.now):
+        if self.u_return[cid] < self.return_share[m.region_of[cid]].at(m.env.now):
             c.delivery_returns[cid] += 1
             delay += self.delivery_rework(cid)
         m.after(delay, self._delivered, cid)
@@ -98,7 +98,7 @@ class Execution:
         m = self.m
         c = m.cases
         now = m.env.now
-        r = m.arr_region[cid]
+        r = m.region_of[cid]
         c.t_cjib[cid] = now
         v = c.verdict[cid]
         if v == VERDICT["fine"]:
@@ -144,7 +144,7 @@ class Execution:
         m = self.m
         c = m.cases
         c.t_exec_start[cid] = m.env.now - self._work_of.pop(cid)
-        if self.u_taak[cid] < self.failure_share[m.arr_region[cid]].at(m.env.now):
+        if self.u_taak[cid] < self.failure_share[m.region_of[cid]].at(m.env.now):
             self._detained_length[cid] = self.taak_detention(cid)
             self._replacement(cid)
         else:

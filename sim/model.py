@@ -20,14 +20,10 @@ import numpy as np
 import simpy
 
 from . import intake as intake_mod
+from .events import call_later
 from .records import STAGES, CaseTable
 from .scenario import Scenario, Schedule
 from .streams import Streams
-
-
-def _call(ev) -> None:
-    fn, cid = ev._value
-    fn(cid)
 
 
 class TimeSched:
@@ -71,13 +67,13 @@ class Drawn:
         self.values = values
         self.scales = scales
         self.dists = dists  # [region][stream] -> Distribution
-        self.region = model.arr_region
-        self.stream = model.arr_stream
+        self.region = model.region_of
+        self.stream = model.stream_of
         self.env = model.env
         self.rng = None
 
     def __call__(self, cid: int) -> float:
-        d = self.values[cid]
+        d = self.values.item(cid)
         sc = self.scales[self.region[cid]]
         return d * sc.at(self.env.now) if sc is not None else d
 
@@ -128,6 +124,7 @@ class ReplicationResult:
     columns: dict[str, np.ndarray]
     backlog: np.ndarray  # [day, stage] cases in stage at the start of each day
     sessions: dict[str, np.ndarray]  # one row per court session
+    hearings: dict[str, np.ndarray]  # one row per hearing held
     stations: list[dict]  # one row per station
     diverted: np.ndarray  # [day, region, stream, (offences, no_suspect, screened_out)]
     wall_seconds: float
@@ -157,8 +154,10 @@ class Model:
         arrivals = intake_mod.generate(scenario, self.streams)
         self.arrivals = arrivals
         self.n = len(arrivals.time)
-        self.arr_region = arrivals.region
+        self.arr_region = arrivals.region  # numpy, for vectorised draws
         self.arr_stream = arrivals.stream
+        self.region_of = arrivals.region.tolist()  # lists, for fast lookups per case in callbacks
+        self.stream_of = arrivals.stream.tolist()
         self.cases = CaseTable(self.n)
         c = self.cases
         c.region[:] = arrivals.region
@@ -195,14 +194,12 @@ class Model:
 
     def after(self, delay: float, fn, cid: int) -> None:
         """Call `fn(cid)` after `delay` days."""
-        ev = self.env.timeout(delay if delay > 0 else 0.0, (fn, cid))
-        ev.callbacks.append(_call)
+        call_later(self.env, delay, fn, cid)
 
     # ------------------------------------------------------------------ running
 
-    def _arrive(self, ev):
-        i = ev._value
-        t = self.arrivals.time
+    def _arrive_next(self, i: int) -> None:
+        t = self._arrival_times
         env = self.env
         n = self.n
         # register every case due now, then wait for the next one
@@ -210,8 +207,7 @@ class Model:
             self.police.register(i)
             i += 1
         if i < n:
-            nxt = env.timeout(t[i] - env.now, i)
-            nxt.callbacks.append(self._arrive)
+            call_later(env, t[i] - env.now, self._arrive_next, i)
 
     def _sample_backlog(self):
         c = self.cases
@@ -238,9 +234,9 @@ class Model:
     def run(self) -> ReplicationResult:
         started = _time.perf_counter()
         env = self.env
+        self._arrival_times = self.arrivals.time.tolist()
         if self.n:
-            first = env.timeout(self.arrivals.time[0], 0)
-            first.callbacks.append(self._arrive)
+            call_later(env, self._arrival_times[0], self._arrive_next, 0)
         env.process(self._sample_backlog())
         if self.scenario.warmup_days > 0:
             env.process(self._warmup())
@@ -266,6 +262,7 @@ class Model:
             columns=self.cases.columns(),
             backlog=self.backlog,
             sessions=self.courts.session_table(),
+            hearings=self.courts.hearing_table(),
             stations=stations,
             diverted=self.arrivals.diverted,
             wall_seconds=_time.perf_counter() - started,

@@ -38,7 +38,7 @@ class Police:
         if m.cases.arrested[cid]:
             m.after(self.arrest_processing(cid), m.om.receive, cid)
         else:
-            self.detectives[m.arr_region[cid]].put(cid, self.investigation(cid), self._investigated)
+            self.detectives[m.region_of[cid]].put(cid, self.investigation(cid), self._investigated)
 
     def _investigated(self, cid: int) -> None:
         self.m.after(self.file_completion(cid), self.m.om.receive, cid)

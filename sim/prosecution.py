@@ -81,12 +81,12 @@ class Prosecution:
         c = m.cases
         now = m.env.now
         c.t_om_intake[cid] = now
-        r = m.arr_region[cid]
+        r = m.region_of[cid]
         if c.arrested[cid]:
             c.channel[cid] = ZSM
             c.enter(cid, OM_ZSM, now)
             self.zsm[r].put(cid, self.zsm_handling(cid), self._handled, priority=0)
-        elif self.u_zsm[cid] < self.zsm_share[r][m.arr_stream[cid]].at(now):
+        elif self.u_zsm[cid] < self.zsm_share[r][m.stream_of[cid]].at(now):
             c.channel[cid] = ZSM
             c.enter(cid, OM_ZSM, now)
             m.after(self.info_wait(cid), self._to_zsm_desk, cid)
@@ -97,7 +97,7 @@ class Prosecution:
         self._to_regular(cid)
 
     def _to_zsm_desk(self, cid: int) -> None:
-        self.zsm[self.m.arr_region[cid]].put(cid, self.zsm_handling(cid), self._handled, priority=1)
+        self.zsm[self.m.region_of[cid]].put(cid, self.zsm_handling(cid), self._handled, priority=1)
 
     def _to_regular(self, cid: int) -> None:
         m = self.m
@@ -105,13 +105,13 @@ class Prosecution:
         c.channel[cid] = REGULAR
         c.enter(cid, OM_REGULAR, m.env.now)
         d = self.regular_handling(cid) if c.returns[cid] == 0 else self.regular_handling.again(cid)
-        self.regular[m.arr_region[cid]].put(cid, d, self._handled)
+        self.regular[m.region_of[cid]].put(cid, d, self._handled)
 
     def _handled(self, cid: int) -> None:
         m = self.m
         c = m.cases
         now = m.env.now
-        r = m.arr_region[cid]
+        r = m.region_of[cid]
         share = self.return_share[r][0 if c.channel[cid] == ZSM else 1].at(now)
         u = self.u_return[cid] if c.returns[cid] == 0 else self._return_rng.random()
         if u < share:
@@ -126,7 +126,7 @@ class Prosecution:
         m = self.m
         c = m.cases
         now = m.env.now
-        r, s = m.arr_region[cid], m.arr_stream[cid]
+        r, s = m.region_of[cid], m.stream_of[cid]
         u = self.u_decision[cid]
         held = False
         if c.arrested[cid]:

@@ -9,6 +9,8 @@ its own named random streams, so the results are identical either way) and write
 * ``backlog.csv`` — cases per stage at the start of every day, per replication (tidy: replication, day, date, stage,
   cases);
 * ``sessions.parquet`` — one row per planned court session: held or cancelled, slots offered and used;
+* ``hearings.parquet`` — one row per hearing held: case, time, session type, court queue, and its result
+  (verdict, adjourned, report_missing);
 * ``stations.csv`` — per capacity-limited station: arrivals, mean wait, mean busy servers;
 * ``diverted.csv`` — offences that left at the police (no known suspect, selectiviteitskader), per year;
 * ``kpis.csv`` — the key figures with 95% intervals over replications;
@@ -183,6 +185,27 @@ def _write_results(tmp: Path, scenario: Scenario, results: list[ReplicationResul
             )
         )
     pq.write_table(pa.concat_tables(tables), tmp / "sessions.parquet", compression="zstd")
+    # hearings
+    from .courts import HEARING_RESULTS
+    from .scenario import COURT_QUEUES
+
+    tables = []
+    for res in results:
+        h = res.hearings
+        m = len(h["case_id"])
+        tables.append(
+            pa.table(
+                {
+                    "replication": pa.array(np.full(m, res.replication, np.int16)),
+                    "case_id": pa.array(h["case_id"]),
+                    "time": pa.array(h["time"]),
+                    "session_type": _labels(h["session_type"], types),
+                    "queue": _labels(h["queue"], COURT_QUEUES),
+                    "result": _labels(h["result"], HEARING_RESULTS),
+                }
+            )
+        )
+    pq.write_table(pa.concat_tables(tables), tmp / "hearings.parquet", compression="zstd")
     # stations
     with open(tmp / "stations.csv", "w") as fh:
         keys = list(results[0].stations[0]) if results and results[0].stations else []

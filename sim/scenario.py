@@ -639,10 +639,13 @@ def _plain(obj):
 
 
 def deep_merge(base: dict, over: dict) -> dict:
-    """`over` on top of `base`: tables merge key by key, everything else (numbers, lists, schedules) replaces."""
+    """`over` on top of `base`: tables merge key by key, everything else (numbers, lists, schedules) replaces.
+    A table in `over` with ``_replace = true`` replaces the parent's table whole (e.g. a one-region variant)."""
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
+        if isinstance(v, dict) and v.get("_replace") is True:
+            out[k] = {kk: copy.deepcopy(vv) for kk, vv in v.items() if kk != "_replace"}
+        elif isinstance(v, dict) and isinstance(out.get(k), dict):
             out[k] = deep_merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)

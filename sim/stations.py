@@ -17,6 +17,8 @@ from typing import Callable
 
 import simpy
 
+from .events import call_later
+
 
 class Station:
     def __init__(
@@ -95,13 +97,12 @@ class Station:
         self.n_started += 1
         self.wait_total += now - arrived
         self.service_total += service
-        ev = self.env.timeout(service, (cid, done))
-        ev.callbacks.append(self._finish)
+        call_later(self.env, service, self._finish, (cid, done))
         if started is not None:
             started(cid)
 
-    def _finish(self, ev):
-        cid, done = ev._value
+    def _finish(self, job):
+        cid, done = job
         now = self.env.now
         self.busy_area += self.busy * (now - self._last_change)
         self._last_change = now

@@ -1,0 +1,184 @@
+"""The `ketensim` command line. Commands are thin: they parse, call the library, and render errors once.
+
+Bad input (a scenario that does not validate, a missing file, a results folder that is not one) is printed as
+``file: key.path: reason`` lines and the command exits with code 2, without a traceback and without writing anything.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .scenario import ScenarioError, dump_toml, load
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    help="ketensim: discrete-event simulator of the Dutch criminal justice chain (strafrechtketen).\n\n"
+    "Example: `ketensim run scenarios/baseline.toml --replications 5 --jobs 2`",
+)
+console = Console()
+err = Console(stderr=True)
+
+
+class BadInput(Exception):
+    """A problem with what the user gave us; rendered as lines and exit code 2."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        err.print(f"[red]error:[/red] {line}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _load(path: Path):
+    try:
+        return load(path)
+    except ScenarioError as e:
+        _fail([str(p) for p in e.problems])
+
+
+def _version(value: bool):
+    if value:
+        console.print(f"ketensim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+):
+    pass
+
+
+@app.command()
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario TOML file."),
+    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, help="Replications (default: the scenario's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed (default: the scenario's)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Results folder (default: results/<scenario>/<time>-seed<S>)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into <out>/plots."),
+):
+    """Run a scenario: replications, results folder, key figures and plots.
+
+    Example: `ketensim run scenarios/baseline.toml --replications 5 --jobs 2 --out results/baseline/try1`
+    """
+    from .runner import run_scenario
+
+    sc = _load(scenario)
+    reps = replications or sc.replications
+    console.print(
+        f"[bold]{sc.name}[/bold]: {reps} replication(s) of {sc.horizon_days:g} days "
+        f"(+{sc.runout_days:g} run-out), seed {sc.seed if seed is None else seed}, {jobs} job(s)"
+    )
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("run", total=reps)
+        result = run_scenario(
+            sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
+            progress=lambda k: progress.advance(task, k),
+        )
+    print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
+    console.print(
+        f"{result.cases:,} cases simulated in {result.wall_seconds:.1f} s "
+        f"({result.cases / max(result.wall_seconds, 1e-9):,.0f} cases/s)"
+    )
+    if plots:
+        from .plots import plot_results
+
+        files = plot_results(result.out_dir)
+        console.print(f"plots: {len(files)} files in {result.out_dir / 'plots'}")
+    console.print(f"results: {result.out_dir}")
+
+
+@app.command()
+def validate(files: List[Path] = typer.Argument(..., help="Scenario TOML files.")):
+    """Check scenario files: every problem is listed with file, key and reason; exit code 2 if any.
+
+    Example: `ketensim validate scenarios/*.toml`
+    """
+    problems = []
+    for f in files:
+        try:
+            sc = load(f)
+            console.print(f"[green]ok[/green] {f} ({sc.name})")
+        except ScenarioError as e:
+            problems += [str(p) for p in e.problems]
+    if problems:
+        _fail(problems)
+
+
+@app.command()
+def show(file: Path = typer.Argument(..., help="Scenario TOML file.")):
+    """Print the fully resolved scenario (parents merged, defaults filled) as TOML.
+
+    Example: `ketensim show scenarios/baseline.toml > resolved.toml`
+    """
+    sc = _load(file)
+    sys.stdout.write(dump_toml(sc))
+
+
+@app.command()
+def plot(results_dir: Path = typer.Argument(..., help="A results folder written by `ketensim run`.")):
+    """Draw lead-time distributions per route (legal windows marked), backlog per stage over time with a band over
+    replications, and route shares, into RESULTS_DIR/plots.
+
+    Example: `ketensim plot results/baseline/20261122-101500-seed2019`
+    """
+    from .plots import plot_results
+
+    if not (results_dir / "provenance.json").exists():
+        _fail([f"{results_dir}: not a ketensim results folder (no provenance.json)"])
+    files = plot_results(results_dir)
+    for f in files:
+        console.print(str(f))
+
+
+def print_summary(rows, title: str = "key figures") -> None:
+    """The KPI table, readably: one line per metric and group, mean with its 95% interval."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    table.add_column("metric")
+    table.add_column("group")
+    table.add_column("mean", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("n", justify="right")
+    last = None
+    for r in rows:
+        if r.n == 0:
+            continue
+        metric = r.metric if r.metric != last else ""
+        last = r.metric
+        ci = "" if math.isnan(r.ci_low) else f"{_num(r.ci_low)} – {_num(r.ci_high)}"
+        table.add_row(metric, r.group, _num(r.mean), ci, str(r.n))
+    console.print(table)
+
+
+def _num(x: float) -> str:
+    if math.isnan(x):
+        return ""
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
