@@ -151,6 +151,14 @@ def plot(results_dir: Path = typer.Argument(..., help="A results folder written 
         console.print(str(f))
 
 
+try:  # the intake forecaster registers its own command (sim/forecast/cli.py)
+    from .forecast.cli import register as _register_forecast
+except ImportError:  # pragma: no cover - forecaster not present
+    _register_forecast = None
+if _register_forecast is not None:
+    _register_forecast(app, _fail)
+
+
 def print_summary(rows, title: str = "key figures") -> None:
     """The KPI table, readably: one line per metric and group, mean with its 95% interval."""
     table = Table(title=title, show_lines=False, header_style="bold")

@@ -92,6 +92,7 @@ class Courts:
             for kname, st in ch.courts.sessions.items():
                 k = type_index.setdefault(kname, len(type_index))
                 per_week = m.sched(st.per_week)
+                slots = m.sched(st.slots)
                 officier = m.sched(st.officier_share)
                 weekdays = set(st.weekdays)
                 rng = m.streams(f"u:officier:{rname}:{kname}")
@@ -109,7 +110,7 @@ class Courts:
                         t_all.append(t)
                         r_all.append(r)
                         k_all.append(k)
-                        slots_all.append(st.slots)
+                        slots_all.append(max(0, int(round(slots.at(d)))))
                         held_all.append(rng.random() < officier.at(d))
         self.type_names = list(type_index)
         order = np.argsort(np.asarray(t_all, float), kind="stable")

@@ -61,10 +61,11 @@ def generate(scenario: Scenario, streams: Streams) -> Arrivals:
     day_dates = [scenario.start_date + dt.timedelta(days=d) for d in range(n_days)]
     for j, (sname, st) in enumerate(stream_specs):
         screen = np.array([st.screened_out_share.at_date(day) for day in day_dates])
+        known_p = np.array([st.known_suspect_share.at_date(day) for day in day_dates])
         for i, rname in enumerate(region_names):
             rng = streams(f"intake:{sname}:{rname}")
             offences = rng.poisson(rates[:, i, j])
-            known = rng.binomial(offences, st.known_suspect_share)
+            known = rng.binomial(offences, known_p)
             screened = rng.binomial(known, screen)
             cases = known - screened
             diverted[:, i, j, 0] = offences

@@ -11,6 +11,7 @@ order of events; repeated events (a second adjournment, a second return) draw in
 
 from __future__ import annotations
 
+import gc
 import math
 import time as _time
 from bisect import bisect_right
@@ -165,11 +166,8 @@ class Model:
         c.t_offence[:] = arrivals.time
         c.t_registration[:] = arrivals.time
         self.draw = PerCase(self)
-        streams_ = list(scenario.intake.streams.values())
-        arrested_p = np.array([s.arrested_share for s in streams_])[arrivals.stream] if self.n else np.zeros(0)
-        youth_p = np.array([s.youth_share for s in streams_])[arrivals.stream] if self.n else np.zeros(0)
-        c.arrested[:] = self.draw.uniform("arrested") < arrested_p
-        c.youth[:] = self.draw.uniform("youth") < youth_p
+        c.arrested[:] = self.draw.uniform("arrested") < self._share_at_arrival("arrested_share")
+        c.youth[:] = self.draw.uniform("youth") < self._share_at_arrival("youth_share")
 
         self._sched_cache: dict[int, TimeSched] = {}
         # stages, in chain order
@@ -182,6 +180,15 @@ class Model:
 
         n_days = math.floor(scenario.total_days) + 1
         self.backlog = np.zeros((n_days, len(STAGES) + 1), dtype=np.int64)  # + advice reports in progress
+
+    def _share_at_arrival(self, field: str) -> np.ndarray:
+        """Each case's stream share `field` (a schedule) at its registration time."""
+        p = np.zeros(self.n)
+        for j, st in enumerate(self.scenario.intake.streams.values()):
+            sel = self.arr_stream == j
+            ts = TimeSched(getattr(st, field), self.scenario)
+            p[sel] = ts.const if ts.const is not None else [ts.at(t) for t in self.arrivals.time[sel]]
+        return p
 
     # ------------------------------------------------------------------ helpers for stages
 
@@ -241,7 +248,15 @@ class Model:
         if self.scenario.warmup_days > 0:
             env.process(self._warmup())
         end = self.scenario.total_days
-        env.run(until=end + 1e-9)
+        # The cyclic garbage collector would spend about half the run scanning the millions of small, acyclic
+        # event objects a national run creates; nothing here relies on it, so it is paused while SimPy runs.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            env.run(until=end + 1e-9)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         self.cases.close_open_stages(env.now)
         stations = [
             dict(

@@ -162,6 +162,7 @@ def _schedule_type(lo: float | None = None, hi: float | None = None, what: str =
 ShareSched = _schedule_type(0.0, 1.0, "a share")
 CapacitySched = _schedule_type(0.0, None, "a capacity", allow_inf=True)  # inf = unlimited
 ScaleSched = _schedule_type(0.0, None, "a scale factor")
+SlotsSched = _schedule_type(1.0, None, "slots per session")
 
 PosFloat = Annotated[float, Field(gt=0)]
 NonNegFloat = Annotated[float, Field(ge=0)]
@@ -309,10 +310,10 @@ class Legal(Base):
 
 class StreamSpec(Base):
     volume: Any  # offences registered per year: a number, or {"2019" = n, ...}; checked in _volume
-    known_suspect_share: Share
+    known_suspect_share: ShareSched
     screened_out_share: ShareSched = 0.0  # selectiviteitskader: known suspect, but not sent into the chain
-    arrested_share: Share
-    youth_share: Share = 0.0
+    arrested_share: ShareSched  # of the cases that enter the chain
+    youth_share: ShareSched = 0.0
 
     @field_validator("volume")
     @classmethod
@@ -430,7 +431,7 @@ class AdviceKind(Base):
 class SessionType(Base):
     per_week: CapacitySched  # sessions per week (national; split over regions)
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default=[0, 1, 2, 3, 4], min_length=1)
-    slots: Annotated[int, Field(ge=1)]
+    slots: SlotsSched  # cases per session (rounded to whole slots)
     officier_share: ShareSched = 1.0  # share of sessions with an officier available; others are cancelled
     serves: list[Literal[COURT_QUEUES]] = Field(min_length=1)  # type: ignore[valid-type]
     fill_from_backlog: bool = False  # fill empty slots from the regular backlog
