@@ -139,6 +139,7 @@ class Courts:
         self.q_times = [[[] for _ in COURT_QUEUES] for _ in range(n_reg)]
         self.q_sessions = [[[] for _ in COURT_QUEUES] for _ in range(n_reg)]
         self.fills = []
+        self.s_pulls: dict[int, list[int]] = {}  # session -> backlogs it fills from
         for s in range(len(order)):
             if not self.s_held[s]:
                 continue
@@ -147,8 +148,9 @@ class Courts:
                 self.q_times[r][q].append(self.s_time[s])
                 self.q_sessions[r][q].append(s)
             if pulls[r][k]:
-                self.fills.append((max(0.0, self.s_time[s] - fill_lead[r][k]), s, pulls[r][k]))
-        self.fills.sort(key=lambda x: (x[0], x[1]))
+                self.s_pulls[s] = pulls[r][k]
+                self.fills.append((max(0.0, self.s_time[s] - fill_lead[r][k]), s))
+        self.fills.sort()
 
     def session_table(self) -> dict[str, np.ndarray]:
         return {
@@ -175,16 +177,24 @@ class Courts:
 
     def _fill_process(self):
         env = self.m.env
-        for t, s, pulls in self.fills:
+        for t, s in self.fills:
             if t > env.now:
                 yield env.timeout(t - env.now)
-            free = self.s_slots[s] - self.s_used[s]
-            backlog = self.backlog[self.s_region[s]]
-            for b in pulls:
-                dq = backlog[b]
-                while free > 0 and dq:
-                    self._book(dq.popleft(), s)
-                    free -= 1
+            self._fill(s)
+
+    def _fill(self, s: int) -> None:
+        """Put backlog cases on session `s`'s empty slots, once (at its fill time, or when it sits if that is
+        the same moment and the hearing came first)."""
+        pulls = self.s_pulls.pop(s, None)
+        if pulls is None:
+            return
+        free = self.s_slots[s] - self.s_used[s]
+        backlog = self.backlog[self.s_region[s]]
+        for b in pulls:
+            dq = backlog[b]
+            while free > 0 and dq:
+                self._book(dq.popleft(), s)
+                free -= 1
 
     def _hearing_process(self):
         env = self.m.env
@@ -194,6 +204,7 @@ class Courts:
             t = self.s_time[s]
             if t > env.now:
                 yield env.timeout(t - env.now)
+            self._fill(s)  # a session filled "the same morning" (fill_lead_days = 0)
             self.s_heard[s] = True
             cases = self.s_cases[s]
             if cases:

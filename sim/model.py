@@ -75,12 +75,16 @@ class Drawn:
 
     def __call__(self, cid: int) -> float:
         d = self.values.item(cid)
-        sc = self.scales[self.region[cid]]
+        if self.scales is None:
+            return d
+        sc = self.scales[self.region[cid]][self.stream[cid]]
         return d * sc.at(self.env.now) if sc is not None else d
 
     def again(self, cid: int) -> float:
         d = float(self.dists[self.region[cid]][self.stream[cid]].sample(self.rng, 1)[0])
-        sc = self.scales[self.region[cid]]
+        if self.scales is None:
+            return d
+        sc = self.scales[self.region[cid]][self.stream[cid]]
         return d * sc.at(self.env.now) if sc is not None else d
 
 
@@ -95,11 +99,11 @@ class PerCase:
         return self.m.streams(f"u:{name}").random(self.n)
 
     def duration(self, name: str, spec_of) -> Drawn:
-        """Durations for every case from `spec_of(chain, stream_name)`, drawn per (region, stream) group. The scale
-        schedule is taken from the region's first stream (scales are per quantity, not per stream)."""
+        """Durations for every case from `spec_of(chain, stream_name)`, drawn per (region, stream) group, each
+        multiplied when used by its spec's `scale` schedule in force at that moment."""
         m = self.m
         values = np.zeros(self.n)
-        scales: list[TimeSched | None] = []
+        scales: list[list[TimeSched | None]] = []
         dists = []
         for r, rname in enumerate(m.region_names):
             chain = m.chains[r]
@@ -111,8 +115,12 @@ class PerCase:
                 if idx.size:
                     rng = m.streams(f"d:{name}:{rname}:{sname}")
                     values[idx] = dists[r][s].sample(rng, idx.size)
-            sc = specs[0].scale
-            scales.append(None if (sc.constant and sc.first == 1.0) else TimeSched(sc, m.scenario))
+            scales.append(
+                [None if (sp.scale.constant and sp.scale.first == 1.0) else TimeSched(sp.scale, m.scenario)
+                 for sp in specs]
+            )
+        if all(x is None for row in scales for x in row):
+            scales = None  # the common case: no lookup per call
         drawn = Drawn(values, scales, dists, m)
         drawn.rng = m.streams(f"d:{name}:repeat")
         return drawn

@@ -163,9 +163,10 @@ ShareSched = _schedule_type(0.0, 1.0, "a share")
 CapacitySched = _schedule_type(0.0, None, "a capacity", allow_inf=True)  # inf = unlimited
 ScaleSched = _schedule_type(0.0, None, "a scale factor")
 SlotsSched = _schedule_type(1.0, None, "slots per session")
+SessionsSched = _schedule_type(0.0, None, "sessions per week")  # finite: a calendar has countable sessions
 
-PosFloat = Annotated[float, Field(gt=0)]
-NonNegFloat = Annotated[float, Field(ge=0)]
+PosFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -397,7 +398,8 @@ class Prosecution(Base):
     rework: DurationSpec  # police rework of a returned case
     decision_mix: dict[str, DecisionMix]  # per stream
     strafbeschikking: Strafbeschikking
-    verzet_queue: Literal[COURT_QUEUES] = "regular_pr"  # type: ignore[valid-type]
+    # verzet cases are heard by a route whose window does not run from an arrest long past
+    verzet_queue: Literal["snelrecht_not_detained", "regular_pr", "regular_mk"] = "regular_pr"
     fallback: dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
         default_factory=lambda: {
             "supersnelrecht": "snelrecht_detained",
@@ -429,7 +431,7 @@ class AdviceKind(Base):
 
 
 class SessionType(Base):
-    per_week: CapacitySched  # sessions per week (national; split over regions)
+    per_week: SessionsSched  # sessions per week (national; split over regions)
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default=[0, 1, 2, 3, 4], min_length=1)
     slots: SlotsSched  # cases per session (rounded to whole slots)
     officier_share: ShareSched = 1.0  # share of sessions with an officier available; others are cancelled
@@ -482,6 +484,16 @@ class Fines(Base):
     pay_time: DurationSpec
     plan_time: DurationSpec
     replacement_detention: DurationSpec
+
+    @model_validator(mode="after")
+    def _at_most_one(self):
+        dates = sorted({d for sch in (self.paid_share, self.plan_share) for d, _ in sch.points})
+        for d in dates:
+            total = self.paid_share.at_date(d) + self.plan_share.at_date(d)
+            if total > 1.0 + 1e-9:
+                when = "" if d == dt.date.min else f" from {d.isoformat()}"
+                raise ValueError(f"paid_share + plan_share must be at most 1 (the rest is unpaid), got {total:.6g}{when}")
+        return self
 
 
 class Taakstraf(Base):
@@ -578,29 +590,18 @@ class Scenario(Base):
 
     @model_validator(mode="after")
     def _consistency(self):
-        streams = set(self.intake.streams)
-        problems = []
-
-        def need_streams(mapping: dict, where: str):
-            missing = sorted(streams - set(mapping))
-            extra = sorted(set(mapping) - streams)
-            if missing:
-                problems.append(f"{where}: missing streams {missing}")
-            if extra:
-                problems.append(f"{where}: unknown streams {extra} (intake has {sorted(streams)})")
-
-        need_streams(self.om.decision_mix, "om.decision_mix")
-        need_streams(self.om.zsm_share_not_arrested, "om.zsm_share_not_arrested")
-        need_streams(self.courts.mk_share, "courts.mk_share")
-        need_streams(self.execution.custodial.length, "execution.custodial.length")
-        for name, kind in self.advice.items():
-            need_streams(kind.share, f"advice.{name}.share")
-        served = {q for s in self.courts.sessions.values() for q in s.serves}
-        for q in COURT_QUEUES:
-            if q not in served:
-                problems.append(f"courts.sessions: no session type serves {q!r}")
+        problems = chain_problems(self, set(self.intake.streams))
+        for name, r in self.regions.items():
+            problems += _override_problems(name, r.override, set(self.advice))
         if self.warmup_days >= self.horizon_days:
-            problems.append("warmup_days must be shorter than horizon_days")
+            problems.append("warmup_days: must be shorter than horizon_days")
+        term = self.legal.summons_term_days
+        for name, st in self.courts.sessions.items():
+            if {"regular_pr", "regular_mk"} & set(st.serves) and st.fill_lead_days < term:
+                problems.append(
+                    f"courts.sessions.{name}.fill_lead_days: {st.fill_lead_days:g} days is shorter than the summons "
+                    f"term ({term:g} days, art. 265 Sv) for the regular cases this session type serves"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -634,6 +635,57 @@ def _plain(obj):
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
     return obj
+
+
+# National capacities: one station for the whole country, so a region cannot set its own.
+NATIONAL_ONLY = (("execution", "taakstraf", "capacity"), ("execution", "custodial", "cells"))
+
+
+def chain_problems(chain, streams: set[str]) -> list[str]:
+    """Cross-section checks that hold for the national chain and for every region's resolved chain: every
+    per-stream table names exactly the intake streams, every court queue has a session type that serves it, and
+    regular cases get at least the summons term (art. 265 Sv) before a session they are put on."""
+    problems = []
+
+    def need_streams(mapping: dict, where: str):
+        missing = sorted(streams - set(mapping))
+        extra = sorted(set(mapping) - streams)
+        if missing:
+            problems.append(f"{where}: missing streams {missing}")
+        if extra:
+            problems.append(f"{where}: unknown streams {extra} (intake has {sorted(streams)})")
+
+    need_streams(chain.om.decision_mix, "om.decision_mix")
+    need_streams(chain.om.zsm_share_not_arrested, "om.zsm_share_not_arrested")
+    need_streams(chain.courts.mk_share, "courts.mk_share")
+    need_streams(chain.execution.custodial.length, "execution.custodial.length")
+    for name, kind in chain.advice.items():
+        need_streams(kind.share, f"advice.{name}.share")
+    served = {q for st in chain.courts.sessions.values() for q in st.serves}
+    for q in COURT_QUEUES:
+        if q not in served:
+            problems.append(f"courts.sessions: no session type serves {q!r}")
+    return problems
+
+
+def _override_problems(region: str, override: dict, advice_kinds: set[str]) -> list[str]:
+    problems = []
+    where = f"regions.{region}.override"
+    for path in NATIONAL_ONLY:
+        node = override
+        for p in path:
+            node = node.get(p) if isinstance(node, dict) else None
+        if node is not None:
+            problems.append(f"{where}.{'.'.join(path)}: a national capacity; set it in [{'.'.join(path[:-1])}]")
+    advice = override.get("advice")
+    if isinstance(advice, dict):
+        for kind, spec in advice.items():
+            if kind not in advice_kinds:
+                problems.append(f"{where}.advice.{kind}: unknown advice kind; a kind must be defined nationally "
+                                f"(known: {sorted(advice_kinds)})")
+            elif isinstance(spec, dict) and "capacity" in spec:
+                problems.append(f"{where}.advice.{kind}.capacity: a national capacity; set it in [advice.{kind}]")
+    return problems
 
 
 # --------------------------------------------------------------------------------------------------- loading
@@ -707,6 +759,15 @@ def _problems_from(e: ValidationError, file: str, prefix: str = "") -> list[Prob
             msg = "unknown key (not part of the scenario format; check spelling)"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
+        if not loc and err["type"] == "value_error":
+            # a whole-scenario check: several "key.path: reason" problems joined by "; "
+            for part in msg.split("; "):
+                k, sep, reason = part.partition(": ")
+                if sep and " " not in k:
+                    out.append(Problem(file, ".".join(([prefix] if prefix else []) + [k]), reason))
+                else:
+                    out.append(Problem(file, key, part))
+            continue
         out.append(Problem(file, key, msg))
     return out
 
@@ -771,6 +832,12 @@ def from_dict(merged: dict, file: str = "<scenario>") -> Scenario:
             chains[name] = Chain.model_validate(raw)
         except ValidationError as e:
             problems += _problems_from(e, file, f"regions.{name}(resolved)")
+            continue
+        if spec.get("override"):
+            streams = set(scenario.intake.streams)
+            for text in chain_problems(chains[name], streams):
+                key, _, reason = text.partition(": ")
+                problems.append(Problem(file, f"regions.{name}(resolved).{key}", reason))
     if problems:
         raise ScenarioError(problems)
     scenario._chains.update(chains)

@@ -1,0 +1,88 @@
+"""The command line, driven as a user would: exit codes, messages, and what lands on disk."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pyarrow.parquet as pq
+import pytest
+import tomli_w
+from typer.testing import CliRunner
+
+from conftest import BASELINE, small_overrides
+from sim.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory):
+    d = tmp_path_factory.mktemp("scen")
+    over = small_overrides(horizon_days=240.0, warmup_days=40.0, runout_days=60.0, replications=2)
+    over["extends"] = str(BASELINE)
+    over["name"] = "small"
+    p = d / "small.toml"
+    p.write_text(tomli_w.dumps(over))
+    return p
+
+
+def test_validate_ok_and_bad(tmp_path):
+    r = runner.invoke(app, ["validate", str(BASELINE)])
+    assert r.exit_code == 0 and "ok" in r.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'extends = "{BASELINE}"\n[police]\ndetectivs = 3\n')
+    r = runner.invoke(app, ["validate", str(BASELINE), str(bad)])
+    assert r.exit_code == 2
+    assert f"{bad}: police.detectivs: unknown key" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_show_prints_the_resolved_scenario(small_file):
+    r = runner.invoke(app, ["show", str(small_file)])
+    assert r.exit_code == 0
+    data = tomllib.loads(r.output)
+    assert data["name"] == "small" and list(data["regions"]) == ["district"]
+    assert "extends" not in data  # resolved: parents merged in
+
+
+def test_run_writes_a_complete_results_folder(small_file, tmp_path):
+    out = tmp_path / "run"
+    r = runner.invoke(app, ["run", str(small_file), "--out", str(out), "--seed", "4", "--no-plots"])
+    assert r.exit_code == 0, r.output
+    for f in ("kpis.csv", "cases.parquet", "backlog.csv", "sessions.parquet", "hearings.parquet", "stations.csv",
+              "diverted.csv", "scenario.toml", "provenance.json"):
+        assert (out / f).exists(), f
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["seed"] == 4 and prov["replications"] == 2
+    assert prov["ketensim_version"] and prov["resolved_scenario"]["name"] == "small"
+    header = (out / "kpis.csv").read_text().splitlines()[0]
+    assert header == "metric,group,mean,ci_low,ci_high,n"
+    assert "days_to_decision_p50" in r.output and "within_window_share" in r.output
+    cases = pq.read_table(out / "cases.parquet", columns=["replication", "route", "t_verdict"])
+    assert set(cases.column("replication").to_pylist()) == {0, 1}
+
+
+def test_parallel_run_writes_identical_results(small_file, tmp_path):
+    a, b = tmp_path / "serial", tmp_path / "parallel"
+    assert runner.invoke(app, ["run", str(small_file), "--out", str(a), "--no-plots"]).exit_code == 0
+    assert runner.invoke(app, ["run", str(small_file), "--out", str(b), "--no-plots", "--jobs", "2"]).exit_code == 0
+    for f in ("kpis.csv", "backlog.csv", "stations.csv", "diverted.csv", "scenario.toml", "cases.parquet",
+              "sessions.parquet", "hearings.parquet"):
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_run_with_a_bad_scenario_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'extends = "{BASELINE}"\nname = "bad"\n[om.zsm]\nstaff = -2\n')
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["run", str(bad), "--out", str(out)])
+    assert r.exit_code == 2
+    assert "om.zsm.staff" in r.output and "Traceback" not in r.output
+    assert not out.exists() and not list(tmp_path.glob("out*"))
+
+
+def test_every_command_has_help_with_an_example():
+    for cmd in ("run", "validate", "show", "plot"):
+        r = runner.invoke(app, [cmd, "--help"])
+        assert r.exit_code == 0 and "Example" in r.output, cmd
