@@ -68,9 +68,9 @@ def run(
     scenario: Path = typer.Argument(..., help="Scenario TOML file."),
     replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, help="Replications (default: the scenario's)."),
     seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed (default: the scenario's)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Results folder (default: results/<scenario>/<time>-seed<S>)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Results folder (default: results/SCENARIO/TIME-seedS)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
-    plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into <out>/plots."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into OUT/plots."),
 ):
     """Run a scenario: replications, results folder, key figures and plots.
 
@@ -159,23 +159,55 @@ if _register_forecast is not None:
     _register_forecast(app, _fail)
 
 
+SUMMARY_SECTIONS = (
+    ("Routes (per simulated year; days from registration)", "route",
+     ("cases", "days_to_decision_p50", "days_to_decision_p90", "days_to_execution_end_p50")),
+    ("Fast-track windows", "route", ("window_days_max", "within_window_share", "fallbacks")),
+    ("Backlogs at the end of the horizon (cases)", "stage", ("backlog_end",)),
+    ("Court sessions", "session type", ("session_fill_rate", "sessions_cancelled_share")),
+    ("Sentences per simulated year", "verdict", ("sentences",)),
+)
+
+
 def print_summary(rows, title: str = "key figures") -> None:
-    """The KPI table, readably: one line per metric and group, mean with its 95% interval."""
-    table = Table(title=title, show_lines=False, header_style="bold")
-    table.add_column("metric")
-    table.add_column("group")
-    table.add_column("mean", justify="right")
-    table.add_column("95% CI", justify="right")
-    table.add_column("n", justify="right")
-    last = None
-    for r in rows:
-        if r.n == 0:
+    """The KPI table, readably: one table per theme (groups as rows, metrics as columns), each cell the mean ± the
+    half-width of its 95% interval over replications; whatever no theme claims is listed at the end."""
+    console.print(f"[bold]{title}[/bold] (mean ± half-width of the 95% interval over replications)")
+    by_key = {(r.metric, r.group): r for r in rows if r.n > 0}
+    claimed = set()
+    for heading, group_label, metrics in SUMMARY_SECTIONS:
+        groups = list(dict.fromkeys(g for (m, g) in by_key if m in metrics))
+        if not groups:
             continue
-        metric = r.metric if r.metric != last else ""
-        last = r.metric
-        ci = "" if math.isnan(r.ci_low) else f"{_num(r.ci_low)} – {_num(r.ci_high)}"
-        table.add_row(metric, r.group, _num(r.mean), ci, str(r.n))
-    console.print(table)
+        table = Table(title=heading, title_justify="left", header_style="bold")
+        table.add_column(group_label, no_wrap=True)
+        for m in metrics:
+            table.add_column(m.replace("_", " "), justify="right")
+        for g in groups:
+            cells = []
+            for m in metrics:
+                r = by_key.get((m, g))
+                claimed.add((m, g))
+                cells.append(_cell(r))
+            table.add_row(g, *cells)
+        console.print(table)
+    rest = [k for k in by_key if k not in claimed]
+    if rest:
+        table = Table(title="Chain", title_justify="left", header_style="bold")
+        table.add_column("metric", no_wrap=True)
+        table.add_column("group", no_wrap=True)
+        table.add_column("mean ± 95% CI", justify="right")
+        for m, g in rest:
+            table.add_row(m, g, _cell(by_key[(m, g)]))
+        console.print(table)
+
+
+def _cell(r) -> str:
+    if r is None or math.isnan(r.mean):
+        return ""
+    if math.isnan(r.ci_low):
+        return _num(r.mean)
+    return f"{_num(r.mean)} ±{_num((r.ci_high - r.ci_low) / 2)}"
 
 
 def _num(x: float) -> str:
