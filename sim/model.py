@@ -15,7 +15,7 @@ import gc
 import math
 import time as _time
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -137,8 +137,6 @@ class ReplicationResult:
     stations: list[dict]  # one row per station
     diverted: np.ndarray  # [day, region, stream, (offences, no_suspect, screened_out)]
     wall_seconds: float
-    events: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 class Model:
