@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -29,12 +30,9 @@ console = Console()
 err = Console(stderr=True)
 
 
-class BadInput(Exception):
-    """A problem with what the user gave us; rendered as lines and exit code 2."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
+class Breakdown(str, Enum):
+    region = "region"
+    stream = "stream"
 
 
 def _fail(lines: list[str]) -> None:
@@ -71,6 +69,7 @@ def run(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Results folder (default: results/SCENARIO/TIME-seedS)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into OUT/plots."),
+    by: Optional[Breakdown] = typer.Option(None, "--by", help="Also write the case figures per region or per stream (kpis_by_region.csv / kpis_by_stream.csv)."),
 ):
     """Run a scenario: replications, results folder, key figures and plots.
 
@@ -93,7 +92,7 @@ def run(
         task = progress.add_task("run", total=reps)
         result = run_scenario(
             sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
-            progress=lambda k: progress.advance(task, k),
+            progress=lambda k: progress.advance(task, k), by=by.value if by else None,
         )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
@@ -173,7 +172,7 @@ def print_summary(rows, title: str = "key figures") -> None:
     """The KPI table, readably: one table per theme (groups as rows, metrics as columns), each cell the mean ± the
     half-width of its 95% interval over replications; whatever no theme claims is listed at the end."""
     console.print(f"[bold]{title}[/bold] (mean ± half-width of the 95% interval over replications)")
-    by_key = {(r.metric, r.group): r for r in rows if r.n > 0}
+    by_key = {(r.metric, r.group): r for r in rows if r.n > 0 and r.breakdown == "all"}
     claimed = set()
     for heading, group_label, metrics in SUMMARY_SECTIONS:
         groups = list(dict.fromkeys(g for (m, g) in by_key if m in metrics))

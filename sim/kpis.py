@@ -31,6 +31,10 @@ class KpiRow:
     ci_low: float
     ci_high: float
     n: int
+    breakdown: str = "all"  # "all", or "region=<name>" / "stream=<name>" for a breakdown
+
+
+BREAKDOWNS = ("region", "stream")
 
 
 def _pct(x: np.ndarray, q: float) -> float:
@@ -38,35 +42,29 @@ def _pct(x: np.ndarray, q: float) -> float:
     return float(np.percentile(x, q)) if x.size else math.nan
 
 
-def replication_kpis(
-    columns: dict[str, np.ndarray],
-    backlog: np.ndarray,
-    sessions: dict[str, np.ndarray],
-    session_types: list[str],
-    scenario: Scenario,
-) -> dict[tuple[str, str], float]:
-    """All key figures of one replication, keyed by (metric, group)."""
+def cohort_mask(columns: dict[str, np.ndarray], scenario: Scenario) -> np.ndarray:
+    """Cases registered after the warm-up and before the end of the horizon: the cases key figures are about."""
+    reg = columns["t_registration"]
+    return (reg >= scenario.warmup_days) & (reg < scenario.horizon_days)
+
+
+def case_kpis(c: dict[str, np.ndarray], cohort: np.ndarray, years: float) -> dict[tuple[str, str], float]:
+    """The key figures that come from case records alone, over the cases in `cohort` (a mask): routes, lead
+    times, fast-track windows, sentences. Used for the whole chain and for each region or stream."""
     out: dict[tuple[str, str], float] = {}
-    c = columns
     reg = c["t_registration"]
-    cohort = (reg >= scenario.warmup_days) & (reg < scenario.horizon_days)
-    years = (scenario.horizon_days - scenario.warmup_days) / 365.25
     route = c["route"]
     court_time = c["t_verdict"] - reg
     om_time = c["t_decision"] - reg
     to_exec_end = c["t_exec_end"] - reg
-
-    out[("om_intake", "all")] = np.sum(cohort & ~np.isnan(c["t_om_intake"])) / years
     intake = cohort & ~np.isnan(c["t_om_intake"])
+    out[("om_intake", "all")] = intake.sum() / years
     out[("via_zsm_share", "all")] = float(np.mean(c["channel"][intake] == 1)) if intake.any() else math.nan
     out[("open_at_end", "all")] = float(np.sum(cohort & (c["outcome"] == 0)))
     for i, name in enumerate(ROUTES):
         sel = cohort & (route == i)
         out[("cases", name)] = sel.sum() / years
-        if name in ("sepot", "strafbeschikking"):
-            lead = om_time[sel]
-        else:
-            lead = court_time[sel]
+        lead = om_time[sel] if name in ("sepot", "strafbeschikking") else court_time[sel]
         out[("days_to_decision_p50", name)] = _pct(lead, 50)
         out[("days_to_decision_p90", name)] = _pct(lead, 90)
         out[("days_to_execution_end_p50", name)] = _pct(to_exec_end[sel], 50)
@@ -84,6 +82,29 @@ def replication_kpis(
     for v, name in enumerate(VERDICTS):
         out[("sentences", name)] = np.sum(cohort & heard & (c["verdict"] == v)) / years
     out[("strafbeschikkingen", "all")] = np.sum(cohort & (c["route_initial"] == ROUTES.index("strafbeschikking"))) / years
+    executed = cohort & ~np.isnan(c["t_exec_end"])
+    out[("days_offence_to_execution_end_p50", "all")] = _pct(c["t_exec_end"][executed] - c["t_offence"][executed], 50)
+    out[("adjournments_per_hearing_case", "all")] = (
+        float(np.mean(c["adjournments"][cohort & heard])) if (cohort & heard).any() else math.nan
+    )
+    out[("returned_share", "all")] = float(np.mean(c["returns"][intake] > 0)) if intake.any() else math.nan
+    return out
+
+
+def replication_kpis(
+    columns: dict[str, np.ndarray],
+    backlog: np.ndarray,
+    sessions: dict[str, np.ndarray],
+    session_types: list[str],
+    scenario: Scenario,
+    by: str | None = None,
+) -> dict[tuple, float]:
+    """All key figures of one replication, keyed by (metric, group); with `by` ("region" or "stream") also the
+    case figures per region or stream, keyed by (metric, group, "region=<name>")."""
+    c = columns
+    cohort = cohort_mask(c, scenario)
+    years = (scenario.horizon_days - scenario.warmup_days) / 365.25
+    out: dict[tuple, float] = case_kpis(c, cohort, years)
     day_end = min(int(math.floor(scenario.horizon_days)), backlog.shape[0] - 1)
     for s, name in enumerate(BACKLOG_STAGES):
         out[("backlog_end", name)] = float(backlog[day_end, s])
@@ -97,57 +118,68 @@ def replication_kpis(
         out[("sessions_cancelled_share", name)] = (
             float(np.mean(~sessions["held"][planned])) if planned.any() else math.nan
         )
-    executed = cohort & ~np.isnan(c["t_exec_end"])
-    out[("days_offence_to_execution_end_p50", "all")] = _pct(c["t_exec_end"][executed] - c["t_offence"][executed], 50)
-    out[("adjournments_per_hearing_case", "all")] = (
-        float(np.mean(c["adjournments"][cohort & heard])) if (cohort & heard).any() else math.nan
-    )
-    out[("returned_share", "all")] = float(np.mean(c["returns"][intake] > 0)) if intake.any() else math.nan
+    if by is not None:
+        if by not in BREAKDOWNS:
+            raise ValueError(f"breakdown must be one of {BREAKDOWNS}, got {by!r}")
+        names = list(scenario.regions) if by == "region" else list(scenario.intake.streams)
+        codes = c[by]
+        for i, name in enumerate(names):
+            for (metric, group), v in case_kpis(c, cohort & (codes == i), years).items():
+                out[(metric, group, f"{by}={name}")] = v
     return out
 
 
 def summarise(per_rep: list[dict[tuple[str, str], float]]) -> list[KpiRow]:
     """Mean and 95% Student-t interval over replications, for every (metric, group) in the first replication."""
     rows = []
-    keys = list(per_rep[0])
-    for key in keys:
-        vals = np.array([r.get(key, math.nan) for r in per_rep], float)
-        vals = vals[~np.isnan(vals)]
-        n = vals.size
-        if n == 0:
-            rows.append(KpiRow(key[0], key[1], math.nan, math.nan, math.nan, 0))
-            continue
-        mean = float(vals.mean())
-        if n > 1:
-            half = float(stats.t.ppf(0.975, n - 1) * vals.std(ddof=1) / math.sqrt(n))
-            lo, hi = mean - half, mean + half
-        else:
-            lo = hi = math.nan
-        rows.append(KpiRow(key[0], key[1], mean, lo, hi, n))
+    for key in per_rep[0]:
+        mean, lo, hi, n = mean_ci([r.get(key, math.nan) for r in per_rep])
+        rows.append(KpiRow(key[0], key[1], mean, lo, hi, n, key[2] if len(key) > 2 else "all"))
     return rows
+
+
+def mean_ci(values) -> tuple[float, float, float, int]:
+    """Mean and 95% Student-t interval of the non-NaN values, and how many there were."""
+    vals = np.asarray(values, float)
+    vals = vals[~np.isnan(vals)]
+    n = vals.size
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    mean = float(vals.mean())
+    if n < 2:
+        return mean, math.nan, math.nan, n
+    half = float(stats.t.ppf(0.975, n - 1) * vals.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half, n
 
 
 def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     """Mean of b - a over paired replications with its 95% interval."""
-    d = np.asarray(b, float) - np.asarray(a, float)
-    d = d[~np.isnan(d)]
-    if d.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(d.mean())
-    if d.size < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / math.sqrt(d.size))
-    return mean, mean - half, mean + half
+    mean, lo, hi, _ = mean_ci(np.asarray(b, float) - np.asarray(a, float))
+    return mean, lo, hi
 
 
 def write_csv(rows: list[KpiRow], path) -> None:
+    """`kpis.csv`: the whole-chain rows. Breakdown rows, if any, go beside it to `kpis_by_<region|stream>.csv`
+    with the breakdown's name as an extra column."""
     import csv
+    from pathlib import Path
 
+    path = Path(path)
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["metric", "group", "mean", "ci_low", "ci_high", "n"])
         for r in rows:
-            w.writerow([r.metric, r.group, _fmt(r.mean), _fmt(r.ci_low), _fmt(r.ci_high), r.n])
+            if r.breakdown == "all":
+                w.writerow([r.metric, r.group, _fmt(r.mean), _fmt(r.ci_low), _fmt(r.ci_high), r.n])
+    split = [r for r in rows if r.breakdown != "all"]
+    if split:
+        by = split[0].breakdown.partition("=")[0]
+        with open(path.with_name(f"{path.stem}_by_{by}.csv"), "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["metric", "group", by, "mean", "ci_low", "ci_high", "n"])
+            for r in split:
+                w.writerow([r.metric, r.group, r.breakdown.partition("=")[2], _fmt(r.mean), _fmt(r.ci_low),
+                            _fmt(r.ci_high), r.n])
 
 
 def read_csv(path) -> list[KpiRow]:

@@ -30,7 +30,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -39,8 +39,9 @@ import pyarrow.parquet as pq
 from . import __version__
 from .kpis import BACKLOG_STAGES, KpiRow, replication_kpis, summarise, write_csv
 from .model import ReplicationResult, run_replication
+from .courts import HEARING_RESULTS
 from .records import CHANNELS, CODE_COLUMNS, EXECUTION_KINDS, OUTCOMES, STAGES
-from .scenario import ROUTES, VERDICTS, Scenario, dump_toml
+from .scenario import COURT_QUEUES, ROUTES, VERDICTS, Scenario, dump_toml
 
 
 @dataclass
@@ -52,9 +53,26 @@ class RunOutput:
     cases: int
 
 
-def _run_one(args):
-    scenario, rep, seed = args
+Task = tuple  # (scenario, replication, seed)
+
+
+def _run_one(task: Task) -> ReplicationResult:
+    scenario, rep, seed = task
     return run_replication(scenario, rep, seed)
+
+
+def iter_results(tasks: list[Task], jobs: int = 1, executor=None) -> Iterator[ReplicationResult]:
+    """Run the tasks and yield their results in task order, whatever runs them: this process, `jobs` worker
+    processes, or an executor with a `map` (e.g. Dask's). Each replication draws from its own named streams, so
+    the results are the same either way. Results are yielded as they come, so the caller can write and drop them."""
+    if executor is not None:
+        yield from executor.map(_run_one, tasks)
+    elif jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield _run_one(t)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            yield from pool.map(_run_one, tasks)
 
 
 def run_replications(
@@ -65,25 +83,12 @@ def run_replications(
     progress: Callable[[int], None] | None = None,
     executor=None,
 ) -> list[ReplicationResult]:
-    """Run replications 0..n-1; results come back in replication order whatever the number of jobs."""
-    tasks = [(scenario, rep, seed) for rep in range(replications)]
-    results: list[ReplicationResult] = []
-    if executor is not None:
-        for res in executor.map(_run_one, tasks):
-            results.append(res)
-            if progress:
-                progress(1)
-    elif jobs <= 1 or replications == 1:
-        for t in tasks:
-            results.append(_run_one(t))
-            if progress:
-                progress(1)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for res in pool.map(_run_one, tasks):
-                results.append(res)
-                if progress:
-                    progress(1)
+    """Run replications 0..n-1 and keep them all (for tests and small runs; `run_scenario` streams instead)."""
+    results = []
+    for res in iter_results([(scenario, rep, seed) for rep in range(replications)], jobs, executor):
+        results.append(res)
+        if progress:
+            progress(1)
     return results
 
 
@@ -96,9 +101,12 @@ def session_type_names(scenario: Scenario) -> list[str]:
 
 
 def kpis_of(scenario: Scenario, results: list[ReplicationResult]) -> tuple[list[KpiRow], list[dict]]:
-    types = session_type_names(scenario)
-    per_rep = [replication_kpis(r.columns, r.backlog, r.sessions, types, scenario) for r in results]
+    per_rep = [replication_kpis_of(scenario, r) for r in results]
     return summarise(per_rep), per_rep
+
+
+def replication_kpis_of(scenario: Scenario, res: ReplicationResult, by: str | None = None) -> dict:
+    return replication_kpis(res.columns, res.backlog, res.sessions, session_type_names(scenario), scenario, by=by)
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -139,94 +147,176 @@ def cases_table(scenario: Scenario, res: ReplicationResult) -> pa.Table:
     return pa.table(data)
 
 
-def _write_results(tmp: Path, scenario: Scenario, results: list[ReplicationResult], rows: list[KpiRow]) -> None:
-    # cases: one row group per replication
-    writer = None
-    try:
-        for res in results:
-            table = cases_table(scenario, res)
-            if writer is None:
-                writer = pq.ParquetWriter(tmp / "cases.parquet", table.schema, compression="zstd")
-            writer.write_table(table)
-    finally:
-        if writer is not None:
-            writer.close()
-    # backlog per day (tidy)
-    start = scenario.start_date
-    with open(tmp / "backlog.csv", "w") as fh:
-        fh.write("replication,day,date,stage,cases\n")
-        for res in results:
-            days = res.backlog.shape[0]
-            dates = [(start + dt.timedelta(days=d)).isoformat() for d in range(days)]
-            lines = []
-            for d in range(days):
-                row = res.backlog[d]
-                for s, stage in enumerate(BACKLOG_STAGES):
-                    lines.append(f"{res.replication},{d},{dates[d]},{stage},{row[s]}\n")
-            fh.writelines(lines)
-    # sessions
-    types = session_type_names(scenario)
-    regions = list(scenario.regions)
-    tables = []
-    for res in results:
+class ResultsWriter:
+    """Writes one scenario's results folder replication by replication, so a run never holds more than the
+    replications in flight. Everything goes to ``<out_dir>.partial`` first and is renamed to `out_dir` by `close`;
+    `abort` (or an exception in a ``with`` block) removes it, so a failed run leaves nothing half-written."""
+
+    def __init__(self, scenario: Scenario, out_dir: Path, by: str | None = None):
+        self.scenario = scenario
+        self.out_dir = Path(out_dir)
+        self.by = by
+        self.tmp = self.out_dir.with_name(self.out_dir.name + ".partial")
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        self.tmp.mkdir(parents=True)
+        self.types = session_type_names(scenario)
+        self.per_rep: list[dict] = []
+        self.replication_seconds: list[float] = []
+        self.cases_per_replication: list[int] = []
+        self._cases = self._sessions = self._hearings = None
+        self._backlog = open(self.tmp / "backlog.csv", "w")
+        self._backlog.write("replication,day,date,stage,cases\n")
+        self._stations = open(self.tmp / "stations.csv", "w")
+        self._station_keys: list[str] | None = None
+        self._diverted = open(self.tmp / "diverted.csv", "w")
+        self._diverted.write("replication,year,region,stream,offences,no_suspect,screened_out\n")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.abort()
+        return False
+
+    def add(self, res: ReplicationResult) -> None:
+        sc = self.scenario
+        self.per_rep.append(replication_kpis_of(sc, res, by=self.by))
+        self.replication_seconds.append(round(res.wall_seconds, 3))
+        self.cases_per_replication.append(int(len(res.columns["t_registration"])))
+        self._cases = _append(self._cases, self.tmp / "cases.parquet", cases_table(sc, res))
+        self._sessions = _append(self._sessions, self.tmp / "sessions.parquet", self._session_table(res))
+        self._hearings = _append(self._hearings, self.tmp / "hearings.parquet", self._hearing_table(res))
+        self._write_backlog(res)
+        self._write_stations(res)
+        self._write_diverted(res)
+
+    def _session_table(self, res) -> pa.Table:
         s = res.sessions
         m = len(s["time"])
-        tables.append(
-            pa.table(
-                {
-                    "replication": pa.array(np.full(m, res.replication, np.int16)),
-                    "region": _labels(s["region"], regions),
-                    "session_type": _labels(s["session_type"], types),
-                    "time": pa.array(s["time"]),
-                    "held": pa.array(s["held"]),
-                    "slots": pa.array(s["slots"]),
-                    "used": pa.array(s["used"]),
-                }
-            )
+        return pa.table(
+            {
+                "replication": pa.array(np.full(m, res.replication, np.int16)),
+                "region": _labels(s["region"], list(self.scenario.regions)),
+                "session_type": _labels(s["session_type"], self.types),
+                "time": pa.array(s["time"]),
+                "held": pa.array(s["held"]),
+                "slots": pa.array(s["slots"]),
+                "used": pa.array(s["used"]),
+            }
         )
-    pq.write_table(pa.concat_tables(tables), tmp / "sessions.parquet", compression="zstd")
-    # hearings
-    from .courts import HEARING_RESULTS
-    from .scenario import COURT_QUEUES
 
-    tables = []
-    for res in results:
+    def _hearing_table(self, res) -> pa.Table:
         h = res.hearings
         m = len(h["case_id"])
-        tables.append(
-            pa.table(
-                {
-                    "replication": pa.array(np.full(m, res.replication, np.int16)),
-                    "case_id": pa.array(h["case_id"]),
-                    "time": pa.array(h["time"]),
-                    "session_type": _labels(h["session_type"], types),
-                    "queue": _labels(h["queue"], COURT_QUEUES),
-                    "result": _labels(h["result"], HEARING_RESULTS),
-                }
-            )
+        return pa.table(
+            {
+                "replication": pa.array(np.full(m, res.replication, np.int16)),
+                "case_id": pa.array(h["case_id"]),
+                "time": pa.array(h["time"]),
+                "session_type": _labels(h["session_type"], self.types),
+                "queue": _labels(h["queue"], COURT_QUEUES),
+                "result": _labels(h["result"], HEARING_RESULTS),
+            }
         )
-    pq.write_table(pa.concat_tables(tables), tmp / "hearings.parquet", compression="zstd")
-    # stations
-    with open(tmp / "stations.csv", "w") as fh:
-        keys = list(results[0].stations[0]) if results and results[0].stations else []
-        fh.write(",".join(["replication"] + keys) + "\n")
-        for res in results:
-            for st in res.stations:
-                fh.write(",".join([str(res.replication)] + [_cell(st[k]) for k in keys]) + "\n")
-    # diverted offences per calendar year
-    streams = list(scenario.intake.streams)
-    with open(tmp / "diverted.csv", "w") as fh:
-        fh.write("replication,year,region,stream,offences,no_suspect,screened_out\n")
-        for res in results:
-            div = res.diverted
-            years = np.array([(start + dt.timedelta(days=d)).year for d in range(div.shape[0])])
-            for y in np.unique(years):
-                tot = div[years == y].sum(axis=0)
-                for i, rname in enumerate(regions):
-                    for j, sname in enumerate(streams):
-                        o, ns, sc = tot[i, j]
-                        fh.write(f"{res.replication},{y},{rname},{sname},{o},{ns},{sc}\n")
-    write_csv(rows, tmp / "kpis.csv")
+
+    def _write_backlog(self, res) -> None:
+        start = self.scenario.start_date
+        days = res.backlog.shape[0]
+        lines = []
+        for d in range(days):
+            date = (start + dt.timedelta(days=d)).isoformat()
+            row = res.backlog[d]
+            for s, stage in enumerate(BACKLOG_STAGES):
+                lines.append(f"{res.replication},{d},{date},{stage},{row[s]}\n")
+        self._backlog.writelines(lines)
+
+    def _write_stations(self, res) -> None:
+        if not res.stations:
+            return
+        if self._station_keys is None:
+            self._station_keys = list(res.stations[0])
+            self._stations.write(",".join(["replication"] + self._station_keys) + "\n")
+        for st in res.stations:
+            self._stations.write(",".join([str(res.replication)] + [_cell(st[k]) for k in self._station_keys]) + "\n")
+
+    def _write_diverted(self, res) -> None:
+        start = self.scenario.start_date
+        div = res.diverted
+        years = np.array([(start + dt.timedelta(days=d)).year for d in range(div.shape[0])])
+        for y in np.unique(years):
+            tot = div[years == y].sum(axis=0)
+            for i, rname in enumerate(self.scenario.regions):
+                for j, sname in enumerate(self.scenario.intake.streams):
+                    o, ns, scr = tot[i, j]
+                    self._diverted.write(f"{res.replication},{y},{rname},{sname},{o},{ns},{scr}\n")
+
+    def _close_files(self) -> None:
+        for w in (self._cases, self._sessions, self._hearings):
+            if w is not None:
+                w.close()
+        for fh in (self._backlog, self._stations, self._diverted):
+            fh.close()
+
+    def close(self, provenance: dict) -> list[KpiRow]:
+        """Finish the folder: key figures, resolved scenario, provenance; then rename it into place."""
+        try:
+            self._close_files()
+            rows = summarise(self.per_rep)
+            write_csv(rows, self.tmp / "kpis.csv")
+            (self.tmp / "scenario.toml").write_text(dump_toml(self.scenario))
+            provenance = dict(provenance)
+            provenance.update(
+                replication_seconds=self.replication_seconds,
+                cases_per_replication=self.cases_per_replication,
+                session_types=self.types,
+                resolved_scenario=json.loads(json.dumps(self.scenario.resolved_dict(), default=str)),
+            )
+            (self.tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
+            if self.out_dir.exists():
+                shutil.rmtree(self.out_dir)
+            self.tmp.rename(self.out_dir)
+        except BaseException:
+            self.abort()
+            raise
+        return rows
+
+    def abort(self) -> None:
+        try:
+            self._close_files()
+        except Exception:  # pragma: no cover - best effort on the way out
+            pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _append(writer, path: Path, table: pa.Table):
+    if writer is None:
+        writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+    writer.write_table(table)
+    return writer
+
+
+def provenance_base(scenario: Scenario, scenario_file, seed: int, replications: int, jobs: int, started_at: str,
+                    wall: float, executor: str = "processes") -> dict:
+    return {
+        "ketensim_version": __version__,
+        "scenario": scenario.name,
+        "scenario_file": scenario_file,
+        "seed": seed,
+        "replications": replications,
+        "jobs": jobs,
+        "executor": executor,
+        "start_date": scenario.start_date.isoformat(),
+        "horizon_days": scenario.horizon_days,
+        "warmup_days": scenario.warmup_days,
+        "runout_days": scenario.runout_days,
+        "started_at": started_at,
+        "wall_seconds": round(wall, 3),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "command": sys.argv,
+    }
 
 
 def _cell(v) -> str:
@@ -249,49 +339,25 @@ def run_scenario(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     executor=None,
+    by: str | None = None,
 ) -> RunOutput:
+    """Run `replications` of one scenario and write its results folder; see the module docstring."""
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(scenario, seed)
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    results = run_replications(scenario, replications, seed, jobs, progress, executor)
-    rows, per_rep = kpis_of(scenario, results)
-    wall = time.perf_counter() - started
-
-    tmp = out_dir.with_name(out_dir.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    try:
-        _write_results(tmp, scenario, results, rows)
-        (tmp / "scenario.toml").write_text(dump_toml(scenario))
-        provenance = {
-            "ketensim_version": __version__,
-            "scenario": scenario.name,
-            "scenario_file": scenario_file,
-            "seed": seed,
-            "replications": replications,
-            "jobs": jobs,
-            "start_date": scenario.start_date.isoformat(),
-            "horizon_days": scenario.horizon_days,
-            "warmup_days": scenario.warmup_days,
-            "runout_days": scenario.runout_days,
-            "started_at": started_at,
-            "wall_seconds": round(wall, 3),
-            "replication_seconds": [round(r.wall_seconds, 3) for r in results],
-            "cases_per_replication": [int(len(r.columns["t_registration"])) for r in results],
-            "session_types": session_type_names(scenario),
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
-            "command": sys.argv,
-            "resolved_scenario": json.loads(json.dumps(scenario.resolved_dict(), default=str)),
-        }
-        (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return RunOutput(out_dir, rows, per_rep, wall, sum(len(r.columns["t_registration"]) for r in results))
+    tasks = [(scenario, rep, seed) for rep in range(replications)]
+    cases = 0
+    with ResultsWriter(scenario, out_dir, by=by) as writer:
+        for res in iter_results(tasks, jobs, executor):
+            writer.add(res)
+            cases += len(res.columns["t_registration"])
+            del res
+            if progress:
+                progress(1)
+        wall = time.perf_counter() - started
+        prov = provenance_base(scenario, scenario_file, seed, replications, jobs, started_at, wall,
+                               executor="dask" if executor is not None else "processes")
+        rows = writer.close(prov)
+    return RunOutput(out_dir, rows, writer.per_rep, wall, cases)

@@ -86,3 +86,18 @@ def test_every_command_has_help_with_an_example():
     for cmd in ("run", "validate", "show", "plot"):
         r = runner.invoke(app, [cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.output, cmd
+
+
+def test_breakdown_per_region_and_stream(small_file, tmp_path):
+    out = tmp_path / "by"
+    r = runner.invoke(app, ["run", str(small_file), "--out", str(out), "--no-plots", "--by", "stream"])
+    assert r.exit_code == 0, r.output
+    lines = (out / "kpis_by_stream.csv").read_text().splitlines()
+    assert lines[0] == "metric,group,stream,mean,ci_low,ci_high,n"
+    rows = [ln.split(",") for ln in lines[1:]]
+    per_stream = {row[2]: float(row[3]) for row in rows if row[0] == "cases" and row[1] == "regular"}
+    assert set(per_stream) == {"vvc", "hic", "other"}
+    total = next(ln.split(",") for ln in (out / "kpis.csv").read_text().splitlines()
+                 if ln.startswith("cases,regular,"))
+    assert sum(per_stream.values()) == pytest.approx(float(total[2]))
+    assert runner.invoke(app, ["run", str(small_file), "--by", "court"]).exit_code == 2
