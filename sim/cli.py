@@ -150,6 +150,48 @@ def plot(results_dir: Path = typer.Argument(..., help="A results folder written 
         console.print(str(f))
 
 
+@app.command()
+def compare(
+    scenarios: List[Path] = typer.Argument(..., help="Scenario files; the first is the reference."),
+    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=2, help="Replications per scenario (default: the first scenario's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed, the same for all scenarios (default: the first scenario's)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: results/compare/TIME-NAMES)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (results are identical)."),
+    by: Optional[Breakdown] = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the comparison plots into OUT/plots."),
+):
+    """Run scenarios with common random numbers and compare every key figure with the first: each scenario's mean
+    and 95% CI, and the difference from the first with the 95% CI of the paired difference (* = excludes zero).
+
+    Example: `ketensim compare scenarios/baseline.toml scenarios/actieplan.toml -r 10 --jobs 2`
+    """
+    from .compare import compare as run_compare
+
+    loaded = [_load(f) for f in scenarios]
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        _fail([f"{f}: name: scenario names must differ, {s.name!r} is used twice" for f, s in zip(scenarios, loaded)
+               if names.count(s.name) > 1])
+    reps = replications or loaded[0].replications
+    console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("compare", total=reps * len(loaded))
+        out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
+                           progress=lambda k: progress.advance(task, k))
+    print_comparison(out_.rows, out_.scenarios)
+    if plots:
+        from .plots import plot_comparison
+
+        files = plot_comparison(out_.out_dir)
+        console.print(f"plots: {len(files)} files in {out_.out_dir / 'plots'}")
+    console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
+
+
 try:  # the intake forecaster registers its own command (sim/forecast/cli.py)
     from .forecast.cli import register as _register_forecast
 except ImportError:  # pragma: no cover - forecaster not present
@@ -199,6 +241,50 @@ def print_summary(rows, title: str = "key figures") -> None:
         for m, g in rest:
             table.add_row(m, g, _cell(by_key[(m, g)]))
         console.print(table)
+
+
+def print_comparison(rows, names: list[str]) -> None:
+    """Per theme, one row per key figure and group: the reference scenario's mean, then for each other scenario its
+    mean and the paired difference from the reference with its 95% half-width; * marks a difference whose interval
+    excludes zero."""
+    console.print(f"[bold]Compared with {names[0]}[/bold] (mean; Δ = paired difference ± 95% half-width; "
+                  "* = interval excludes zero)")
+    rows = [r for r in rows if r.breakdown == "all" and r.n > 0]
+    by_key = {(r.metric, r.group, r.scenario): r for r in rows}
+    sections = [(h, g, m) for h, g, m in SUMMARY_SECTIONS] + [("Chain", "metric", None)]
+    claimed = set()
+    for heading, _, metrics in sections:
+        keys = list(dict.fromkeys((r.metric, r.group) for r in rows
+                                  if (metrics is None or r.metric in metrics) and (r.metric, r.group) not in claimed))
+        if not keys:
+            continue
+        claimed.update(keys)
+        table = Table(title=heading, title_justify="left", header_style="bold")
+        table.add_column("key figure", no_wrap=True)
+        table.add_column(names[0], justify="right")
+        for n in names[1:]:
+            table.add_column(n, justify="right")
+        for m, g in keys:
+            ref = by_key.get((m, g, names[0]))
+            cells = [_num(ref.mean) if ref else ""]
+            for n in names[1:]:
+                r = by_key.get((m, g, n))
+                cells.append(_diff_cell(r))
+            table.add_row(f"{m.replace('_', ' ')} · {g}", *cells)
+        console.print(table)
+
+
+def _diff_cell(r) -> str:
+    if r is None or math.isnan(r.mean):
+        return ""
+    if math.isnan(r.diff):
+        return _num(r.mean)
+    if r.diff == 0 and r.diff_ci_low == r.diff_ci_high == 0:
+        return f"{_num(r.mean)} (=)"
+    sign = "+" if r.diff >= 0 else "−"
+    half = "" if math.isnan(r.diff_ci_low) else f" ±{_num((r.diff_ci_high - r.diff_ci_low) / 2)}"
+    star = " *" if r.significant else ""
+    return f"{_num(r.mean)} (Δ {sign}{_num(abs(r.diff))}{half}){star}"
 
 
 def _cell(r) -> str:
