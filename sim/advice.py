@@ -24,7 +24,7 @@ class Advice:
         for name in names:
             if any(name not in ch.advice for ch in m.chains):
                 raise ValueError(f"advice kind {name!r} must exist in every region")
-            national = m.chains[0].advice[name]
+            national = m.scenario.advice[name]  # writers are one national pool
             station = Station(m.env, f"advice:{name}", m.sched(national.capacity).breakpoints())
             share = [[m.sched(ch.advice[name].share[s]) for s in m.stream_names] for ch in m.chains]
             applies = [ch.advice[name].applies_to for ch in m.chains]

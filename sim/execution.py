@@ -10,7 +10,9 @@ the appeal term); a share is returned for rework first. Then:
   detained at the verdict continues at once (aansluitend, first priority). Others are zelfmelders (self-reporters:
   called up when a cell is free, reporting after `callup` days; some do not report and become arrestanten) or
   arrestanten (to be found by the police after `find_time` days, then placed with priority over zelfmelders).
-  Replacement detention is executed as an arrestant.
+  Replacement detention is executed as an arrestant. DJI calls up only a share of zelfmelders
+  (`custodial.callup_share`, a schedule; 0 = call-up stopped, as in the cell shortage from December 2023): the others
+  wait on hold, in the zelfmelder stage, until the share rises again.
 
 Execution ends when the fine is paid, the work completed, or the sentence served. Suspended sentences and acquittals
 have nothing to execute.
@@ -18,6 +20,7 @@ have nothing to execute.
 
 from __future__ import annotations
 
+from .events import call_later
 from .records import EXEC, OUTCOME, STAGE, VERDICT
 from .stations import Station
 
@@ -29,9 +32,14 @@ PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
 class Execution:
     def __init__(self, m):
         self.m = m
-        ch0 = m.chains[0]  # reclassering and DJI are national: their capacities come from the national values
-        self.reclassering = Station(m.env, "reclassering", m.sched(ch0.execution.taakstraf.capacity).breakpoints())
-        self.cells = Station(m.env, "dji_cells", m.sched(ch0.execution.custodial.cells).breakpoints(), priorities=3)
+        national = m.scenario.execution  # reclassering and DJI are national: one pool for the country
+        self.reclassering = Station(m.env, "reclassering", m.sched(national.taakstraf.capacity).breakpoints())
+        self.cells = Station(m.env, "dji_cells", m.sched(national.custodial.cells).breakpoints(), priorities=3)
+        self.callup_share = m.sched(national.custodial.callup_share)
+        self._callup_now = self.callup_share.at(0.0)
+        self.on_hold: list[tuple] = []  # zelfmelders whose call-up is stopped (cell station jobs, not queued)
+        for t, share in self.callup_share.breakpoints()[1:]:
+            call_later(m.env, t, self._callup_changed, share)
         e = [ch.execution for ch in m.chains]
         self.return_share = [m.sched(x.delivery_return_share) for x in e]
         self.paid_share = [m.sched(x.fines.paid_share) for x in e]
@@ -50,13 +58,14 @@ class Execution:
         self.taak_work = d("taak_work", lambda ch, s: ch.execution.taakstraf.work)
         self.taak_detention = d("taak_detention", lambda ch, s: ch.execution.taakstraf.replacement_detention)
         self.length = d("custodial_length", lambda ch, s: ch.execution.custodial.length[s])
-        self.callup = d("callup", lambda ch, s: ch.execution.custodial.callup)
+        self.callup_time = d("callup", lambda ch, s: ch.execution.custodial.callup)
         self.find_time = d("find_time", lambda ch, s: ch.execution.custodial.find_time)
         self.u_return = u("delivery_return")
         self.u_fine = u("fine_payment")
         self.u_taak = u("taakstraf_failure")
         self.u_zelf = u("zelfmelder")
         self.u_noshow = u("no_show")
+        self.u_callup = u("zelfmelder_callup")
         self._detained_length = {}  # cid -> days of replacement detention still to serve
         self._callup_of = {}  # cid -> call-up days of a zelfmelder with a reserved cell
         self._work_of = {}  # cid -> days of community-service work
@@ -123,13 +132,15 @@ class Execution:
                 c.execution[cid] = EXEC["zelfmelder"]
                 c.enter(cid, ZELF, now)
                 no_show = self.u_noshow[cid] < self.no_show_share[r].at(now)
-                callup = self._callup_of[cid] = self.callup(cid)
+                callup = self._callup_of[cid] = self.callup_time(cid)
                 if no_show:
-                    self.cells.put(cid, callup, self._no_show, PRIO_ZELFMELDER)
+                    job = (cid, callup, self._no_show, None)
                 else:
-                    self.cells.put(
-                        cid, callup + self.length(cid), self._served, PRIO_ZELFMELDER, started=self._called_up
-                    )
+                    job = (cid, callup + self.length(cid), self._served, self._called_up)
+                if self.u_callup[cid] < self._callup_now:
+                    self.cells.put(job[0], job[1], job[2], PRIO_ZELFMELDER, started=job[3])
+                else:
+                    self.on_hold.append(self.cells.hold(*job))
             else:
                 c.execution[cid] = EXEC["arrestant"]
                 self._to_arrest(cid)
@@ -167,6 +178,16 @@ class Execution:
         if length is None:
             length = self.length(cid)
         self.cells.put(cid, length, self._served, PRIO_ARRESTANT, started=self._in_cell)
+
+    def _callup_changed(self, share: float) -> None:
+        """DJI changes the share of zelfmelders it calls up: those now outside it leave the cell queue and wait on
+        hold; those now inside it rejoin the queue in order of their delivery."""
+        self._callup_now = share
+        u = self.u_callup
+        withdrawn = self.cells.withdraw(PRIO_ZELFMELDER, lambda cid: u[cid] >= share)
+        release = [job for job in self.on_hold if u[job[0]] < share]
+        self.on_hold = sorted([job for job in self.on_hold if u[job[0]] >= share] + withdrawn, key=lambda j: j[3])
+        self.cells.readmit(release, PRIO_ZELFMELDER)
 
     def _called_up(self, cid: int) -> None:
         """A cell is reserved for a zelfmelder: the call-up goes out and the convict reports `callup` days later."""

@@ -511,6 +511,8 @@ class Custodial(Base):
     zelfmelder_share: ShareSched  # of convicts not detained at verdict; rest are arrestanten
     callup: DurationSpec  # cell free to reporting
     no_show_share: ShareSched = 0.0  # zelfmelders who do not report -> arrestant
+    # share of zelfmelders DJI calls up when a cell is free; 0 = call-up stopped (cell shortage, December 2023)
+    callup_share: ShareSched = 1.0
     find_time: DurationSpec  # arrestant: time to be found
 
 
@@ -638,7 +640,11 @@ def _plain(obj):
 
 
 # National capacities: one station for the whole country, so a region cannot set its own.
-NATIONAL_ONLY = (("execution", "taakstraf", "capacity"), ("execution", "custodial", "cells"))
+NATIONAL_ONLY = (
+    ("execution", "taakstraf", "capacity"),
+    ("execution", "custodial", "cells"),
+    ("execution", "custodial", "callup_share"),
+)
 
 
 def chain_problems(chain, streams: set[str]) -> list[str]:

@@ -70,6 +70,27 @@ class Station:
         else:
             self.queues[priority].append((cid, service, done, self.env.now, started))
 
+    def withdraw(self, priority: int, keep_out: Callable[[int], bool]) -> list[tuple]:
+        """Take the waiting cases of one priority class for which `keep_out(cid)` is true out of the queue (in
+        order), e.g. zelfmelders whose call-up is stopped. They come back with `readmit`, keeping their arrival
+        time, so their wait is counted in full."""
+        q = self.queues[priority]
+        out = [job for job in q if keep_out(job[0])]
+        if out:
+            self.queues[priority] = deque(job for job in q if not keep_out(job[0]))
+        return out
+
+    def readmit(self, jobs: list[tuple], priority: int) -> None:
+        """Put withdrawn cases back into their class's queue, in order of their original arrival."""
+        if jobs:
+            self.queues[priority] = deque(sorted([*self.queues[priority], *jobs], key=lambda job: job[3]))
+            self._dispatch()
+
+    def hold(self, cid, service, done, started=None) -> tuple:
+        """A job that is not queued yet (see `withdraw`): counted as an arrival now."""
+        self.arrivals += 1
+        return (cid, service, done, self.env.now, started)
+
     @property
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)

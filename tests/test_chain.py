@@ -183,3 +183,21 @@ def test_unlimited_capacity_removes_waits():
     # nobody released from custody because the ZSM desk was busy
     c = r.columns
     assert not np.any(c["custody_release"] & (c["returns"] == 0))
+
+
+def test_stopped_callup_piles_up_zelfmelders_and_they_drain_after():
+    """Cell shortage lever: DJI stops calling up zelfmelders for 150 days; they wait on hold and are called when
+    the call-up resumes. Same cases (common random numbers) as the run without the stop."""
+    stop = [["2019-01-01", 1.0], ["2019-06-01", 0.0], ["2019-11-01", 1.0]]
+    base = small_scenario(horizon_days=400.0, warmup_days=30.0, runout_days=900.0)
+    stopped = small_scenario(horizon_days=400.0, warmup_days=30.0, runout_days=900.0,
+                             extra={"execution": {"custodial": {"callup_share": stop}}})
+    a, b = run_replication(base, 0), run_replication(stopped, 0)
+    z = STAGES.index("zelfmelder_wait")
+    day_stop, day_resume = 151, 304  # 2019-06-01, 2019-11-01
+    assert b.backlog[day_resume, z] > 2.5 * a.backlog[day_resume, z]
+    assert np.array_equal(a.backlog[:day_stop, z], b.backlog[:day_stop, z])
+    # the pile drains after the call-up resumes, and nobody is lost
+    assert b.backlog[-1, z] <= a.backlog[-1, z] + 2
+    zelf = b.columns["execution"] == 3
+    assert np.sum(zelf & (b.columns["outcome"] == 0)) <= np.sum((a.columns["execution"] == 3) & (a.columns["outcome"] == 0)) + 2
