@@ -136,8 +136,9 @@ def show(file: Path = typer.Argument(..., help="Scenario TOML file.")):
 
 @app.command()
 def plot(results_dir: Path = typer.Argument(..., help="A results folder written by `ketensim run`.")):
-    """Draw lead-time distributions per route (legal windows marked), backlog per stage over time with a band over
-    replications, and route shares, into RESULTS_DIR/plots.
+    """Draw the standard plots into RESULTS_DIR/plots: lead times per route, fast-track window attainment (legal
+    windows marked), backlog per stage over time with a band over replications, route shares, end-to-end lead
+    times, and court session fill.
 
     Example: `ketensim plot results/baseline/20261122-101500-seed2019`
     """
@@ -145,7 +146,10 @@ def plot(results_dir: Path = typer.Argument(..., help="A results folder written 
 
     if not (results_dir / "provenance.json").exists():
         _fail([f"{results_dir}: not a ketensim results folder (no provenance.json)"])
-    files = plot_results(results_dir)
+    try:
+        files = plot_results(results_dir)
+    except FileNotFoundError as e:
+        _fail([str(e)])
     for f in files:
         console.print(str(f))
 

@@ -2,8 +2,8 @@
 
 Plot functions take tables and return figures (STYLE.md principle 5). Each ``*_figure`` function takes plain tables
 (numpy arrays of days, `KpiRow` lists, a `BacklogTable`) keyed by scenario name and returns a
-`matplotlib.figure.Figure`; the same functions draw one scenario (`ketensim plot`) or several side by side (a
-comparison). A mapping with a single unnamed scenario may be given without the outer level, e.g.
+`matplotlib.figure.Figure`; the same functions draw one scenario (`plot_results`, `ketensim plot`) or several side
+by side (`plot_comparison`, `ketensim compare`). A mapping with a single unnamed scenario may be given without the outer level, e.g.
 ``lead_time_figure({"sepot": days, ...}, title)``. The ``read_*`` loaders turn a results folder into those tables,
 and `plot_results` glues the two and writes PNGs into ``<results>/plots``.
 
@@ -23,8 +23,9 @@ What is drawn, and from which cohort:
 Case-level plots use the same cohort as `kpis`: cases registered after the warm-up and before the end of the
 horizon, pooled over replications; steps not reached before the run ended are left out (censored).
 
-Figures are built on `matplotlib.figure.Figure` directly (Agg canvas, no pyplot): nothing global is touched, no
-display is needed, and a figure is freed as soon as it is dropped.
+Figures are built on `matplotlib.figure.Figure` directly, never through pyplot: PNGs are rendered by the Agg canvas
+without a display, the matplotlib backend of a notebook that imports this module is left alone, and a figure is freed
+as soon as it is dropped.
 """
 
 from __future__ import annotations
@@ -38,21 +39,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-matplotlib.use("Agg")  # no display; harmless when pyplot was never imported
-
-import matplotlib.dates as mdates  # noqa: E402
-import numpy as np  # noqa: E402
-import pyarrow as pa  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
-
-from .kpis import BACKLOG_STAGES, KpiRow, read_csv  # noqa: E402
-from .scenario import FAST_TRACK, ROUTES  # noqa: E402
+from .kpis import BACKLOG_STAGES, KpiRow, read_csv
+from .scenario import FAST_TRACK, ROUTES
 
 DPI = 150
 TICK_PT = 12
@@ -211,11 +208,10 @@ def read_case_tables(out_dir: Path | str, info: RunInfo | None = None) -> CaseTa
         cohort = (reg >= info.warmup_days) & (reg < info.horizon_days)
         route = _codes(t.column("route"), ROUTES)
         verzet = t.column("verzet").to_numpy(zero_copy_only=False).astype(bool)
-        by_om = reg[cohort]  # registration of the cohort, reused below
-        route_c = route[cohort]
-        om_days = _floats(t, "t_decision")[cohort] - by_om
+        reg_c, route_c = reg[cohort], route[cohort]
+        om_days = _floats(t, "t_decision")[cohort] - reg_c
         verdict = _floats(t, "t_verdict")[cohort]
-        court_days = verdict - by_om
+        court_days = verdict - reg_c
         for i, name in enumerate(ROUTES):
             sel = route_c == i
             days = om_days[sel] if name in OM_ROUTES else court_days[sel]
@@ -303,8 +299,8 @@ def lead_time_figure(
     note: str = "",
     log_x: bool = True,
 ) -> Figure:
-    """Cumulative distribution of a lead time, one panel per group (route), one curve per scenario, p50 and p90
-    marked and written in the legend.
+    """Cumulative distribution of a lead time, one panel per group (route), one curve per scenario (the first, the
+    reference, drawn thicker), p50 and p90 marked and written on the panel with the number of cases.
 
     `lead_times` maps scenario -> group -> days (or, for one scenario, group -> days). A group without cases shows
     "no cases". With `log_x` the axis is logarithmic with day marks (1 day, a week, a month, a year ...), because
@@ -350,7 +346,8 @@ def lead_time_figure(
             x, y = _ecdf(days, clip_low=ax.get_xlim()[0] if log_x else None)
             p50, p90 = np.percentile(days, [50, 90])
             stats.append((colour, f"p50 {_days(p50)} · p90 {_days(p90)} days"))
-            ax.plot(x, y, color=colour, lw=2.5, label=f"{stats[-1][1]}\n{_count(days.size)} cases")
+            ax.plot(x, y, color=colour, lw=_line_width(k, len(series), 2.2),
+                    label=f"{stats[-1][1]}\n{_count(days.size)} cases")
             for p, q, marker in ((50, p50, "o"), (90, p90, "D")):
                 xq = max(q, ax.get_xlim()[0]) if log_x else q
                 ax.plot([xq, xq], [0, p], color=colour, lw=1.2, ls=":")
@@ -472,7 +469,7 @@ def backlog_figure(
             bands.add((low_q, high_q))
             lo, mid, hi = np.nanpercentile(a, [low_q, 50, high_q], axis=0)
             ax.fill_between(b.dates, lo, hi, color=colour, alpha=0.25, lw=0)
-            ax.plot(b.dates, mid, color=colour, lw=1.8)
+            ax.plot(b.dates, mid, color=colour, lw=_line_width(k, len(data), 1.6))
             drawn = True
         if not drawn:
             _no_cases(ax)
@@ -616,53 +613,93 @@ def session_fill_figure(
 # ------------------------------------------------------------------------------------------------ glue
 
 
+@dataclass
+class ResultTables:
+    """Everything the standard plots need from one results folder."""
+
+    info: RunInfo
+    kpis: list[KpiRow]
+    cases: CaseTables
+    backlog: BacklogTable
+
+
+def read_results(out_dir: Path | str) -> ResultTables:
+    out_dir = Path(out_dir)
+    info = read_run_info(out_dir)
+    return ResultTables(info, read_kpis(out_dir), read_case_tables(out_dir, info), read_backlog(out_dir, info))
+
+
 def plot_results(out_dir: Path | str) -> list[Path]:
     """Draw the standard plots of a results folder into ``<out_dir>/plots``; return the files written."""
     out_dir = Path(out_dir)
-    info = read_run_info(out_dir)
-    kpis = read_kpis(out_dir)
-    cases = read_case_tables(out_dir, info)
-    backlog = read_backlog(out_dir, info)
-    name = info.scenario
-    scen = f"scenario “{name}”"
-    cohort = info.cohort_note()
-    plots = out_dir / "plots"
-    plots.mkdir(parents=True, exist_ok=True)
+    tables = read_results(out_dir)
+    return draw_standard_plots({tables.info.scenario: tables}, out_dir / "plots")
+
+
+def plot_comparison(compare_dir: Path | str) -> list[Path]:
+    """Draw the standard plots of a `ketensim compare` folder with all its scenarios side by side (the reference
+    first) into ``<compare_dir>/plots``; each scenario's own folder keeps its single-scenario plots."""
+    compare_dir = Path(compare_dir)
+    prov = json.loads(_need(compare_dir / "provenance.json").read_text())
+    names = prov.get("scenarios") or []
+    if not names:
+        raise ValueError(f"{compare_dir}: provenance.json names no scenarios (not a ketensim comparison folder)")
+    tables = {name: read_results(compare_dir / name) for name in names}
+    return draw_standard_plots(tables, compare_dir / "plots")
+
+
+def draw_standard_plots(tables: Mapping[str, ResultTables], plots_dir: Path) -> list[Path]:
+    """The six standard figures of one or more scenarios (scenario name -> its tables), written as PNGs."""
+    names = list(tables)
+    first = tables[names[0]].info
+    scen = (f"scenario “{names[0]}”" if len(names) == 1
+            else "scenarios " + " vs ".join(f"“{n}”" for n in names))
+    notes = {n: t.info.cohort_note() for n, t in tables.items()}
+    cohort = notes[names[0]] if len(set(notes.values())) == 1 else " ".join(f"{n}: {c}" for n, c in notes.items())
+    reps = sorted({t.info.replications for t in tables.values()})
+    reps_text = f"{'/'.join(map(str, reps))} replications"
+    windows_note = "" if all(t.info.windows == first.windows for t in tables.values()) else (
+        f" Legal windows drawn are those of “{names[0]}”.")
+    session_types = list(dict.fromkeys(s for t in tables.values() for s in t.info.session_types)) or None
+    kpis = {n: t.kpis for n, t in tables.items()}
     makers = {
         "lead_times_per_route.png": lambda: lead_time_figure(
-            {name: cases.decision_days}, f"Lead time per route: registration → OM decision or verdict — {scen}",
+            {n: t.cases.decision_days for n, t in tables.items()},
+            f"Lead time per route: registration → OM decision or verdict — {scen}",
             groups=ROUTES, xlabel={r: "days from registration to " + ("OM decision" if r in OM_ROUTES else "verdict")
                                    for r in ROUTES},
             note=cohort + " Route: the route the case was finally decided in (after fall-backs)."),
         "fast_track_windows.png": lambda: window_figure(
-            {name: cases.window_days}, info.windows, f"Fast-track routes: time to the verdict hearing within the "
-            f"legal window — {scen}", kpis={name: kpis},
+            {n: t.cases.window_days for n, t in tables.items()}, first.windows,
+            f"Fast-track routes: time to the verdict hearing within the legal window — {scen}", kpis=kpis,
             note=cohort + " Cases heard in the route (verzet cases excluded). Within window: share of the cases "
-            "that started in the route that were heard in time; the others fell back to a slower route."),
+            "that started in the route that were heard in time; the others fell back to a slower route."
+            + windows_note),
         "backlog_per_stage.png": lambda: backlog_figure(
-            {name: backlog}, f"Backlog (voorraad) per stage over time — {scen}"),
+            {n: t.backlog for n, t in tables.items()}, f"Backlog (voorraad) per stage over time — {scen}"),
         "route_shares.png": lambda: route_share_figure(
-            {name: kpis}, f"Cases per year per route — {scen}",
+            kpis, f"Cases per year per route — {scen}",
             note="Cases registered after the warm-up, per year, by the route they were finally decided in (after "
-            f"fall-backs); {info.replications} replications. Error bars: 95% interval over replications. "
+            f"fall-backs); {reps_text}. Error bars: 95% interval over replications. "
             "Percentages: share of all decided cases."),
         "end_to_end_lead_times.png": lambda: lead_time_figure(
-            {name: cases.offence_to_execution_end_days},
+            {n: t.cases.offence_to_execution_end_days for n, t in tables.items()},
             f"End-to-end lead time: offence → end of execution — {scen}", groups=EXECUTION_GROUPS,
             xlabel="days from offence to end of execution",
             note=cohort + " Only cases whose sentence was executed (paid, served or completed); a sepot, an "
             "acquittal or a suspended sentence has nothing to execute."),
         "session_fill.png": lambda: session_fill_figure(
-            {name: kpis}, f"Court sessions: fill rate and cancellations per session type — {scen}",
-            session_types=list(info.session_types) or None,
-            note=f"Court sessions planned between the end of the warm-up ({info.date_of(info.warmup_days)}) and the "
-            f"horizon ({info.date_of(info.horizon_days)}); {info.replications} replications. "
+            kpis, f"Court sessions: fill rate and cancellations per session type — {scen}",
+            session_types=session_types,
+            note=f"Court sessions planned between the end of the warm-up ({first.date_of(first.warmup_days)}) and "
+            f"the horizon ({first.date_of(first.horizon_days)}); {reps_text}. "
             "Error bars: 95% interval over replications."),
     }
+    plots_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for filename in FILES:
         fig = makers[filename]()
-        path = plots / filename
+        path = plots_dir / filename
         fig.savefig(path, dpi=DPI, facecolor="white")
         fig.clear()  # drop the artists now rather than at garbage collection
         written.append(path)
@@ -679,10 +716,10 @@ def _by_scenario(data) -> dict:
     return {"": dict(data or {})}
 
 
-def _by_scenario_rows(kpis) -> dict[str, Sequence[KpiRow]]:
-    if isinstance(kpis, Mapping):
-        return dict(kpis)
-    return {"": list(kpis)}
+def _by_scenario_rows(kpis) -> dict[str, list[KpiRow]]:
+    """scenario -> KPI rows of the whole chain (rows of a per-region or per-stream breakdown are left out)."""
+    data = dict(kpis) if isinstance(kpis, Mapping) else {"": kpis}
+    return {name: [r for r in rows if getattr(r, "breakdown", "all") == "all"] for name, rows in data.items()}
 
 
 def _finite(a) -> np.ndarray:
@@ -743,7 +780,7 @@ def _no_cases(ax) -> None:
 def _finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, legend_cols: int = 4) -> None:
     """Title on top; at the bottom a figure legend (`legend`: handles) and under it the note (cohort, sources) in
     small print. Both are placed by hand and the panels are laid out above them, so nothing overlaps."""
-    fig.suptitle(title, fontsize=TITLE_PT, fontweight="bold")
+    fig.suptitle(_wrap_title(title, fig.get_figwidth()), fontsize=TITLE_PT, fontweight="bold")
     height_pt = fig.get_figheight() * 72
     bottom = 4.0  # points from the bottom edge
     if note:
@@ -756,6 +793,22 @@ def _finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, 
                    ncols=cols, fontsize=TICK_PT, frameon=False, borderaxespad=0.2)
         bottom += math.ceil(len(legend) / cols) * 1.55 * TICK_PT + 6
     fig.get_layout_engine().set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
+
+
+def _wrap_title(title: str, width_in: float) -> str:
+    """A title that fits the figure: long ones break after "what" and before "which scenario(s)"."""
+    fits = int(width_in * 72 / (0.62 * TITLE_PT))  # characters of bold text per line, roughly
+    if len(title) <= fits or "\n" in title:
+        return title
+    if " — " in title:
+        what, which = title.split(" — ", 1)
+        return "\n".join(textwrap.fill(part, fits) for part in (what, which))
+    return textwrap.fill(title, fits)
+
+
+def _line_width(k: int, n: int, base: float) -> float:
+    """The reference scenario (first) is drawn thicker, so a scenario on top that does not differ leaves it visible."""
+    return base * 1.5 if n > 1 and k == 0 else base
 
 
 def _stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> None:

@@ -1,0 +1,385 @@
+"""Plots: the loaders read a results folder into the right tables, the figure functions draw what they claim (legal
+windows at the right days, one panel per route or stage, every axis labelled), empty routes do not crash, and
+`ketensim plot` writes the PNGs or refuses a folder that is not a results folder.
+
+One small results folder (national baseline at a tenth of the volume, 200 days, 2 replications) is built once for
+the module; it takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from typer.testing import CliRunner
+
+from sim import plots, scenario
+from sim.cli import app
+from sim.kpis import BACKLOG_STAGES, KpiRow
+from sim.runner import run_scenario
+from sim.scenario import FAST_TRACK, ROUTES
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+TINY = {
+    "name": "plots-test",
+    "horizon_days": 200,
+    "warmup_days": 30,
+    "runout_days": 60,
+    "replications": 2,
+    "intake": {"streams": {"vvc": {"volume": 49000}, "hic": {"volume": 12500}, "other": {"volume": 20500}}},
+}
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> Path:
+    sc = scenario.load(BASELINE, overrides=TINY)
+    out = run_scenario(sc, str(BASELINE), replications=2, out_dir=tmp_path_factory.mktemp("plots") / "run")
+    return out.out_dir
+
+
+@pytest.fixture(scope="module")
+def info(results):
+    return plots.read_run_info(results)
+
+
+@pytest.fixture(scope="module")
+def kpis(results):
+    return plots.read_kpis(results)
+
+
+@pytest.fixture(scope="module")
+def cases(results, info):
+    return plots.read_case_tables(results, info)
+
+
+@pytest.fixture(scope="module")
+def backlog(results, info):
+    return plots.read_backlog(results, info)
+
+
+def kpi(rows: list[KpiRow], metric: str, group: str) -> KpiRow:
+    (row,) = [r for r in rows if r.metric == metric and r.group == group and r.breakdown == "all"]
+    return row
+
+
+def vertical_lines(ax) -> list[float]:
+    """x of every full-height vertical line (what `axvline` draws: x data [x, x], y data [0, 1] in axes units)."""
+    xs = []
+    for line in ax.get_lines():
+        x, y = np.asarray(line.get_xdata(orig=False), float), np.asarray(line.get_ydata(orig=False), float)
+        if x.size == 2 and x[0] == x[1] and list(y) == [0.0, 1.0]:
+            xs.append(float(x[0]))
+    return sorted(xs)
+
+
+def visible_axes(fig: Figure):
+    return [ax for ax in fig.axes if ax.get_visible()]
+
+
+def texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def assert_labelled(fig: Figure, xlabels: bool = True) -> None:
+    """A bold title of at least 14 pt, a title on every panel, x labels (days) where asked, ticks of 12 pt or more."""
+    assert fig._suptitle is not None and fig._suptitle.get_text().strip()
+    assert fig._suptitle.get_fontsize() >= 14
+    for ax in visible_axes(fig):
+        assert ax.get_title().strip(), "every panel has a title"
+        assert ax.title.get_fontsize() >= 14
+        if xlabels:
+            assert "days" in ax.get_xlabel()
+        for label in ax.get_xticklabels() + ax.get_yticklabels():
+            assert label.get_fontsize() >= 12
+
+
+# ------------------------------------------------------------------------------------------------ plot_results
+
+
+def test_plot_results_writes_six_non_blank_pngs(results):
+    files = plots.plot_results(results)
+    assert files == [results / "plots" / name for name in plots.FILES]
+    assert len(files) == 6
+    for f in files:
+        img = mpimg.imread(f)
+        h, w = img.shape[:2]
+        assert 1500 <= w <= 2600 and 900 <= h <= 1800, f"{f.name}: {w}x{h} px"
+        rgb = img[..., :3]
+        not_white = np.any(rgb < 0.95, axis=-1).mean()
+        assert 0.03 < not_white < 0.9, f"{f.name}: {not_white:.1%} of pixels drawn"
+        assert rgb.std() > 0.05
+
+
+# ------------------------------------------------------------------------------------------------ loaders
+
+
+def test_run_info_reads_scenario_cohort_and_legal_windows(info):
+    assert info.scenario == "plots-test"
+    assert (info.warmup_days, info.horizon_days, info.replications) == (30, 200, 2)
+    assert info.windows == {
+        "supersnelrecht": (0.0, 3.0),
+        "snelrecht_detained": (0.0, 17.0),
+        "snelrecht_not_detained": (14.0, 28.0),
+    }
+    assert info.date_of(info.warmup_days) == info.start_date + dt.timedelta(days=30)
+    assert "warm-up" in info.cohort_note()
+
+
+def test_case_tables_count_the_same_cohort_as_the_kpis(cases, kpis, info):
+    years = (info.horizon_days - info.warmup_days) / 365.25
+    for route in ("sepot", "strafbeschikking"):  # decided by the OM: every case in the route has a decision time
+        expected = kpi(kpis, "cases", route).mean * years * info.replications
+        assert cases.decision_days[route].size == round(expected)
+    for route in ROUTES:  # court routes: only verdicts reached before the end count
+        expected = kpi(kpis, "cases", route).mean * years * info.replications
+        assert 0 < cases.decision_days[route].size <= round(expected)
+        assert np.all(cases.decision_days[route] >= 0)
+    everything = sum(cases.offence_to_execution_end_days[r].size for r in plots.EXECUTION_GROUPS[1:])
+    assert cases.offence_to_execution_end_days["all"].size == everything
+
+
+def test_case_table_medians_agree_with_the_kpis(cases, kpis):
+    # pooled over replications vs. the mean of per-replication medians: close, not equal
+    for route in ("sepot", "regular"):
+        row = kpi(kpis, "days_to_decision_p50", route)
+        pooled = float(np.median(cases.decision_days[route]))
+        assert pooled == pytest.approx(row.mean, rel=0.35)
+
+
+def test_fast_track_cases_are_heard_inside_their_legal_window(cases, info):
+    for route in FAST_TRACK:
+        lo, hi = info.windows[route]
+        days = cases.window_days[route]
+        assert days.size > 0, route
+        assert days.max() <= hi + 1e-9, route
+        assert days.min() >= lo - 1e-9, route
+
+
+def test_backlog_table_has_one_row_per_replication_and_day(results, backlog, info):
+    assert list(backlog.cases) == list(BACKLOG_STAGES)
+    n_days = len(backlog.dates)
+    assert n_days >= info.horizon_days + info.runout_days
+    for a in backlog.cases.values():
+        assert a.shape == (2, n_days)
+        assert not np.isnan(a).any()
+    assert backlog.dates[0] == np.datetime64(info.start_date)
+    assert backlog.warmup_end == info.date_of(30) and backlog.horizon_end == info.date_of(200)
+    # spot-check one value against the csv
+    line = next(l for l in (results / "backlog.csv").read_text().splitlines() if l.startswith("1,100,"))
+    _, day, _, stage, count = line.split(",")
+    assert backlog.cases[stage][1, int(day)] == float(count)
+
+
+def test_loaders_name_the_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="provenance.json"):
+        plots.read_run_info(tmp_path)
+
+
+# ------------------------------------------------------------------------------------------------ figures
+
+
+def test_lead_time_figure_one_labelled_panel_per_route_with_p50_and_p90(cases):
+    fig = plots.lead_time_figure({"baseline": cases.decision_days}, "Lead times — scenario baseline", groups=ROUTES)
+    assert_labelled(fig)
+    axes = visible_axes(fig)
+    assert [ax.get_title() for ax in axes] == [plots.ROUTE_LABELS[r] for r in ROUTES]
+    for ax, route in zip(axes, ROUTES):
+        assert ax.get_xlabel().startswith("days")
+        p50, p90 = np.percentile(cases.decision_days[route], [50, 90])
+        marks = [line for line in ax.get_lines() if line.get_marker() in ("o", "D")]
+        assert sorted(float(m.get_ydata()[0]) for m in marks) == [50.0, 90.0]
+        xs = {m.get_marker(): float(m.get_xdata()[0]) for m in marks}
+        assert xs["o"] == pytest.approx(max(p50, ax.get_xlim()[0]))
+        assert xs["D"] == pytest.approx(max(p90, ax.get_xlim()[0]))
+        legend = ax.get_legend()
+        assert legend is not None and f"{cases.decision_days[route].size:,} cases" in legend.get_texts()[0].get_text()
+
+
+def test_lead_time_figure_with_several_scenarios_draws_one_curve_each():
+    rng = np.random.default_rng(1)
+    a = {"sepot": rng.lognormal(3, 1, 500), "regular": rng.lognormal(4, 0.5, 800)}
+    b = {"sepot": a["sepot"] * 2, "regular": np.empty(0)}
+    fig = plots.lead_time_figure({"baseline": a, "faster": b}, "two scenarios", groups=["sepot", "regular"])
+    sepot, regular = visible_axes(fig)
+    curves = lambda ax: [l for l in ax.get_lines() if len(l.get_xdata()) > 10]  # noqa: E731
+    assert len(curves(sepot)) == 2 and len(curves(regular)) == 1
+    assert "no cases" in texts(regular)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["baseline", "faster"]
+
+
+def test_lead_time_figure_with_an_empty_route_shows_no_cases():
+    fig = plots.lead_time_figure({"sepot": np.array([]), "regular": np.array([1.0, 2.0, 30.0])}, "empty route")
+    sepot, regular = visible_axes(fig)
+    assert "no cases" in texts(sepot)
+    assert "no cases" not in texts(regular)
+    fig.savefig(Path("/dev/null"), format="png")  # drawing must not fail either
+
+
+def test_window_figure_draws_the_legal_windows_at_the_right_days(cases, kpis, info):
+    fig = plots.window_figure({"baseline": cases.window_days}, info.windows, "windows", kpis={"baseline": kpis})
+    assert_labelled(fig)
+    axes = visible_axes(fig)
+    assert len(axes) == 3
+    assert [vertical_lines(ax) for ax in axes] == [[3.0], [17.0], [14.0, 28.0]]
+    for ax, route in zip(axes, FAST_TRACK):
+        share = kpi(kpis, "within_window_share", route).mean
+        fallbacks = kpi(kpis, "fallbacks", route).mean
+        text = "\n".join(texts(ax))
+        assert f"{100 * share:.0f}%" in text
+        assert f"{fallbacks:,.0f} per year" in text
+        assert ax.get_xlim()[1] > info.windows[route][1]
+
+
+def test_window_figure_follows_the_windows_it_is_given():
+    days = {"supersnelrecht": np.array([0.5, 1.0, 4.5]), "snelrecht_not_detained": np.array([10.0, 12.0])}
+    windows = {"supersnelrecht": (0.0, 5.0), "snelrecht_not_detained": (7.0, 21.0)}
+    fig = plots.window_figure(days, windows, "custom windows")
+    assert [vertical_lines(ax) for ax in visible_axes(fig)] == [[5.0], [7.0, 21.0]]
+
+
+def test_window_figure_with_an_empty_route_shows_no_cases(info):
+    days = {"supersnelrecht": np.empty(0), "snelrecht_detained": np.array([4.0, 5.0]),
+            "snelrecht_not_detained": np.empty(0)}
+    fig = plots.window_figure({"a": days, "b": days}, info.windows, "empty")
+    axes = visible_axes(fig)
+    assert "no cases" in texts(axes[0]) and "no cases" in texts(axes[2])
+    assert "no cases" not in texts(axes[1])
+    assert vertical_lines(axes[0]) == [3.0]  # the window is drawn even without cases
+    fig.savefig(Path("/dev/null"), format="png")
+
+
+def test_backlog_figure_panel_per_stage_with_band_and_marks(backlog, info):
+    fig = plots.backlog_figure({"baseline": backlog}, "backlog")
+    assert_labelled(fig, xlabels=False)  # calendar dates need no label
+    axes = visible_axes(fig)
+    assert [ax.get_title() for ax in axes] == [plots.STAGE_LABELS[s] for s in BACKLOG_STAGES]
+    warm = mdates.date2num(np.datetime64(info.date_of(info.warmup_days)))
+    horizon = mdates.date2num(np.datetime64(info.date_of(info.horizon_days)))
+    for ax, stage in zip(axes, BACKLOG_STAGES):
+        assert any(isinstance(c, PolyCollection) for c in ax.collections), f"{stage}: no band"
+        (median,) = [l for l in ax.get_lines() if len(l.get_xdata()) > 2]
+        np.testing.assert_allclose(median.get_ydata(), np.median(backlog.cases[stage], axis=0))
+        assert vertical_lines(ax) == pytest.approx([warm, horizon])
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("min–max" in t for t in labels)
+    assert any(str(info.date_of(info.warmup_days)) in t for t in labels)
+
+
+def test_backlog_figure_with_an_empty_stage_shows_no_cases(backlog):
+    table = plots.BacklogTable(backlog.dates, {"police": backlog.cases["police"], "appeal": np.empty((0, 0))})
+    fig = plots.backlog_figure(table, "one empty stage")
+    police, appeal = visible_axes(fig)
+    assert "no cases" in texts(appeal) and "no cases" not in texts(police)
+
+
+def test_route_share_figure_bars_are_the_kpi_means_with_intervals(kpis):
+    fig = plots.route_share_figure({"baseline": kpis}, "route shares")
+    assert_labelled_single(fig)
+    (ax,) = visible_axes(fig)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx([kpi(kpis, "cases", r).mean for r in ROUTES])
+    assert ax.containers and any(type(c).__name__ == "ErrorbarContainer" for c in ax.containers)
+    share = 100 * kpi(kpis, "cases", "regular").mean / sum(kpi(kpis, "cases", r).mean for r in ROUTES)
+    assert any(f"{share:.1f}%" in t for t in texts(ax))
+
+
+def test_session_fill_figure_bars_are_percentages(kpis, info):
+    fig = plots.session_fill_figure({"baseline": kpis}, "sessions", session_types=list(info.session_types))
+    fill, cancelled = visible_axes(fig)
+    assert [p.get_height() for p in fill.patches] == pytest.approx(
+        [100 * kpi(kpis, "session_fill_rate", s).mean for s in info.session_types])
+    assert [p.get_height() for p in cancelled.patches] == pytest.approx(
+        [100 * kpi(kpis, "sessions_cancelled_share", s).mean for s in info.session_types])
+    assert fill.get_ylabel() and cancelled.get_ylabel()
+
+
+def test_bar_figures_take_several_scenarios_and_missing_values(kpis):
+    fewer = [r for r in kpis if not (r.metric == "cases" and r.group == "supersnelrecht")]
+    fig = plots.route_share_figure({"a": kpis, "b": fewer}, "two")
+    (ax,) = visible_axes(fig)
+    assert len(ax.patches) == 2 * len(ROUTES)
+    assert "no data" in texts(ax)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+
+
+def assert_labelled_single(fig: Figure) -> None:
+    assert fig._suptitle.get_text().strip()
+    (ax,) = visible_axes(fig)
+    assert ax.get_ylabel().strip()
+    assert all(t.get_fontsize() >= 12 for t in ax.get_xticklabels() + ax.get_yticklabels())
+
+
+# ------------------------------------------------------------------------------------------------ comparison
+
+
+def test_plot_comparison_draws_every_scenario_side_by_side(results, tmp_path):
+    # a comparison folder as `ketensim compare` writes it: one results folder per scenario and a provenance.json
+    folder = tmp_path / "cmp"
+    for name in ("reference", "variant"):
+        shutil.copytree(results, folder / name, ignore=shutil.ignore_patterns("plots"))
+    (folder / "provenance.json").write_text(json.dumps({"scenarios": ["reference", "variant"]}))
+    files = plots.plot_comparison(folder)
+    assert files == [folder / "plots" / name for name in plots.FILES]
+    for f in files:
+        assert np.any(mpimg.imread(f)[..., :3] < 0.95, axis=-1).mean() > 0.03
+    assert not (folder / "reference" / "plots").exists()
+
+
+def test_plot_comparison_refuses_a_folder_without_scenarios(results, tmp_path):
+    (tmp_path / "provenance.json").write_text(json.dumps({"scenario": "x"}))
+    with pytest.raises(ValueError, match="names no scenarios"):
+        plots.plot_comparison(tmp_path)
+
+
+def test_long_titles_are_wrapped_between_what_and_which_scenarios():
+    title = "Fast-track routes: time to the verdict hearing within the legal window — scenarios “a-long-name” vs “b”"
+    fig = plots.lead_time_figure({"a": {"sepot": np.array([1.0, 2.0])}}, title)
+    assert fig._suptitle.get_text().split("\n") == [title.split(" — ")[0], title.split(" — ")[1]]
+
+
+def test_kpi_rows_of_a_breakdown_are_not_taken_for_the_whole_chain(kpis):
+    regional = [KpiRow(r.metric, r.group, r.mean * 100, r.ci_low, r.ci_high, r.n, "region=amsterdam")
+                for r in kpis if r.metric == "cases"]
+    fig = plots.route_share_figure(list(kpis) + regional, "with a breakdown")
+    (ax,) = visible_axes(fig)
+    assert [p.get_height() for p in ax.patches] == pytest.approx([kpi(kpis, "cases", r).mean for r in ROUTES])
+
+
+# ------------------------------------------------------------------------------------------------ CLI
+
+
+def test_cli_plot_refuses_a_folder_without_provenance(tmp_path):
+    folder = tmp_path / "not-results"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["plot", str(folder)])
+    assert result.exit_code == 2
+    assert str(folder) in result.output
+    assert "provenance.json" in result.output
+    assert not (folder / "plots").exists()
+
+
+def test_cli_plot_draws_into_the_results_folder(results):
+    result = CliRunner().invoke(app, ["plot", str(results)])
+    assert result.exit_code == 0, result.output
+    for name in plots.FILES:
+        assert name in result.output
+        assert (results / "plots" / name).stat().st_size > 10_000
+    # drawn again (run, then plot) into the same six files, nothing else
+    assert sorted(p.name for p in (results / "plots").iterdir()) == sorted(plots.FILES)
+
+
+def test_days_format_is_readable():
+    assert plots._days(1.234) == "1.2" and plots._days(27.86) == "28" and plots._days(1234.0) == "1,234"
+    assert plots._thousands(8500) == "8.5k" and plots._thousands(12000) == "12k" and plots._thousands(750) == "750"
+    assert plots._days(0.0) == "0.0" and plots._days(9.96) == "10.0"
