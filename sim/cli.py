@@ -196,6 +196,13 @@ def compare(
     console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
 
 
+try:  # the workshop report registers its own command (sim/report_cli.py)
+    from .report_cli import register as _register_report
+except ImportError:  # pragma: no cover - report not present
+    _register_report = None
+if _register_report is not None:
+    _register_report(app, _fail)
+
 try:  # the intake forecaster registers its own command (sim/forecast/cli.py)
     from .forecast.cli import register as _register_forecast
 except ImportError:  # pragma: no cover - forecaster not present
