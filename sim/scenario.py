@@ -724,6 +724,52 @@ def _read_toml(path: Path, origin: str) -> dict:
         raise ScenarioError([Problem(str(path), "", f"cannot read: {e.strerror}")]) from None
 
 
+OWN_KEYS = ("name", "description", "extends", "include")  # what an included file does not pass on
+
+
+def _flat(d: dict, prefix: str = "") -> dict[str, Any]:
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}.{k}" if prefix else k
+        if isinstance(v, dict) and v.get("_replace") is not True:
+            out.update(_flat(v, key))
+        else:
+            out[key] = v
+    return out
+
+
+def _with_includes(data: dict, path: Path) -> dict:
+    """A file's ``include = [...]``: the listed files' own tables (not their parents', not their name, description,
+    extends or include) are merged in order under this file's own keys. Two included files that set the same key to
+    different values are refused: the combination would depend on the order."""
+    inc = data["include"]
+    if not (isinstance(inc, list) and all(isinstance(x, str) and x for x in inc)):
+        raise ScenarioError([Problem(str(path), "include", "must be a list of file names")])
+    merged: dict = {}
+    seen: dict[str, tuple[str, Any]] = {}
+    problems = []
+    for name in inc:
+        f = path.parent / name
+        if not f.exists():
+            raise ScenarioError([Problem(str(path), "include", f"file not found: {f}")])
+        layer = _read_toml(f, str(path))
+        if "include" in layer:
+            problems.append(Problem(str(path), "include", f"{name} has an include of its own; include plain files"))
+            continue
+        if "rollout" in layer:
+            resolve_before_path(layer["rollout"], f.parent)
+        own = {k: v for k, v in layer.items() if k not in OWN_KEYS}
+        for key, value in _flat(own).items():
+            if key in seen and seen[key][1] != value:
+                problems.append(Problem(str(path), "include",
+                                        f"{seen[key][0]} and {name} both set {key} to different values"))
+            seen[key] = (name, value)
+        merged = deep_merge(merged, own)
+    if problems:
+        raise ScenarioError(problems)
+    return deep_merge(merged, {k: v for k, v in data.items() if k != "include"})
+
+
 def load_raw(path: str | Path) -> tuple[dict, list[str]]:
     """Read a scenario file and all its parents; return the merged data and the chain of files (child first)."""
     path = Path(path)
@@ -738,6 +784,8 @@ def load_raw(path: str | Path) -> tuple[dict, list[str]]:
         data = _read_toml(current, origin)
         if "rollout" in data:
             resolve_before_path(data["rollout"], current.parent)
+        if "include" in data:
+            data = _with_includes(data, current)
         chain.append(resolved)
         layers.append(data)
         parent = data.get("extends")
