@@ -27,6 +27,8 @@ app = typer.Typer(
     "Example: `ketensim run scenarios/baseline.toml --replications 5 --jobs 2`",
 )
 console = Console()
+if not console.is_terminal:  # a log file or a pipe: no terminal width to respect, keep tables on one line per row
+    console = Console(width=160)
 err = Console(stderr=True)
 
 
@@ -255,47 +257,50 @@ def print_summary(rows, title: str = "key figures") -> None:
 
 
 def print_comparison(rows, names: list[str]) -> None:
-    """Per theme, one row per key figure and group: the reference scenario's mean, then for each other scenario its
-    mean and the paired difference from the reference with its 95% half-width; * marks a difference whose interval
-    excludes zero."""
-    console.print(f"[bold]Compared with {names[0]}[/bold] (mean; Δ = paired difference ± 95% half-width; "
-                  "* = interval excludes zero)")
+    """Per theme, for each key figure: the reference scenario's mean, then one line per other scenario with its
+    mean and the paired difference from the reference with its 95% interval; * marks an interval excluding zero."""
+    console.print(f"[bold]Compared with {names[0]}[/bold] (Δ = paired difference with its 95% interval over "
+                  "replications; * = the interval excludes zero)")
     rows = [r for r in rows if r.breakdown == "all" and r.n > 0]
     by_key = {(r.metric, r.group, r.scenario): r for r in rows}
-    sections = [(h, g, m) for h, g, m in SUMMARY_SECTIONS] + [("Chain", "metric", None)]
+    sections = [(h, m) for h, _, m in SUMMARY_SECTIONS] + [("Chain", None)]
     claimed = set()
-    for heading, _, metrics in sections:
+    for heading, metrics in sections:
         keys = list(dict.fromkeys((r.metric, r.group) for r in rows
                                   if (metrics is None or r.metric in metrics) and (r.metric, r.group) not in claimed))
         if not keys:
             continue
         claimed.update(keys)
         table = Table(title=heading, title_justify="left", header_style="bold")
-        table.add_column("key figure", no_wrap=True)
-        table.add_column(names[0], justify="right")
-        for n in names[1:]:
-            table.add_column(n, justify="right")
+        table.add_column("key figure", no_wrap=True, max_width=44)
+        table.add_column("scenario", no_wrap=True)
+        table.add_column("mean", justify="right", no_wrap=True)
+        table.add_column("Δ [95% CI]", justify="right", no_wrap=True)
         for m, g in keys:
-            ref = by_key.get((m, g, names[0]))
-            cells = [_num(ref.mean) if ref else ""]
-            for n in names[1:]:
+            label = f"{m.replace('_', ' ')} · {g}"
+            for i, n in enumerate(names):
                 r = by_key.get((m, g, n))
-                cells.append(_diff_cell(r))
-            table.add_row(f"{m.replace('_', ' ')} · {g}", *cells)
+                if r is None:
+                    continue
+                diff = "" if i == 0 else _diff_cell(r)
+                table.add_row(label if i == 0 else "", n, _num(r.mean), diff,
+                              end_section=(i == len(names) - 1))
         console.print(table)
 
 
 def _diff_cell(r) -> str:
-    if r is None or math.isnan(r.mean):
+    if r is None or math.isnan(r.diff):
         return ""
-    if math.isnan(r.diff):
-        return _num(r.mean)
     if r.diff == 0 and r.diff_ci_low == r.diff_ci_high == 0:
-        return f"{_num(r.mean)} (=)"
-    sign = "+" if r.diff >= 0 else "−"
-    half = "" if math.isnan(r.diff_ci_low) else f" ±{_num((r.diff_ci_high - r.diff_ci_low) / 2)}"
-    star = " *" if r.significant else ""
-    return f"{_num(r.mean)} (Δ {sign}{_num(abs(r.diff))}{half}){star}"
+        return "="
+    if math.isnan(r.diff_ci_low):
+        return f"{r.diff:+.3g}"
+    star = " *" if r.significant else "  "
+    return f"{_signed(r.diff)} [{_signed(r.diff_ci_low)}, {_signed(r.diff_ci_high)}]{star}"
+
+
+def _signed(x: float) -> str:
+    return ("+" if x > 0 else "") + _num(x)
 
 
 def _cell(r) -> str:

@@ -31,7 +31,7 @@ per_week = 110
 [om.decision_mix.vvc]
 zsm_arrested = { sepot = 0.22, strafbeschikking = 0.30, supersnelrecht = 0.08, snelrecht_detained = 0.04, snelrecht_not_detained = 0.06, regular = 0.30 }
 [execution.custodial]
-cells = 7000
+cells = 8000
 [advice.reclassering.duration]
 scale = 0.7
 """
@@ -56,7 +56,7 @@ def test_each_region_switches_on_its_own_date(tmp_path):
     # national pools switch on the national date (default: the last regional date)
     cells = sc.execution.custodial.cells
     last = max(DATES.values())
-    assert cells.at_date(last - dt.timedelta(days=1)) == 6500 and cells.at_date(last) == 7000
+    assert cells.at_date(last - dt.timedelta(days=1)) == 7400 and cells.at_date(last) == 8000
 
 
 def test_shown_scenario_loads_back_to_the_same_model(tmp_path):
@@ -65,7 +65,7 @@ def test_shown_scenario_loads_back_to_the_same_model(tmp_path):
     assert "rollout" not in S.dump_toml(sc)
     for r in REGIONS:
         assert shown.chain(r) == sc.chain(r), r
-    assert shown.execution.custodial.cells.at_date(dt.date(2022, 6, 1)) == 7000
+    assert shown.execution.custodial.cells.at_date(dt.date(2022, 6, 1)) == 8000
 
 
 def test_a_difference_that_cannot_be_scheduled_is_refused(tmp_path):
