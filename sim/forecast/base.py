@@ -12,15 +12,39 @@ model, has a missing year, or has a value <= 0. `predict` before `fit` raises `N
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as t_dist
 
 from .data import YearlySeries, _years_text
 
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
 DEFAULT_LEVELS = (80, 95)
+
+
+def one_blas_thread(fn):
+    """Run ``fn`` with a single BLAS thread.
+
+    The models multiply matrices of a few dozen rows. Multithreaded BLAS gains nothing there, and on a shared
+    2-core machine its spinning threads made statsmodels' ETS and Theta fits eight times slower (measured).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if threadpool_limits is None:  # pragma: no cover - threadpoolctl is a dependency
+            return fn(*args, **kwargs)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 class NotFittedError(ValueError):
@@ -119,6 +143,7 @@ class Forecaster:
     min_years = 3
     uses_drivers = False
 
+    @one_blas_thread
     def fit(self, y, drivers=None) -> "Forecaster":
         y = as_year_series(y)
         check_y(y, self.min_years, self.name)
@@ -155,10 +180,13 @@ class Forecaster:
         return {}
 
     # -- public --------------------------------------------------------------------------------------------------
+    @one_blas_thread
     def predict(self, horizon: int, level=DEFAULT_LEVELS, *, n_paths: int = 2000, seed: int = 0) -> Forecast:
         """Point forecasts (the median on the log scale, so a median in the original units) and central intervals.
 
         Models that simulate use ``n_paths`` paths drawn from ``seed``; the result is the same for the same seed.
+        The other models compute their intervals exactly and add ``n_paths`` sample paths (see `simulate`) for
+        policy effects and the simulator's intake; ``n_paths=0`` leaves them out.
         """
         self._check_fitted()
         h = check_horizon(horizon)
@@ -178,9 +206,13 @@ class Forecaster:
             mean, sd = self._forecast_log(h)
             point = np.exp(mean)
             intervals = {}
+            df = getattr(self, "df_", None)
             for lv in levels:
-                q = norm.ppf(0.5 + lv / 200)
+                # Student t when the model's sigma is a plain sample estimate with df degrees of freedom
+                q = t_dist.ppf(0.5 + lv / 200, df) if df else norm.ppf(0.5 + lv / 200)
                 intervals[lv] = (np.exp(mean - q * sd), np.exp(mean + q * sd))
+            if n_paths:
+                paths = self.simulate(h, n_paths, np.random.default_rng(seed))
         return Forecast(self.name, years, point, intervals, info=self.info(), paths=paths)
 
     def simulate(self, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
@@ -198,4 +230,7 @@ class Forecaster:
         var = np.maximum.accumulate(sd**2)
         step_sd = np.sqrt(np.diff(np.concatenate([[0.0], var])))
         eps = rng.standard_normal((n_paths, h)) * step_sd
+        df = getattr(self, "df_", None)
+        if df:  # one sigma draw per path, so each year's spread is Student t like the intervals
+            eps *= np.sqrt(df / rng.chisquare(df, n_paths))[:, None]
         return np.exp(mean + np.cumsum(eps, axis=1))

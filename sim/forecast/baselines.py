@@ -25,7 +25,8 @@ class Naive(Forecaster):
     """Random walk: every future year equals the last observed one.
 
     The interval standard deviation on the log scale is sigma*sqrt(h), with sigma the root mean square of the
-    yearly log changes (the one-step residuals of the naive model, which assumes they have mean zero).
+    yearly log changes (the one-step residuals of the naive model, which assumes they have mean zero). Intervals
+    use Student's t with T-1 degrees of freedom, since sigma is estimated from few years.
     """
 
     name = "naive"
@@ -35,6 +36,7 @@ class Naive(Forecaster):
         d = np.diff(z)
         self.last_ = z[-1]
         self.sigma_ = float(np.sqrt(np.mean(d**2)))
+        self.df_ = len(d)
 
     def _forecast_log(self, h):
         steps = np.arange(1, h + 1)
@@ -49,6 +51,7 @@ class Drift(Forecaster):
 
     Interval sd on the log scale: sigma*sqrt(h*(1 + h/(T-1))), with T observations and sigma the standard deviation
     of the yearly log changes around their mean (the second term is the uncertainty of the drift itself).
+    Intervals use Student's t with T-2 degrees of freedom.
     """
 
     name = "drift"
@@ -60,6 +63,7 @@ class Drift(Forecaster):
         self.last_ = z[-1]
         self.drift_ = float((z[-1] - z[0]) / (len(z) - 1))
         self.sigma_ = float(np.std(d, ddof=1))
+        self.df_ = len(d) - 1
 
     def _forecast_log(self, h):
         steps = np.arange(1, h + 1)

@@ -301,3 +301,11 @@ def _years_text(years: list[int]) -> str:
         start = prev = y
     runs.append((start, prev))
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def split_file_series(text: str) -> tuple[str, str | None]:
+    """``"file.csv:series"`` -> ("file.csv", "series"); ``"file.csv"`` -> ("file.csv", None)."""
+    i = text.rfind(".csv:")
+    if i >= 0:
+        return text[: i + 4], (text[i + 5:] or None)
+    return text, None

@@ -1,0 +1,91 @@
+"""`ketensim forecast` driven as a user would: exit codes, messages, JSON, and what lands on disk."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "calibration" / "data"
+CRIME = DATA / "registered_crime.csv"
+OM = DATA / "om_intake_history.csv"
+runner = CliRunner()
+
+
+def test_help_has_an_example():
+    r = runner.invoke(app, ["forecast", "--help"])
+    assert r.exit_code == 0 and "Example" in r.output
+
+
+def test_forecast_on_real_data_writes_results_with_provenance(tmp_path):
+    out = tmp_path / "crime"
+    r = runner.invoke(app, ["forecast", str(CRIME), "--series", "geregistreerde_misdrijven_totaal", "--start",
+                            "1990", "--drivers", str(DATA / "population_total.csv"), "--horizon", "4",
+                            "--policy", "snelrecht:2026:-3:1", "--out", str(out), "--paths", "500"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())  # rich wraps long lines
+    assert "pmj forecast from 2023" in text and "driver bevolking_1_januari_totaal" in text
+    for f in ("forecast.csv", "forecast.png", "provenance.json", "forecast_with_policy.csv", "policy_effects.csv"):
+        assert (out / f).exists(), f
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["series"]["series"] == "geregistreerde_misdrijven_totaal" and prov["horizon"] == 4
+    assert prov["version"] and prov["command"].startswith("ketensim")
+    assert "bevolking_1_januari_totaal" in prov["drivers_used"]
+    assert prov["drivers_used"]["bevolking_1_januari_totaal"]["why"]
+    assert set(prov["models"]) == {"naive", "drift", "ets", "theta", "combination", "pmj"}
+
+
+def test_backtest_json_has_the_required_keys(tmp_path):
+    r = runner.invoke(app, ["forecast", str(OM), "--series", "om_instroom_misdrijfzaken_reeks", "--parent",
+                            f"{CRIME}:geregistreerde_misdrijven_totaal", "--min-train", "9", "--horizon", "4",
+                            "--json", "--no-plots", "--out", str(tmp_path / "om")])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert {"model", "horizon", "mape", "mase", "coverage80", "coverage95"} <= set(rows[0])
+    assert {(d["model"], d["horizon"]) for d in rows} >= {("naive", 1), ("pmj", 4)}
+    assert (tmp_path / "om" / "backtest.csv").exists()
+    bt = (tmp_path / "om" / "backtest.csv").read_text().splitlines()[0]
+    assert bt.startswith("model,horizon,n,mape,mase,coverage80,coverage95")
+
+
+@pytest.mark.parametrize(
+    "content,args,reason",
+    [
+        (None, [], "file not found"),
+        ("jaar,waarde\n2000,1\n", [], "needs the columns 'year' and 'value'"),
+        ("year,value,series\n2000,1,a\n", ["--series", "b"], "series 'b' not found"),
+        ("year,value\n" + "".join(f"{y},{100 + y % 7}\n" for y in range(2000, 2015) if y != 2007), [],
+         "has gaps (no value for 2007)"),
+        ("year,value\n" + "".join(f"{y},{100 + y % 7}\n" for y in range(2000, 2005)), [], "too short"),
+        ("year,value\n" + "".join(f"{y},{y % 3}\n" for y in range(2000, 2015)), [], "values <= 0"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_file_and_writes_nothing(tmp_path, content, args, reason):
+    f = tmp_path / "series.csv"
+    if content is not None:
+        f.write_text(content)
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["forecast", str(f), "--out", str(out)] + args)
+    assert r.exit_code == 2
+    assert str(f) in r.output and reason in r.output
+    assert "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_bad_driver_and_policy_are_reported_together(tmp_path):
+    r = runner.invoke(app, ["forecast", str(CRIME), "--series", "geregistreerde_misdrijven_totaal", "--drivers",
+                            str(tmp_path / "nope.csv"), "--policy", "x:soon:3", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert "nope.csv: file not found" in r.output and "--policy" in r.output
+
+
+def test_the_forecaster_does_not_import_simpy():
+    code = ("import sys, sim.forecast, sim.forecast.cli, sim.forecast.intake, sim.forecast.chain; "
+            "print('simpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,68 @@
+"""The issue's targets, measured on the real series, so that a regression is caught.
+
+Registered crime from 1990 (CBS 83723NED) with the PMJ-style model as configured in docs/forecasting.md, and OM
+intake 2000-2022 (calibration/data/om_intake_history.csv) as a chain link of registered crime. The numbers are
+the ones reported in docs/forecasting.md; targets that are not met there are not asserted here - what is true
+instead is (see the docs for why).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from sim.forecast import Naive, PMJModel, read_series
+from sim.forecast.backtest import rolling_origin
+
+DATA = Path(__file__).resolve().parents[1] / "calibration" / "data"
+CRIME = "geregistreerde_misdrijven_totaal"
+
+
+@pytest.fixture(scope="module")
+def crime():
+    y = read_series(DATA / "registered_crime.csv", CRIME, start=1990)
+    drivers = {"population": read_series(DATA / "population_total.csv"),
+               "unemployment": read_series(DATA / "unemployment_rate.csv", "werkloosheidspercentage_12uur_afgeleid")}
+    r = rolling_origin(y, {"naive": Naive, "pmj": PMJModel}, horizon=4, min_train=10, drivers=drivers,
+                       n_paths=1000)
+    return r.summary.set_index(["model", "horizon"])
+
+
+@pytest.fixture(scope="module")
+def om():
+    y = read_series(DATA / "om_intake_history.csv", "om_instroom_misdrijfzaken_reeks")
+    parent = read_series(DATA / "registered_crime.csv", CRIME)
+    r = rolling_origin(y, {"naive": Naive, "pmj": lambda: PMJModel(parent=CRIME)}, horizon=4, min_train=9,
+                       drivers={CRIME: parent}, n_paths=1000)
+    return r.summary.set_index(["model", "horizon"])
+
+
+@pytest.mark.parametrize("h", [1, 2, 3, 4])
+def test_crime_beats_naive_at_every_horizon(crime, h):
+    assert crime.loc[("pmj", h), "mase"] < crime.loc[("naive", h), "mase"]
+
+
+def test_crime_mape_below_pmj_published(crime):
+    assert crime.loc[("pmj", 1), "mape"] < 5.0  # measured 3.5%
+    assert crime.loc[("pmj", 3), "mape"] < 11.0  # measured 8.8%
+
+
+def test_crime_95_intervals_hold_at_least_85_percent(crime):
+    # measured 88, 100, 100, 95%: never too narrow; at horizons 2-3 every actual fell inside (above the 99% target)
+    for h in (1, 2, 3, 4):
+        assert crime.loc[("pmj", h), "coverage95"] >= 85
+
+
+@pytest.mark.parametrize("h", [1, 2, 3, 4])
+def test_om_intake_beats_naive_at_every_horizon(om, h):
+    assert om.loc[("pmj", h), "mase"] < om.loc[("naive", h), "mase"]
+
+
+def test_om_intake_mape(om):
+    assert om.loc[("pmj", 3), "mape"] < 11.0  # measured 6.8%
+    # one year ahead the 5% target is NOT met (measured 6.4%); it is still below the naive forecast's 6.6%
+    assert om.loc[("pmj", 1), "mape"] < om.loc[("naive", 1), "mape"]
+
+
+def test_om_intake_95_intervals_hold_at_least_85_percent(om):
+    for h in (1, 2, 3, 4):
+        assert om.loc[("pmj", h), "coverage95"] >= 85  # measured 93, 100, 100, 100%
