@@ -49,9 +49,9 @@ class Advice:
             a = applies[r]
             if (a == "youth" and not youth) or (a == "adult" and youth) or route not in routes[r]:
                 continue
-            if u[cid] < share[r][s].at(now):
+            if u.item(cid) < share[r][s].at(now):
                 self.pending[cid] += 1
-                station.put(cid, duration(cid), self._done)
+                station.put(cid, duration.get(cid), self._done)
         return int(self.pending[cid])
 
     def _done(self, cid: int) -> None:

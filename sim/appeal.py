@@ -25,12 +25,12 @@ class Appeal:
         m = self.m
         c = m.cases
         share = self.share[m.region_of[cid]][c.verdict[cid]]
-        if share is not None and self.u[cid] < share.at(m.env.now):
+        if share is not None and self.u.item(cid) < share.at(m.env.now):
             c.appealed[cid] = True
             c.enter(cid, STAGE["appeal"], m.env.now)
             if detained:
                 self.detained.add(cid)
-            m.after(self.duration(cid), self._decided, cid)
+            m.after(self.duration.get(cid), self._decided, cid)
         else:
             c.t_final[cid] = m.env.now
             m.execution.final(cid, detained)

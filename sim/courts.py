@@ -70,7 +70,7 @@ class Courts:
         self.fallback = [{Q[a]: b for a, b in ch.om.fallback.items()} for ch in m.chains]
         self.verzet_queue = [Q[ch.om.verzet_queue] for ch in m.chains]
         self.verdict_mix = [
-            {route: [(VERDICT[v], m.sched(x)) for v, x in mix.items()] for route, mix in ch.courts.verdict_mix.items()}
+            {route: m.mix(mix, VERDICT, VERDICT["suspended"]) for route, mix in ch.courts.verdict_mix.items()}
             for ch in m.chains
         ]
         self.backlog = [[deque(), deque()] for _ in m.chains]  # regular_pr, regular_mk
@@ -228,7 +228,7 @@ class Courts:
         c.enter(cid, STAGE["court"], now)
         r = m.region_of[cid]
         if route == "regular":
-            q = Q_MK if self.u_mk[cid] < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
+            q = Q_MK if self.u_mk.item(cid) < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
         else:
             q = Q[route]
         m.advice.request(cid, route)
@@ -285,7 +285,7 @@ class Courts:
         now = m.env.now
         if new == "regular":
             r = m.region_of[cid]
-            q2 = Q_MK if self.u_mk[cid] < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
+            q2 = Q_MK if self.u_mk.item(cid) < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
             self._assign(cid, q2, now)
         else:
             self._assign(cid, Q[new], now + self.preparation[m.region_of[cid]])
@@ -311,7 +311,7 @@ class Courts:
             self.waiting_report[cid] = True
             return
         r = m.region_of[cid]
-        u = self.u_adjourn[cid] if c.adjournments[cid] == 0 else self._adjourn_rng.random()
+        u = self.u_adjourn.item(cid) if c.adjournments[cid] == 0 else self._adjourn_rng.random()
         if u < self.adjournment_share[r].at(now):
             log_result.append(1)
             c.adjournments[cid] += 1
@@ -357,14 +357,7 @@ class Courts:
             route = QUEUE_ROUTE[q]
             c.route[cid] = route
             mix = mixes[ROUTES[route]]
-        u = self.u_verdict[cid]
-        verdict = VERDICT["suspended"]
-        acc = 0.0
-        for code, share in mix:
-            acc += share.at(now)
-            if u < acc:
-                verdict = code
-                break
+        verdict = mix.pick(self.u_verdict.item(cid), now)
         c.verdict[cid] = verdict
         m.appeal.consider(cid, detained=q in (Q_SUPER, Q_DET))
 

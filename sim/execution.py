@@ -89,7 +89,7 @@ class Execution:
             c.t_cjib[cid] = now
             c.execution[cid] = EXEC["aansluitend"]
             c.enter(cid, DETENTION, now)
-            self.cells.put(cid, self.length(cid), self._served, PRIO_AANSLUITEND, started=self._in_cell)
+            self.cells.put(cid, self.length.get(cid), self._served, PRIO_AANSLUITEND, started=self._in_cell)
         else:
             self.deliver(cid)
 
@@ -97,10 +97,10 @@ class Execution:
         m = self.m
         c = m.cases
         c.enter(cid, CJIB, m.env.now)
-        delay = self.delivery(cid)
-        if self.u_return[cid] < self.return_share[m.region_of[cid]].at(m.env.now):
+        delay = self.delivery.get(cid)
+        if self.u_return.item(cid) < self.return_share[m.region_of[cid]].at(m.env.now):
             c.delivery_returns[cid] += 1
-            delay += self.delivery_rework(cid)
+            delay += self.delivery_rework.get(cid)
         m.after(delay, self._delivered, cid)
 
     def _delivered(self, cid: int) -> None:
@@ -114,30 +114,30 @@ class Execution:
             c.execution[cid] = EXEC["fine"]
             c.enter(cid, FINE, now)
             c.t_exec_start[cid] = now
-            u = self.u_fine[cid]
+            u = self.u_fine.item(cid)
             paid = self.paid_share[r].at(now)
             if u < paid:
-                m.after(self.pay_time(cid), self._ended, cid)
+                m.after(self.pay_time.get(cid), self._ended, cid)
             elif u < paid + self.plan_share[r].at(now):
-                m.after(self.plan_time(cid), self._ended, cid)
+                m.after(self.plan_time.get(cid), self._ended, cid)
             else:
-                self._detained_length[cid] = self.fine_detention(cid)
-                m.after(self.pay_time(cid), self._replacement, cid)
+                self._detained_length[cid] = self.fine_detention.get(cid)
+                m.after(self.pay_time.get(cid), self._replacement, cid)
         elif v == VERDICT["taakstraf"]:
             c.execution[cid] = EXEC["taakstraf"]
             c.enter(cid, TAAK, now)
-            m.after(self.taak_intake(cid), self._taak_intake_done, cid)
+            m.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
         else:  # custodial, not detained at the verdict
-            if self.u_zelf[cid] < self.zelfmelder_share[r].at(now):
+            if self.u_zelf.item(cid) < self.zelfmelder_share[r].at(now):
                 c.execution[cid] = EXEC["zelfmelder"]
                 c.enter(cid, ZELF, now)
-                no_show = self.u_noshow[cid] < self.no_show_share[r].at(now)
-                callup = self._callup_of[cid] = self.callup_time(cid)
+                no_show = self.u_noshow.item(cid) < self.no_show_share[r].at(now)
+                callup = self._callup_of[cid] = self.callup_time.get(cid)
                 if no_show:
                     job = (cid, callup, self._no_show, None)
                 else:
-                    job = (cid, callup + self.length(cid), self._served, self._called_up)
-                if self.u_callup[cid] < self._callup_now:
+                    job = (cid, callup + self.length.get(cid), self._served, self._called_up)
+                if self.u_callup.item(cid) < self._callup_now:
                     self.cells.put(job[0], job[1], job[2], PRIO_ZELFMELDER, started=job[3])
                 else:
                     self.on_hold.append(self.cells.hold(*job))
@@ -148,15 +148,15 @@ class Execution:
     # ------------------------------------------------------------------ taakstraf
 
     def _taak_intake_done(self, cid: int) -> None:
-        work = self._work_of[cid] = self.taak_work(cid)
-        self.reclassering.put(cid, self.taak_to_start(cid) + work, self._taak_done)
+        work = self._work_of[cid] = self.taak_work.get(cid)
+        self.reclassering.put(cid, self.taak_to_start.get(cid) + work, self._taak_done)
 
     def _taak_done(self, cid: int) -> None:
         m = self.m
         c = m.cases
         c.t_exec_start[cid] = m.env.now - self._work_of.pop(cid)
-        if self.u_taak[cid] < self.failure_share[m.region_of[cid]].at(m.env.now):
-            self._detained_length[cid] = self.taak_detention(cid)
+        if self.u_taak.item(cid) < self.failure_share[m.region_of[cid]].at(m.env.now):
+            self._detained_length[cid] = self.taak_detention.get(cid)
             self._replacement(cid)
         else:
             self._ended(cid)
@@ -170,13 +170,13 @@ class Execution:
     def _to_arrest(self, cid: int) -> None:
         m = self.m
         m.cases.enter(cid, ARREST, m.env.now)
-        m.after(self.find_time(cid) if not m.cases.replacement_detention[cid] else self.find_time.again(cid),
+        m.after(self.find_time.get(cid) if not m.cases.replacement_detention[cid] else self.find_time.again(cid),
                 self._found, cid)
 
     def _found(self, cid: int) -> None:
         length = self._detained_length.pop(cid, None)
         if length is None:
-            length = self.length(cid)
+            length = self.length.get(cid)
         self.cells.put(cid, length, self._served, PRIO_ARRESTANT, started=self._in_cell)
 
     def _callup_changed(self, share: float) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 import simpy
 
 from . import intake as intake_mod
-from .events import call_later
+from .events import call_later, scheduler
 from .records import STAGES, CaseTable
 from .scenario import Scenario, Schedule
 from .streams import Streams
@@ -58,60 +58,96 @@ class TimeSched:
         return out
 
 
+class Mix:
+    """A mix of shares (each a schedule) over codes: `pick(u, t)` gives the code whose slice of [0, 1) holds the
+    uniform draw `u` at time `t`, or `default` if the shares in force leave it uncovered. Constant mixes keep their
+    cumulative thresholds, so a pick is a short loop without lookups."""
+
+    __slots__ = ("codes", "scheds", "thresholds", "default")
+
+    def __init__(self, pairs: list[tuple[int, TimeSched]], default: int):
+        self.codes = [code for code, _ in pairs]
+        self.scheds = [ts for _, ts in pairs]
+        self.default = default
+        if all(ts.const is not None for ts in self.scheds):
+            acc, self.thresholds = 0.0, []
+            for ts in self.scheds:
+                acc += ts.const
+                self.thresholds.append(acc)
+        else:
+            self.thresholds = None
+
+    def pick(self, u: float, t: float) -> int:
+        thresholds = self.thresholds
+        if thresholds is None:
+            acc, thresholds = 0.0, []
+            for ts in self.scheds:
+                acc += ts.at(t)
+                thresholds.append(acc)
+        for code, th in zip(self.codes, thresholds):
+            if u < th:
+                return code
+        return self.default
+
+
 class Drawn:
-    """One duration per case, pre-drawn; calling it gives case `cid`'s value times the scale in force now.
-    `again(cid)` draws a fresh value (for a repeated step) from the quantity's own repeat stream."""
+    """One duration per case, pre-drawn (float32: half the memory, ample precision for days). `get(cid)` gives case
+    `cid`'s value times the scale in force now; `again(cid)` draws a fresh value (for a repeated step) from the
+    quantity's own repeat stream. Without a scale schedule `get` is the array's own `item`, the fastest lookup."""
 
-    __slots__ = ("values", "scales", "dists", "region", "stream", "env", "rng")
+    __slots__ = ("values", "scales", "dists", "region", "stream", "env", "rng", "get")
 
-    def __init__(self, values, scales, dists, model):
+    def __init__(self, values, scales, dists, model, rng):
         self.values = values
-        self.scales = scales
+        self.scales = scales  # [region][stream] -> TimeSched or None; None when no quantity is scaled
         self.dists = dists  # [region][stream] -> Distribution
         self.region = model.region_of
         self.stream = model.stream_of
         self.env = model.env
-        self.rng = None
+        self.rng = rng
+        self.get = values.item if scales is None else self._scaled
 
-    def __call__(self, cid: int) -> float:
-        d = self.values.item(cid)
+    def _scaled(self, cid: int) -> float:
+        return self._scale(cid, self.values.item(cid))
+
+    def _scale(self, cid: int, d: float) -> float:
         if self.scales is None:
             return d
         sc = self.scales[self.region[cid]][self.stream[cid]]
         return d * sc.at(self.env.now) if sc is not None else d
 
     def again(self, cid: int) -> float:
-        d = float(self.dists[self.region[cid]][self.stream[cid]].sample(self.rng, 1)[0])
-        if self.scales is None:
-            return d
-        sc = self.scales[self.region[cid]][self.stream[cid]]
-        return d * sc.at(self.env.now) if sc is not None else d
+        return self._scale(cid, float(self.dists[self.region[cid]][self.stream[cid]].sample(self.rng, 1)[0]))
 
 
 class PerCase:
-    """Pre-drawn random inputs, one value per case, each quantity from its own named stream."""
+    """Pre-drawn random inputs, one value per case, each quantity from its own named stream (float32)."""
 
     def __init__(self, model: "Model"):
         self.m = model
         self.n = model.n
+        # the cases of each (region, stream) group, found once for all quantities
+        self.groups = [
+            [np.nonzero((model.arr_region == r) & (model.arr_stream == s))[0] for s in range(len(model.stream_names))]
+            for r in range(len(model.region_names))
+        ]
 
     def uniform(self, name: str) -> np.ndarray:
-        return self.m.streams(f"u:{name}").random(self.n)
+        return self.m.streams(f"u:{name}").random(self.n, dtype=np.float32)
 
     def duration(self, name: str, spec_of) -> Drawn:
         """Durations for every case from `spec_of(chain, stream_name)`, drawn per (region, stream) group, each
         multiplied when used by its spec's `scale` schedule in force at that moment."""
         m = self.m
-        values = np.zeros(self.n)
+        values = np.zeros(self.n, dtype=np.float32)
         scales: list[list[TimeSched | None]] = []
         dists = []
         for r, rname in enumerate(m.region_names):
             chain = m.chains[r]
-            in_region = m.arr_region == r
             specs = [spec_of(chain, sname) for sname in m.stream_names]
             dists.append([spec.build() for spec in specs])
             for s, sname in enumerate(m.stream_names):
-                idx = np.nonzero(in_region & (m.arr_stream == s))[0]
+                idx = self.groups[r][s]
                 if idx.size:
                     rng = m.streams(f"d:{name}:{rname}:{sname}")
                     values[idx] = dists[r][s].sample(rng, idx.size)
@@ -121,9 +157,7 @@ class PerCase:
             )
         if all(x is None for row in scales for x in row):
             scales = None  # the common case: no lookup per call
-        drawn = Drawn(values, scales, dists, m)
-        drawn.rng = m.streams(f"d:{name}:repeat")
-        return drawn
+        return Drawn(values, scales, dists, m, m.streams(f"d:{name}:repeat"))
 
 
 @dataclass
@@ -153,6 +187,7 @@ class Model:
         self.seed = scenario.seed if seed is None else seed
         self.streams = Streams(self.seed, replication)
         self.env = simpy.Environment()
+        self.after = scheduler(self.env)  # after(delay, fn, cid): call fn(cid) in `delay` days
         self.region_names = list(scenario.regions)
         self.stream_names = list(scenario.intake.streams)
         self.chains = [scenario.chain(r) for r in self.region_names]
@@ -173,6 +208,7 @@ class Model:
         c.t_registration[:] = arrivals.time
         self.draw = PerCase(self)
         c.arrested[:] = self.draw.uniform("arrested") < self._share_at_arrival("arrested_share")
+        self.arrested_of = c.arrested.tolist()  # read on every step of an arrested case: a list is faster
         c.youth[:] = self.draw.uniform("youth") < self._share_at_arrival("youth_share")
 
         self._sched_cache: dict[int, TimeSched] = {}
@@ -205,9 +241,10 @@ class Model:
             ts = self._sched_cache[key] = TimeSched(schedule, self.scenario)
         return ts
 
-    def after(self, delay: float, fn, cid: int) -> None:
-        """Call `fn(cid)` after `delay` days."""
-        call_later(self.env, delay, fn, cid)
+    def mix(self, shares: dict, codes: dict[str, int], default: int) -> Mix:
+        """A `Mix` from a scenario's {name: schedule} shares."""
+        return Mix([(codes[k], self.sched(v)) for k, v in shares.items()], default)
+
 
     # ------------------------------------------------------------------ running
 

@@ -35,17 +35,17 @@ class Police:
     def register(self, cid: int) -> None:
         m = self.m
         m.cases.enter(cid, POLICE, m.env.now)
-        if m.cases.arrested[cid]:
-            m.after(self.arrest_processing(cid), m.om.receive, cid)
+        if m.arrested_of[cid]:
+            m.after(self.arrest_processing.get(cid), m.om.receive, cid)
         else:
-            self.detectives[m.region_of[cid]].put(cid, self.investigation(cid), self._investigated)
+            self.detectives[m.region_of[cid]].put(cid, self.investigation.get(cid), self._investigated)
 
     def _investigated(self, cid: int) -> None:
-        self.m.after(self.file_completion(cid), self.m.om.receive, cid)
+        self.m.after(self.file_completion.get(cid), self.m.om.receive, cid)
 
     def rework_returned(self, cid: int) -> None:
         """A returned case (retourzaak): more investigation, then back to the OM's regular handling."""
         m = self.m
         m.cases.enter(cid, POLICE, m.env.now)
-        d = self.rework(cid) if m.cases.returns[cid] <= 1 else self.rework.again(cid)
+        d = self.rework.get(cid) if m.cases.returns[cid] <= 1 else self.rework.again(cid)
         m.after(d, m.om.receive_returned, cid)

@@ -44,10 +44,8 @@ class Prosecution:
         self.zsm_share = [[m.sched(ch.om.zsm_share_not_arrested[s]) for s in m.stream_names] for ch in m.chains]
         self.mix = [
             [
-                {
-                    key: [(ROUTE[r], m.sched(v)) for r, v in getattr(ch.om.decision_mix[s], key).items()]
-                    for key in ("zsm_arrested", "zsm", "regular")
-                }
+                {key: m.mix(getattr(ch.om.decision_mix[s], key), ROUTE, ROUTE["regular"])
+                 for key in ("zsm_arrested", "zsm", "regular")}
                 for s in m.stream_names
             ]
             for ch in m.chains
@@ -82,14 +80,14 @@ class Prosecution:
         now = m.env.now
         c.t_om_intake[cid] = now
         r = m.region_of[cid]
-        if c.arrested[cid]:
+        if m.arrested_of[cid]:
             c.channel[cid] = ZSM
             c.enter(cid, OM_ZSM, now)
-            self.zsm[r].put(cid, self.zsm_handling(cid), self._handled, priority=0)
-        elif self.u_zsm[cid] < self.zsm_share[r][m.stream_of[cid]].at(now):
+            self.zsm[r].put(cid, self.zsm_handling.get(cid), self._handled, priority=0)
+        elif self.u_zsm.item(cid) < self.zsm_share[r][m.stream_of[cid]].at(now):
             c.channel[cid] = ZSM
             c.enter(cid, OM_ZSM, now)
-            m.after(self.info_wait(cid), self._to_zsm_desk, cid)
+            m.after(self.info_wait.get(cid), self._to_zsm_desk, cid)
         else:
             self._to_regular(cid)
 
@@ -97,14 +95,14 @@ class Prosecution:
         self._to_regular(cid)
 
     def _to_zsm_desk(self, cid: int) -> None:
-        self.zsm[self.m.region_of[cid]].put(cid, self.zsm_handling(cid), self._handled, priority=1)
+        self.zsm[self.m.region_of[cid]].put(cid, self.zsm_handling.get(cid), self._handled, priority=1)
 
     def _to_regular(self, cid: int) -> None:
         m = self.m
         c = m.cases
         c.channel[cid] = REGULAR
         c.enter(cid, OM_REGULAR, m.env.now)
-        d = self.regular_handling(cid) if c.returns[cid] == 0 else self.regular_handling.again(cid)
+        d = self.regular_handling.get(cid) if c.returns[cid] == 0 else self.regular_handling.again(cid)
         self.regular[m.region_of[cid]].put(cid, d, self._handled)
 
     def _handled(self, cid: int) -> None:
@@ -113,7 +111,7 @@ class Prosecution:
         now = m.env.now
         r = m.region_of[cid]
         share = self.return_share[r][0 if c.channel[cid] == ZSM else 1].at(now)
-        u = self.u_return[cid] if c.returns[cid] == 0 else self._return_rng.random()
+        u = self.u_return.item(cid) if c.returns[cid] == 0 else self._return_rng.random()
         if u < share:
             c.returns[cid] += 1
             m.police.rework_returned(cid)
@@ -127,19 +125,13 @@ class Prosecution:
         c = m.cases
         now = m.env.now
         r, s = m.region_of[cid], m.stream_of[cid]
-        u = self.u_decision[cid]
+        u = self.u_decision.item(cid)
         held = False
-        if c.arrested[cid]:
+        if m.arrested_of[cid]:
             held = c.channel[cid] == ZSM and c.returns[cid] == 0 and now <= c.t_offence[cid] + self.custody_days[r]
             c.custody_release[cid] = not held
         key = "zsm_arrested" if held else ("zsm" if c.channel[cid] == ZSM else "regular")
-        route = ROUTE["regular"]
-        acc = 0.0
-        for code, share in self.mix[r][s][key]:
-            acc += share.at(now)
-            if u < acc:
-                route = code
-                break
+        route = self.mix[r][s][key].pick(u, now)
         if route in (SUPER, SNEL_DET) and not held:
             route = SNEL_NOT  # nobody held: a summons without detention
         c.route_initial[cid] = route
@@ -150,12 +142,12 @@ class Prosecution:
             c.outcome[cid] = 1  # sepot
             c.t_end[cid] = now
         elif route == STRAFBESCHIKKING:
-            fine = self.u_sanction[cid] < self.fine_share[r].at(now)
+            fine = self.u_sanction.item(cid) < self.fine_share[r].at(now)
             c.verdict[cid] = VERDICT["fine"] if fine else VERDICT["taakstraf"]
-            if self.u_verzet[cid] < self.verzet_share[r].at(now):
+            if self.u_verzet.item(cid) < self.verzet_share[r].at(now):
                 c.verzet[cid] = True
                 c.enter(cid, COURT, now)
-                m.after(self.verzet_delay(cid), m.courts.receive_verzet, cid)
+                m.after(self.verzet_delay.get(cid), m.courts.receive_verzet, cid)
             else:
                 c.t_final[cid] = now
                 m.execution.deliver(cid)

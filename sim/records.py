@@ -5,12 +5,15 @@ registration. The stages write timestamps into these columns as the case moves (
 tuples below. Offences without a suspect, or screened out by the selectiviteitskader, never become rows: they are
 counted per day, region and stream in `diverted` (counted, not lost).
 
-Stages for backlogs (voorraden) are counted with `enter`/`leave`, which also add the time spent to the case's
-`days_<stage>` column, so the backlog per stage and the per-case times obey Little's law by construction and a test
-checks it.
+Stages for backlogs (voorraden) are counted with `enter`/`leave`, which also log the change; the case's
+`days_<stage>` columns are summed from that log, so the backlog per stage and the per-case times obey Little's law by
+construction, and a test checks it.
 """
 
 from __future__ import annotations
+
+import math
+from array import array
 
 import numpy as np
 
@@ -83,7 +86,11 @@ CODE_COLUMNS = {
 
 
 class CaseTable:
-    """Flat columns for n cases, plus the live backlog counters per stage."""
+    """Flat columns for n cases, plus the live backlog counters per stage.
+
+    Stage changes are appended to a compact log (case, stage, time) instead of being added up per case as they
+    happen: three appends are cheaper than numpy element updates, and the days per stage per case are summed from
+    the log once, vectorised, at the end (`columns`)."""
 
     def __init__(self, n: int):
         self.n = n
@@ -93,40 +100,64 @@ class CaseTable:
             fill = -1 if np.issubdtype(dtype, np.signedinteger) and name in (
                 "route_initial", "route", "verdict", "execution") else 0
             setattr(self, name, np.full(n, fill, dtype=dtype))
-        self.stage_days = np.zeros((len(STAGES), n), dtype=np.float64)
-        self._entered = np.full(n, np.nan)  # when the case entered its current stage
-        self._stage_of = np.full(n, -1, dtype=np.int8)
+        self._stage_of = [-1] * n  # small ints: one shared object each, 8 bytes a case
         self.in_stage = [0] * len(STAGES)
+        self._log_case = array("i")
+        self._log_stage = array("b")
+        self._log_time = array("d")
+        self._end = math.nan
 
     def enter(self, cid: int, stage: int, now: float) -> None:
         prev = self._stage_of[cid]
         if prev >= 0:
             self.in_stage[prev] -= 1
-            self.stage_days[prev, cid] += now - self._entered[cid]
         self._stage_of[cid] = stage
-        self._entered[cid] = now
         self.in_stage[stage] += 1
+        self._log_case.append(cid)
+        self._log_stage.append(stage)
+        self._log_time.append(now)
 
     def leave(self, cid: int, now: float) -> None:
         prev = self._stage_of[cid]
         if prev >= 0:
             self.in_stage[prev] -= 1
-            self.stage_days[prev, cid] += now - self._entered[cid]
             self._stage_of[cid] = -1
+            self._log_case.append(cid)
+            self._log_stage.append(-1)
+            self._log_time.append(now)
 
     def close_open_stages(self, now: float) -> None:
-        """At the end of a run, count time up to `now` for cases still in a stage (they stay counted there)."""
-        open_ = self._stage_of >= 0
-        idx = np.nonzero(open_)[0]
-        self.stage_days[self._stage_of[idx], idx] += now - self._entered[idx]
+        """At the end of a run: time in a stage is counted up to `now` for cases still in one."""
+        self._end = now
 
     def stage_of(self) -> np.ndarray:
-        return self._stage_of.copy()
+        return np.asarray(self._stage_of, dtype=np.int8)
+
+    def stage_days(self) -> np.ndarray:
+        """Days each case spent in each stage, [stage, case] (float32), from the stage log."""
+        case = np.frombuffer(self._log_case, dtype=np.int32)
+        stage = np.frombuffer(self._log_stage, dtype=np.int8)
+        t = np.frombuffer(self._log_time, dtype=np.float64)
+        out = np.zeros((len(STAGES), self.n), dtype=np.float32)
+        if case.size == 0:
+            return out
+        order = np.argsort(case, kind="stable")  # per case, in the order things happened
+        case, stage, t = case[order], stage[order], t[order]
+        nxt = np.empty_like(t)
+        nxt[:-1] = t[1:]
+        last = np.ones(case.size, bool)
+        last[:-1] = case[1:] != case[:-1]
+        end = self._end if not math.isnan(self._end) else (t.max() if t.size else 0.0)
+        nxt[last] = end
+        sel = stage >= 0
+        np.add.at(out, (stage[sel].astype(np.intp), case[sel]), (nxt[sel] - t[sel]).astype(np.float32))
+        return out
 
     def columns(self) -> dict[str, np.ndarray]:
         out = {name: getattr(self, name) for name in TIME_COLUMNS}
         out.update({name: getattr(self, name) for name in CODE_COLUMNS})
+        days = self.stage_days()
         for i, s in enumerate(STAGES):
-            out[f"days_{s}"] = self.stage_days[i]
-        out["stage_at_end"] = self._stage_of.copy()
+            out[f"days_{s}"] = days[i]
+        out["stage_at_end"] = self.stage_of()
         return out

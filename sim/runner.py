@@ -119,9 +119,15 @@ def _labels(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(np.where(mask, 0, codes), mask=mask), pa.array(list(names)))
 
 
-def cases_table(scenario: Scenario, res: ReplicationResult) -> pa.Table:
-    cols = res.columns
-    n = len(cols["t_registration"])
+ROWS_PER_GROUP = 250_000  # cases written per Parquet row group: bounds the Arrow copy of a long run
+
+
+def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop: int | None = None) -> pa.Table:
+    """Cases `start`..`stop` of one replication as an Arrow table (codes as dictionary-encoded labels)."""
+    n_all = len(res.columns["t_registration"])
+    stop = n_all if stop is None else min(stop, n_all)
+    cols = {k: v[start:stop] for k, v in res.columns.items()}
+    n = stop - start
     label_of = {
         "region": list(scenario.regions),
         "stream": list(scenario.intake.streams),
@@ -135,7 +141,7 @@ def cases_table(scenario: Scenario, res: ReplicationResult) -> pa.Table:
     }
     data = {
         "replication": pa.array(np.full(n, res.replication, np.int16)),
-        "case_id": pa.array(np.arange(n, dtype=np.int32)),
+        "case_id": pa.array(np.arange(start, stop, dtype=np.int32)),
     }
     for name, arr in cols.items():
         if name in label_of:
@@ -185,7 +191,10 @@ class ResultsWriter:
         self.per_rep.append(replication_kpis_of(sc, res, by=self.by))
         self.replication_seconds.append(round(res.wall_seconds, 3))
         self.cases_per_replication.append(int(len(res.columns["t_registration"])))
-        self._cases = _append(self._cases, self.tmp / "cases.parquet", cases_table(sc, res))
+        n = len(res.columns["t_registration"])
+        for start in range(0, max(n, 1), ROWS_PER_GROUP):
+            self._cases = _append(self._cases, self.tmp / "cases.parquet",
+                                  cases_table(sc, res, start, start + ROWS_PER_GROUP))
         self._sessions = _append(self._sessions, self.tmp / "sessions.parquet", self._session_table(res))
         self._hearings = _append(self._hearings, self.tmp / "hearings.parquet", self._hearing_table(res))
         self._write_backlog(res)

@@ -17,7 +17,7 @@ from typing import Callable
 
 import simpy
 
-from .events import call_later
+from .events import scheduler
 
 
 class Station:
@@ -32,6 +32,7 @@ class Station:
         """`capacity`: (from-time, servers) pairs in days, sorted. `hours`: (open_hour, close_hour, weekdays,
         weekday of day 0) or None for always open."""
         self.env = env
+        self._after = scheduler(env)
         self.name = name
         self.queues = [deque() for _ in range(priorities)]
         self.busy = 0
@@ -118,7 +119,7 @@ class Station:
         self.n_started += 1
         self.wait_total += now - arrived
         self.service_total += service
-        call_later(self.env, service, self._finish, (cid, done))
+        self._after(service, self._finish, (cid, done))
         if started is not None:
             started(cid)
 
