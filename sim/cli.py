@@ -196,6 +196,7 @@ def compare(
         files = plot_comparison(out_.out_dir)
         console.print(f"plots: {len(files)} files in {out_.out_dir / 'plots'}")
     console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
+    console.print(f"workshop report: ketensim report {out_.out_dir}")
 
 
 try:  # the workshop report registers its own command (sim/report_cli.py)

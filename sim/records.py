@@ -133,24 +133,28 @@ class CaseTable:
     def stage_of(self) -> np.ndarray:
         return np.asarray(self._stage_of, dtype=np.int8)
 
-    def stage_days(self) -> np.ndarray:
-        """Days each case spent in each stage, [stage, case] (float32), from the stage log."""
-        case = np.frombuffer(self._log_case, dtype=np.int32)
-        stage = np.frombuffer(self._log_stage, dtype=np.int8)
-        t = np.frombuffer(self._log_time, dtype=np.float64)
+    def stage_days(self, chunk: int = 200_000) -> np.ndarray:
+        """Days each case spent in each stage, [stage, case] (float32), from the stage log. Worked out for a block
+        of cases at a time, so a long run needs no full-size sorted copy of the log."""
+        case_all = np.frombuffer(self._log_case, dtype=np.int32)
+        stage_all = np.frombuffer(self._log_stage, dtype=np.int8)
+        t_all = np.frombuffer(self._log_time, dtype=np.float64)
         out = np.zeros((len(STAGES), self.n), dtype=np.float32)
-        if case.size == 0:
-            return out
-        order = np.argsort(case, kind="stable")  # per case, in the order things happened
-        case, stage, t = case[order], stage[order], t[order]
-        nxt = np.empty_like(t)
-        nxt[:-1] = t[1:]
-        last = np.ones(case.size, bool)
-        last[:-1] = case[1:] != case[:-1]
-        end = self._end if not math.isnan(self._end) else (t.max() if t.size else 0.0)
-        nxt[last] = end
-        sel = stage >= 0
-        np.add.at(out, (stage[sel].astype(np.intp), case[sel]), (nxt[sel] - t[sel]).astype(np.float32))
+        end = self._end if not math.isnan(self._end) else (float(t_all.max()) if t_all.size else 0.0)
+        for lo in range(0, self.n, chunk):
+            sel = (case_all >= lo) & (case_all < lo + chunk)
+            case, stage, t = case_all[sel], stage_all[sel], t_all[sel]
+            if case.size == 0:
+                continue
+            order = np.argsort(case, kind="stable")  # per case, in the order things happened
+            case, stage, t = case[order], stage[order], t[order]
+            nxt = np.empty_like(t)
+            nxt[:-1] = t[1:]
+            last = np.ones(case.size, bool)
+            last[:-1] = case[1:] != case[:-1]
+            nxt[last] = end
+            keep = stage >= 0
+            np.add.at(out, (stage[keep].astype(np.intp), case[keep]), (nxt[keep] - t[keep]).astype(np.float32))
         return out
 
     def columns(self) -> dict[str, np.ndarray]:

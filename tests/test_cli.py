@@ -83,7 +83,7 @@ def test_run_with_a_bad_scenario_writes_nothing(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for cmd in ("run", "validate", "show", "plot"):
+    for cmd in ("run", "validate", "show", "plot", "compare", "report", "forecast"):
         r = runner.invoke(app, [cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.output, cmd
 

@@ -384,3 +384,161 @@ def test_days_format_is_readable():
     assert plots._days(1.234) == "1.2" and plots._days(27.86) == "28" and plots._days(1234.0) == "1,234"
     assert plots._thousands(8500) == "8.5k" and plots._thousands(12000) == "12k" and plots._thousands(750) == "750"
     assert plots._days(0.0) == "0.0" and plots._days(9.96) == "10.0"
+
+
+# ------------------------------------------------------------------------------------------------ comparison figures
+
+
+@pytest.fixture(scope="module")
+def chain(results, info):
+    return plots.read_chain_tables(results, info)
+
+
+def _case_columns(results, columns):
+    import pyarrow.parquet as pq
+
+    return pq.read_table(results / "cases.parquet", columns=list(columns)).to_pandas()
+
+
+def test_chain_flows_add_up_to_the_om_intake_and_the_routes(chain, kpis):
+    # kpis.csv keeps 6 significant digits
+    assert sum(chain.flows.values()) == pytest.approx(kpi(kpis, "om_intake", "all").mean, rel=1e-5)
+    ended_in_sepot = sum(v for (ch, ini, fin, end), v in chain.flows.items() if fin == "sepot")
+    assert ended_in_sepot == pytest.approx(kpi(kpis, "cases", "sepot").mean, rel=1e-5)
+    assert all(end == "sepot" for (ch, ini, fin, end) in chain.flows if fin == "sepot")
+    # a fall-back only ever goes to a slower route
+    order = list(ROUTES)
+    for ch, ini, fin, end in chain.flows:
+        if ini != fin and "undecided" not in (ini, fin):
+            assert ini in FAST_TRACK and order.index(fin) > order.index(ini)
+
+
+def test_weekly_counts_and_monthly_medians_match_the_case_records(results, info, chain):
+    t = _case_columns(results, ["replication", "region", "route", "t_registration", "t_decision", "t_verdict"])
+    rep0 = t[t.replication == 0]
+    assert chain.weekly.counts["t_verdict"][0].sum() == rep0.t_verdict.notna().sum()
+    assert chain.weekly.week_starts[1] - chain.weekly.week_starts[0] == np.timedelta64(7, "D")
+    assert list(chain.regions.lead_days) == list(info.regions)
+    region = info.regions[0]
+    a = chain.regions.lead_days[region]
+    assert a.shape == (2, len(chain.regions.months))
+    month = int(np.nanargmax(np.isfinite(a[0])) + 3)  # a month after the warm-up has begun
+    start = np.datetime64(info.start_date, "D")
+    reg_month = (start + np.floor(rep0.t_registration.to_numpy()).astype("timedelta64[D]")).astype("datetime64[M]")
+    om = rep0.route.astype(str).isin(["sepot", "strafbeschikking"]).to_numpy()
+    lead = np.where(om, rep0.t_decision, rep0.t_verdict) - rep0.t_registration.to_numpy()
+    sel = ((rep0.region.astype(str) == region).to_numpy() & (reg_month == chain.regions.months[month])
+           & ~np.isnan(lead))
+    assert a[0, month] == pytest.approx(np.median(lead[sel]), rel=1e-5)
+
+
+def test_region_change_dates_follow_national_and_regional_schedules():
+    ref = {"courts": {"pr": 5.0}, "regions": {"a": {"override": {}}, "b": {"override": {}}}}
+    phased = {"courts": {"pr": [["2019-01-01", 5.0], ["2021-09-01", 6.0]]},
+              "regions": {"a": {"override": {"courts": {"pr": [["2019-01-01", 2.0], ["2021-03-01", 3.0]]}}},
+                          "b": {"override": {}}}}
+    dates = plots.region_change_dates(ref, phased)
+    assert dates == {"a": [dt.date(2021, 3, 1)], "b": [dt.date(2021, 9, 1)]}
+    assert plots.region_change_dates(ref, ref) == {"a": [], "b": []}
+
+
+def test_window_attainment_figure_bars_are_the_kpis(kpis, info):
+    fig = plots.window_attainment_figure({"baseline": kpis}, "windows", windows=info.windows)
+    share, fallbacks = visible_axes(fig)
+    assert [p.get_height() for p in share.patches] == pytest.approx(
+        [100 * kpi(kpis, "within_window_share", r).mean for r in FAST_TRACK])
+    assert [p.get_height() for p in fallbacks.patches] == pytest.approx(
+        [kpi(kpis, "fallbacks", r).mean for r in FAST_TRACK])
+    assert "≤ 3 days" in share.get_xticklabels()[0].get_text()
+    assert share.get_ylabel() and fallbacks.get_ylabel() and fig._suptitle.get_fontsize() >= 14
+
+
+def test_route_flow_figure_one_panel_per_scenario_with_numbers_and_differences(chain):
+    fewer = {k: v * (0.5 if k[2] == "regular" else 1.0) for k, v in chain.flows.items()}
+    fig = plots.route_flow_figure({"baseline": chain.flows, "fewer": fewer}, "flows")
+    first, second = visible_axes(fig)
+    assert first.get_title(loc="left").startswith("baseline: OM intake")
+    labels = texts(first)
+    assert any(t.startswith("OM intake") for t in labels) and any(t.startswith("regular summons") for t in labels)
+    regular = sum(v for k, v in chain.flows.items() if k[2] == "regular")
+    assert any(t.startswith(f"regular summons  {regular / 2:,.0f} (−") for t in texts(second))
+    fell = sum(v for (ch, ini, fin, end), v in chain.flows.items() if ini != fin and ini in FAST_TRACK)
+    red = [p for p in first.patches if p.get_facecolor()[:3] == pytest.approx(
+        tuple(int(plots.FALLBACK_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5)))]
+    assert (len(red) > 0) == (fell > 0)
+    fig.savefig(Path("/dev/null"), format="png")
+
+
+def test_difference_figure_draws_intervals_around_zero():
+    Row = type("Row", (), {})
+
+    def row(metric, group, scenario, diff, lo, hi):
+        r = Row()
+        r.metric, r.group, r.scenario, r.breakdown = metric, group, scenario, "all"
+        r.mean, r.diff, r.diff_ci_low, r.diff_ci_high = 1.0, diff, lo, hi
+        return r
+
+    rows = [row("days_to_decision_p50", "regular", "ref", 0, 0, 0),
+            row("days_to_decision_p50", "regular", "new", -12.3, -14.1, -10.5),
+            row("days_to_decision_p50", "sepot", "ref", 0, 0, 0),
+            row("days_to_decision_p50", "sepot", "new", 0, 0, 0),
+            row("within_window_share", "supersnelrecht", "ref", 0, 0, 0),
+            row("within_window_share", "supersnelrecht", "new", 0.02, -0.01, 0.05)]
+    fig = plots.difference_figure(rows, "differences")
+    days, shares = visible_axes(fig)
+    assert [t.get_text() for t in days.get_yticklabels()] == ["regular summons: median days to verdict"]
+    assert 0.0 in vertical_lines(days) and 0.0 in vertical_lines(shares)
+    assert "−12.3" in texts(days) and not texts(shares)  # only significant differences get their value
+    assert "percentage points" in shares.get_xlabel()
+    filled = [l for l in shares.get_lines() if l.get_marker() == "o"]
+    assert filled and all(l.get_markerfacecolor() == "white" for l in filled)  # not significant: hollow
+    note = " ".join(t.get_text() for t in fig.texts)
+    assert "sepot (dismissal): median days to OM decision" in note.replace("\n", " ")
+
+
+def test_region_effect_figure_small_multiples_of_paired_differences():
+    months = np.arange(np.datetime64("2021-01"), np.datetime64("2021-07"))
+    rng = np.random.default_rng(3)
+    ref = {r: rng.uniform(20, 40, (3, months.size)) for r in ("north", "south")}
+    new = {r: a - np.arange(months.size) for r, a in ref.items()}
+    tables = {"ref": plots.RegionMonthTable(months, ref), "new": plots.RegionMonthTable(months, new)}
+    dates = {"new": {"north": [dt.date(2021, 3, 1)], "south": [dt.date(2021, 5, 1)]}}
+    fig = plots.region_effect_figure(tables, "per region", change_dates=dates)
+    north, south = visible_axes(fig)
+    assert (north.get_title(), south.get_title()) == ("north", "south")
+    (line,) = [l for l in north.get_lines() if len(l.get_xdata()) == months.size]
+    np.testing.assert_allclose(line.get_ydata(), -np.arange(months.size))
+    assert mdates.date2num(np.datetime64("2021-03-01")) in vertical_lines(north)
+    assert mdates.date2num(np.datetime64("2021-05-01")) in vertical_lines(south)
+    one = plots.region_effect_figure({"ref": plots.RegionMonthTable(months, {"all": ref["north"]})}, "one region")
+    assert len(visible_axes(one)) == 1
+
+
+def test_throughput_figure_one_panel_per_event(chain):
+    fig = plots.throughput_figure({"baseline": chain.weekly}, "weekly")
+    axes = visible_axes(fig)
+    assert [ax.get_title() for ax in axes] == list(plots.WEEKLY_EVENTS.values())
+    assert all(ax.get_ylabel() == "cases per week" for ax in axes)
+    (median,) = [l for l in axes[2].get_lines() if len(l.get_xdata()) > 2]
+    np.testing.assert_allclose(median.get_ydata(), np.median(chain.weekly.counts["t_verdict"][:, :-1], axis=0))
+
+
+def test_plot_comparison_adds_the_comparison_figures_for_a_compare_folder(results, kpis, tmp_path):
+    from sim.compare import ComparisonRow, write_comparison
+
+    folder = tmp_path / "cmp"
+    for name in ("reference", "variant"):
+        shutil.copytree(results, folder / name, ignore=shutil.ignore_patterns("plots"))
+    (folder / "provenance.json").write_text(json.dumps({"scenarios": ["reference", "variant"]}))
+    rows = []
+    for r in kpis:
+        rows.append(ComparisonRow(r.metric, r.group, "all", "reference", r.mean, r.ci_low, r.ci_high, r.n, 0, 0, 0))
+        rows.append(ComparisonRow(r.metric, r.group, "all", "variant", r.mean * 1.1, r.ci_low, r.ci_high, r.n,
+                                  r.mean * 0.1, r.mean * 0.05, r.mean * 0.15))
+    write_comparison(rows, folder / "comparison.csv")
+    files = plots.plot_comparison(folder)
+    assert files == [folder / "plots" / n for n in plots.FILES + plots.COMPARISON_FILES]
+    for f in files[len(plots.FILES):]:
+        img = mpimg.imread(f)[..., :3]
+        assert np.any(img < 0.95, axis=-1).mean() > 0.03, f.name
+        assert img.shape[1] >= 1500, f.name

@@ -1,0 +1,748 @@
+"""The workshop report: one self-contained HTML file for a comparison (or for runs side by side).
+
+A capacity-planning workshop looks at a handful of scenarios together on a projector. `write_report` turns a
+``ketensim compare`` folder into one HTML file that can be mailed, opened offline and archived: every plot is
+embedded as a PNG data URI, the styling is inline, there is no JavaScript and no external address anywhere.
+
+The content follows the order in which a workshop discusses it:
+
+1. title and provenance: scenarios (the reference first), seed, replications, version, dates and the commands;
+2. per scenario what it is (its ``description``) and what it changes relative to the reference: the key paths
+   whose resolved values differ, before → after, schedules written out as "value · from date: value";
+3. headline findings: the differences whose 95% interval (paired by replication, common random numbers) excludes
+   zero, the largest (relative to the reference) first, in plain words with units;
+4. the comparison table per theme (routes, fast-track windows, backlogs, court sessions, chain): each scenario's
+   mean with its 95% interval, and its difference from the reference with the interval, significant ones marked;
+5. the plots (`sim.plots`), each with a caption.
+
+Plain results folders (``ketensim run``) can be given instead, one or more: then each run's key figures are shown
+side by side without paired differences (the runs were not paired), and the report says so.
+
+Bad input (a folder that is not a results or compare folder, missing files) raises `ReportError` with one line per
+problem, naming the folder and the reason, before anything is written; the file is written under a temporary name
+and renamed, so a failure never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+import math
+import os
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from . import plots as P
+from .compare import ComparisonRow, read_comparison
+
+RUN_FILES = ("provenance.json", "kpis.csv", "cases.parquet", "backlog.csv")
+# Keys that say what a scenario is called or how it was run, not what it models; `compare` runs every scenario
+# with the same seed and replications anyway.
+NOT_A_CHANGE = ("name", "description", "seed", "replications")
+MAX_CHANGES = 80  # rows of the changes table per scenario; the rest are counted
+MAX_HEADLINES = 10  # per scenario; the rest are folded away
+
+THEMES = (
+    ("Routes", ("cases", "days_to_decision_p50", "days_to_decision_p90", "days_to_execution_end_p50")),
+    ("Fast-track windows", ("within_window_share", "fallbacks", "window_days_max")),
+    ("Backlogs", ("backlog_end", "open_at_end")),
+    ("Court sessions", ("session_fill_rate", "sessions_cancelled_share", "adjournments_per_hearing_case")),
+    ("Chain", None),  # everything else: intake, ZSM share, returns, end-to-end lead time, sentences
+)
+# Which way is better, for colouring significant differences: -1 lower is better, +1 higher is better. Figures
+# without a clear "better" (cases per route, sentences, intake) are left neutral.
+BETTER = {
+    "days_to_decision_p50": -1, "days_to_decision_p90": -1, "days_to_execution_end_p50": -1,
+    "days_offence_to_execution_end_p50": -1, "window_days_max": -1, "within_window_share": 1, "fallbacks": -1,
+    "backlog_end": -1, "open_at_end": -1, "session_fill_rate": 1, "sessions_cancelled_share": -1,
+    "adjournments_per_hearing_case": -1, "returned_share": -1,
+}
+
+CAPTIONS = {
+    "difference_from_reference.png": "Difference of each scenario from the reference for the main key figures, "
+    "paired by replication, with the 95% interval. Filled markers (value written beside them): the interval "
+    "excludes zero. Left of the zero line: fewer days, a lower share, fewer cases.",
+    "lead_times_per_route.png": "Lead time per route, registration → OM decision (sepot, strafbeschikking) or → "
+    "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile. A curve further left is "
+    "faster.",
+    "fast_track_windows.png": "Days from the start of the legal window to the verdict hearing for the cases heard "
+    "in each fast-track route; the legal window is shaded and its limits are dashed red lines. Boxes: share heard "
+    "within the window and fall-backs per year.",
+    "window_attainment.png": "Fast-track window attainment and fall-backs per year, per route, with 95% intervals "
+    "over replications; the legal window is under each route.",
+    "route_flow.png": "How the cases flow over the chain, in cases per year: OM intake → ZSM desk or regular OM → "
+    "the OM's decision → the route the case was decided in (fall-backs in dark red) → how it ended. In brackets: "
+    "the difference from the reference.",
+    "route_shares.png": "Cases per year per route (after fall-backs), with 95% intervals and the share of all "
+    "decided cases.",
+    "backlog_per_stage.png": "Backlog (voorraad) per stage over time: median over replications with a band over "
+    "replications; end of warm-up and end of intake marked.",
+    "weekly_throughput.png": "Weekly throughput over calendar time: OM intake, OM decisions, court verdicts and "
+    "executions completed per week, median over replications with a band.",
+    "lead_time_by_region.png": "Per arrondissement, the monthly median lead time (registration → OM decision or "
+    "verdict, by month of registration); in a comparison, each scenario minus the reference, with the dates on "
+    "which the scenario's schedules switch in that region marked (a phased roll-out shows one date per region).",
+    "end_to_end_lead_times.png": "End-to-end lead time, offence → end of execution, per route and overall: the "
+    "Actieplan's measure.",
+    "session_fill.png": "Court sessions per type: fill rate of held sessions and share cancelled (no officier), "
+    "with 95% intervals.",
+}
+# The order in which the plots are shown: the workshop's questions first (what changed, how fast, where do cases
+# go), the supporting detail after.
+PLOT_ORDER = (
+    "difference_from_reference.png", "lead_times_per_route.png", "fast_track_windows.png",
+    "window_attainment.png", "route_flow.png", "route_shares.png", "backlog_per_stage.png",
+    "weekly_throughput.png", "lead_time_by_region.png", "end_to_end_lead_times.png", "session_fill.png",
+)
+
+
+class ReportError(ValueError):
+    """The folders given cannot be reported on; `problems` has one line per problem ("folder: reason")."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ReportInputs:
+    """What the report is about, checked: a compare folder, or one or more run folders."""
+
+    kind: str  # "compare" or "runs"
+    folders: list[Path]  # as given
+    names: list[str]  # scenario labels, the reference (or first run) first
+    run_dirs: dict[str, Path]
+    run_provenance: dict[str, dict]
+    provenance: dict = field(default_factory=dict)  # the compare folder's
+    rows: list[ComparisonRow] | None = None
+
+    @property
+    def paired(self) -> bool:
+        return self.kind == "compare"
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    before: Any
+    after: Any
+
+
+_MISSING = object()
+
+
+# ------------------------------------------------------------------------------------------------ inputs
+
+
+def inspect(folders: Sequence[Path | str]) -> ReportInputs:
+    """Check the folders and say what they are; `ReportError` lists every problem (folder and reason)."""
+    folders = [Path(f) for f in folders]
+    if not folders:
+        raise ReportError(["no results folder given"])
+    problems: list[str] = []
+    kinds: dict[Path, tuple[str, dict]] = {}
+    for f in folders:
+        prov = _read_provenance(f, problems)
+        if prov is None:
+            continue
+        if "scenarios" in prov:
+            kinds[f] = ("compare", prov)
+            _check_compare(f, prov, problems)
+        elif "resolved_scenario" in prov:
+            kinds[f] = ("run", prov)
+            _check_run(f, problems)
+        else:
+            problems.append(f"{f}: not a ketensim results or compare folder (provenance.json has neither "
+                            "'scenarios' nor 'resolved_scenario')")
+    compares = [f for f, (k, _) in kinds.items() if k == "compare"]
+    if compares and len(folders) > 1:
+        problems += [f"{f}: a compare folder must be given on its own (it already holds its scenarios)"
+                     for f in compares]
+    if problems:
+        raise ReportError(problems)
+    if compares:
+        f = compares[0]
+        prov = kinds[f][1]
+        names = [str(n) for n in prov["scenarios"]]
+        run_dirs = {n: f / n for n in names}
+        return ReportInputs("compare", folders, names, run_dirs,
+                            {n: json.loads((f / n / "provenance.json").read_text()) for n in names}, prov,
+                            read_comparison(f / "comparison.csv"))
+    names, run_dirs, provs = [], {}, {}
+    for f in folders:
+        prov = kinds[f][1]
+        name = str(prov.get("scenario") or prov["resolved_scenario"].get("name") or f.name)
+        if name in run_dirs:
+            name = f"{name} ({f.name})"
+        k = 2
+        while name in run_dirs:  # the same folder name twice: number them
+            name = f"{name} #{k}"
+            k += 1
+        names.append(name)
+        run_dirs[name] = f
+        provs[name] = prov
+    return ReportInputs("runs", folders, names, run_dirs, provs)
+
+
+def _read_provenance(folder: Path, problems: list[str]) -> dict | None:
+    if not folder.exists():
+        problems.append(f"{folder}: no such folder")
+        return None
+    if not folder.is_dir():
+        problems.append(f"{folder}: not a folder (give a results folder of `ketensim run` or `ketensim compare`)")
+        return None
+    path = folder / "provenance.json"
+    if not path.exists():
+        problems.append(f"{folder}: not a ketensim results or compare folder (no provenance.json)")
+        return None
+    try:
+        prov = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        problems.append(f"{path}: not readable as JSON ({e})")
+        return None
+    if not isinstance(prov, dict):
+        problems.append(f"{path}: not a ketensim provenance file")
+        return None
+    return prov
+
+
+def _check_run(folder: Path, problems: list[str], what: str = "results folder") -> None:
+    missing = [name for name in RUN_FILES if not (folder / name).exists()]
+    if missing:
+        problems.append(f"{folder}: missing {', '.join(missing)} (not a complete ketensim {what})")
+        return
+    try:
+        prov = json.loads((folder / "provenance.json").read_text())
+    except (OSError, ValueError) as e:
+        problems.append(f"{folder / 'provenance.json'}: not readable as JSON ({e})")
+        return
+    if "resolved_scenario" not in prov:
+        problems.append(f"{folder}: provenance.json has no resolved_scenario (not a ketensim {what})")
+
+
+def _check_compare(folder: Path, prov: dict, problems: list[str]) -> None:
+    names = prov.get("scenarios")
+    if not isinstance(names, list) or not names:
+        problems.append(f"{folder}: provenance.json names no scenarios (not a ketensim compare folder)")
+        return
+    if not (folder / "comparison.csv").exists():
+        problems.append(f"{folder}: missing comparison.csv (not a complete ketensim compare folder)")
+    for n in names:
+        sub = folder / str(n)
+        if not sub.is_dir():
+            problems.append(f"{folder}: missing the results folder of scenario {n!r} ({sub})")
+        else:
+            _check_run(sub, problems, what=f"results folder of scenario {n!r}")
+
+
+# ------------------------------------------------------------------------------------------------ changes
+
+
+def scenario_changes(reference: Mapping, scenario: Mapping, skip: Sequence[str] = NOT_A_CHANGE) -> list[Change]:
+    """The key paths whose resolved values differ between two resolved scenarios (plain data, as in
+    ``provenance.json``), in the order of the files; a key present on one side only is a change from or to
+    "not set". Top-level keys in `skip` are left out."""
+    out: list[Change] = []
+
+    def walk(a, b, path):
+        if a == b:
+            return
+        a_dict, b_dict = isinstance(a, Mapping), isinstance(b, Mapping)
+        if (a_dict or a is _MISSING) and (b_dict or b is _MISSING) and (a_dict or b_dict):
+            a_map = a if a_dict else {}
+            b_map = b if b_dict else {}
+            for k in list(a_map) + [k for k in b_map if k not in a_map]:
+                walk(a_map.get(k, _MISSING), b_map.get(k, _MISSING), path + (str(k),))
+            return
+        out.append(Change(".".join(path), a, b))
+
+    for k in list(reference) + [k for k in scenario if k not in reference]:
+        if k in skip:
+            continue
+        walk(reference.get(k, _MISSING), scenario.get(k, _MISSING), (str(k),))
+    return out
+
+
+def format_value(v: Any) -> str:
+    """A resolved value, readably: numbers without trailing zeros, schedules as "5.25 · from 2021-03-01: 6.5",
+    lists comma-separated, tables as key = value."""
+    if v is _MISSING or v is None:
+        return "— (not set)"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)):
+        return _plain_number(v)
+    if _is_schedule(v):
+        first, rest = v[0], v[1:]
+        return " · ".join([_plain_number(first[1])] + [f"from {str(d)[:10]}: {_plain_number(x)}" for d, x in rest])
+    if isinstance(v, (list, tuple)):
+        return ", ".join(format_value(x) for x in v) if v else "(none)"
+    if isinstance(v, Mapping):
+        return "; ".join(f"{k} = {format_value(x)}" for k, x in v.items()) if v else "(empty)"
+    return str(v)
+
+
+def _is_schedule(v) -> bool:
+    return (isinstance(v, (list, tuple)) and len(v) > 0
+            and all(isinstance(p, (list, tuple)) and len(p) == 2 and _is_date_like(p[0])
+                    and isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in v))
+
+
+def _is_date_like(x) -> bool:
+    if isinstance(x, dt.date):
+        return True
+    try:
+        dt.date.fromisoformat(str(x)[:10])
+        return True
+    except ValueError:
+        return False
+
+
+def _plain_number(x: float) -> str:
+    if isinstance(x, float) and math.isinf(x):
+        return "unlimited" if x > 0 else "−unlimited"
+    if isinstance(x, float) and math.isnan(x):
+        return "n/a"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}"
+
+
+# ------------------------------------------------------------------------------------------------ findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    scenario: str
+    metric: str
+    group: str
+    text: str  # plain words with units
+    size: float  # |difference| relative to the larger of the two means, for "largest first"
+    better: int  # +1 better, -1 worse, 0 neutral
+
+
+def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str, list[Finding]]:
+    """Per scenario other than the reference, its significant differences (whole chain), largest first relative
+    to the size of the figure, each as one sentence with units, e.g. "regular summons: median days to verdict
+    −12.3 days (95% CI −14.1 to −10.5), from 56.9 to 44.6"."""
+    ref = {(r.metric, r.group): r for r in rows if r.scenario == reference and r.breakdown == "all"}
+    out: dict[str, list[Finding]] = {}
+    for r in rows:
+        if r.scenario == reference or r.breakdown != "all":
+            continue
+        out.setdefault(r.scenario, [])
+        if not r.significant or math.isnan(r.diff):
+            continue
+        base = ref.get((r.metric, r.group))
+        label, unit, factor = P.describe_kpi(r.metric, r.group)
+        dunit = P.difference_unit(unit)
+        d, lo, hi = r.diff * factor, r.diff_ci_low * factor, r.diff_ci_high * factor
+        text = f"{label} {_signed(d)}{' ' + dunit if dunit else ''} (95% CI {_signed(lo)} to {_signed(hi)})"
+        if base is not None and not math.isnan(base.mean):
+            pct = "%" if unit == "%" else ""
+            text += f", from {_num(base.mean * factor)}{pct} to {_num(r.mean * factor)}{pct}"
+        scale = max(abs(r.mean), abs(base.mean) if base is not None and not math.isnan(base.mean) else 0.0)
+        size = abs(r.diff) / scale if scale > 0 else math.inf
+        direction = BETTER.get(r.metric, 0)
+        better = 0 if direction == 0 else (1 if d * direction > 0 else -1)
+        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, better))
+    for name in out:
+        out[name].sort(key=lambda f: -f.size)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ the report
+
+
+def build_report(inputs: ReportInputs, *, command: str | None = None, now: dt.datetime | None = None,
+                 plots: bool = True) -> str:
+    """The report as one HTML string (see the module docstring); without `plots` the plots section is left out
+    (drawing them is most of the time a report takes)."""
+    now = now or dt.datetime.now().astimezone()
+    names = inputs.names
+    tables = {n: P.read_results(inputs.run_dirs[n]) for n in names}
+    resolved = {n: inputs.run_provenance[n].get("resolved_scenario", {}) for n in names}
+    parts = [_head(names, inputs)]
+    parts.append(_provenance_section(inputs, tables, command, now))
+    parts.append(_scenario_section(inputs, resolved))
+    if inputs.paired:
+        parts.append(_findings_section(inputs))
+    parts.append(_table_section(inputs, tables))
+    if plots:
+        parts.append(_plots_section(inputs, tables, resolved))
+    parts.append(f'<footer>Written by ketensim {_e(__version__)} on {_e(now.strftime("%Y-%m-%d %H:%M %Z").strip())}. '
+                 "Self-contained: the plots are embedded, nothing is loaded from elsewhere.</footer>")
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def write_report(folders: Sequence[Path | str], out: Path | str | None = None, *, command: str | None = None) -> Path:
+    """Check the folders, build the report and write it atomically to `out` (default:
+    ``<first folder>/report.html``); returns the path written. Raises `ReportError` on bad input, before
+    anything is written."""
+    inputs = inspect(folders)
+    out = Path(out) if out is not None else inputs.folders[0] / "report.html"
+    if out.exists() and out.is_dir():
+        raise ReportError([f"{out}: is a folder; --out needs a file name such as {out / 'report.html'}"])
+    text = build_report(inputs, command=command)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out
+
+
+CSS = """
+body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; font-size: 18px; line-height: 1.45;
+       color: #1a1a1a; background: #fff; margin: 0; }
+main { max-width: 1500px; margin: 0 auto; padding: 24px 32px 48px; }
+h1 { font-size: 34px; margin: 0.2em 0 0.1em; }
+h2 { font-size: 27px; margin-top: 1.8em; border-bottom: 3px solid #0072B2; padding-bottom: 4px; }
+h3 { font-size: 22px; margin: 1.3em 0 0.3em; }
+p.lead { font-size: 21px; color: #333; margin-top: 0; }
+.note { background: #FFF4E0; border-left: 6px solid #E69F00; padding: 10px 16px; margin: 16px 0; }
+table { border-collapse: collapse; margin: 10px 0 18px; font-size: 16px; }
+th, td { border: 1px solid #d0d0d0; padding: 5px 9px; vertical-align: top; text-align: left; }
+th { background: #eef3f8; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr:nth-child(even) td { background: #fafafa; }
+table.kv th { width: 16em; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 15px; background: #f3f3f3;
+       padding: 1px 4px; border-radius: 3px; word-break: break-all; }
+td.sig { font-weight: bold; }
+td.better { background: #E3F4EA !important; }
+td.worse { background: #FBE4E2 !important; }
+td.neutral { background: #E6EEF8 !important; }
+span.diff { display: block; color: #444; font-size: 14px; }
+td.sig span.diff { color: #111; }
+ol.findings li { margin: 0.25em 0; }
+li.better::marker { color: #1b7a43; } li.worse::marker { color: #b2182b; }
+.legend span { padding: 1px 8px; margin-right: 10px; border: 1px solid #ccc; }
+figure { margin: 28px 0 40px; }
+figure img { width: 100%; height: auto; border: 1px solid #e0e0e0; }
+figcaption { font-size: 17px; color: #333; margin-top: 6px; }
+details summary { cursor: pointer; font-weight: bold; margin: 8px 0; }
+footer { margin-top: 48px; color: #666; font-size: 15px; }
+nav ol { columns: 2; font-size: 17px; }
+"""
+
+
+def _head(names: list[str], inputs: ReportInputs) -> str:
+    title = f"ketensim report: {' vs '.join(names)}"
+    sub = ("Paired comparison with common random numbers; the first scenario is the reference."
+           if inputs.paired else
+           ("Results of one run." if len(names) == 1 else "Runs side by side (not a paired comparison)."))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>\n"
+        f"<h1>{_e(title)}</h1><p class=\"lead\">{_e(sub)}</p>\n"
+        '<nav><ol><li><a href="#provenance">Provenance</a></li>'
+        '<li><a href="#scenarios">The scenarios and what they change</a></li>'
+        + ('<li><a href="#findings">Headline findings</a></li>' if inputs.paired else "")
+        + '<li><a href="#table">Key figures per theme</a></li><li><a href="#plots">Plots</a></li></ol></nav>'
+    )
+
+
+def _provenance_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables], command: str | None,
+                        now: dt.datetime) -> str:
+    rows: list[tuple[str, str]] = []
+    first = tables[inputs.names[0]].info
+    if inputs.paired:
+        prov = inputs.provenance
+        rows.append(("What", "Paired comparison (`ketensim compare`): every scenario ran with the same seed and "
+                             "replication numbers, so each draws the same offences and durations where the "
+                             "scenarios agree (common random numbers); differences are taken replication by "
+                             "replication."))
+        files = prov.get("scenario_files") or [None] * len(inputs.names)
+        rows.append(("Scenarios", "; ".join(
+            f"{n}{' (reference)' if i == 0 else ''}{f' — {f}' if f else ''}"
+            for i, (n, f) in enumerate(zip(inputs.names, files)))))
+        rows.append(("Seed", str(prov.get("seed", ""))))
+        rows.append(("Replications", f"{prov.get('replications', '')} per scenario"))
+        if prov.get("breakdown"):
+            rows.append(("Breakdown", f"key figures also per {prov['breakdown']}"))
+        rows.append(("ketensim version", str(prov.get("ketensim_version", ""))))
+        rows.append(("Run started", str(prov.get("started_at", ""))))
+        if prov.get("wall_seconds") is not None:
+            rows.append(("Run time", f"{float(prov['wall_seconds']):,.1f} s"))
+        rows.append(("Results folder", str(inputs.folders[0])))
+        if prov.get("command"):
+            rows.append(("Command (compare)", _command_text(prov["command"])))
+    else:
+        rows.append(("What", "Separate runs (`ketensim run`), shown side by side. They were not run as one "
+                             "paired comparison, so differences between them are not tested here; use "
+                             "`ketensim compare` for paired differences with 95% intervals."))
+        for n in inputs.names:
+            p = inputs.run_provenance[n]
+            rows.append((f"Run “{n}”", "; ".join(x for x in (
+                f"folder {inputs.run_dirs[n]}", f"scenario file {p.get('scenario_file')}" if p.get('scenario_file')
+                else "", f"seed {p.get('seed')}", f"{p.get('replications')} replications",
+                f"ketensim {p.get('ketensim_version')}", f"started {p.get('started_at')}",
+                f"command: {_command_text(p['command'])}" if p.get("command") else "") if x)))
+    rows.append(("Period", f"start {first.start_date}; warm-up {first.warmup_days:g} days (to "
+                           f"{first.date_of(first.warmup_days)}); intake until day {first.horizon_days:g} "
+                           f"({first.date_of(first.horizon_days)}); run-out {first.runout_days:g} days"))
+    rows.append(("Cohort", first.cohort_note().removeprefix("Cohort: ")))
+    rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} by ketensim {__version__}"))
+    if command:
+        rows.append(("Command (report)", command))
+    body = "".join(
+        f"<tr><th>{_e(k)}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
+    return f'<h2 id="provenance">Provenance</h2><table class="kv">{body}</table>'
+
+
+def _code_or_text(key: str, value: str) -> str:
+    if key.startswith("Command") or key == "Results folder":
+        return f"<code>{_e(value)}</code>"
+    return _e(value).replace("`ketensim compare`", "<code>ketensim compare</code>").replace(
+        "`ketensim run`", "<code>ketensim run</code>")
+
+
+def _command_text(cmd) -> str:
+    if isinstance(cmd, (list, tuple)):
+        args = [str(a) for a in cmd]
+        if args and Path(args[0]).name in ("ketensim", "__main__.py"):
+            args[0] = "ketensim"
+        return shlex.join(args)
+    return str(cmd)
+
+
+def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> str:
+    names = inputs.names
+    ref = names[0]
+    out = ['<h2 id="scenarios">The scenarios and what they change</h2>']
+    what = "the reference" if inputs.paired else "the first run"
+    out.append(f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
+               f"setting whose resolved value differs from {_e(what)} “{_e(ref)}” (parents merged, defaults "
+               "filled). Schedules read “value · from date: value”.</p>")
+    for i, n in enumerate(names):
+        sc = resolved.get(n, {})
+        desc = sc.get("description") or "(no description)"
+        tag = (" — reference" if inputs.paired else " — first run") if i == 0 else ""
+        out.append(f"<h3>{_e(n)}{_e(tag)}</h3><p>{_e(desc)}</p>")
+        if i == 0:
+            continue
+        changes = scenario_changes(resolved.get(ref, {}), sc)
+        if not changes:
+            out.append(f"<p>No setting differs from “{_e(ref)}”.</p>")
+            continue
+        rows = "".join(
+            f"<tr><td><code>{_e(c.path)}</code></td><td>{_e(format_value(c.before))}</td>"
+            f"<td>{_e(format_value(c.after))}</td></tr>" for c in changes[:MAX_CHANGES])
+        more = (f"<p>… and {len(changes) - MAX_CHANGES} more differing settings (see the scenario files).</p>"
+                if len(changes) > MAX_CHANGES else "")
+        out.append(f"<table class=\"changes\"><tr><th>setting</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>"
+                   f"{rows}</table>{more}")
+    return "\n".join(out)
+
+
+def _findings_section(inputs: ReportInputs) -> str:
+    names = inputs.names
+    ref = names[0]
+    findings = headline_findings(inputs.rows or [], ref)
+    n_keys = len({(r.metric, r.group) for r in inputs.rows or [] if r.breakdown == "all" and r.n > 0})
+    reps = inputs.provenance.get("replications", "")
+    out = ['<h2 id="findings">Headline findings</h2>',
+           f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
+           "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
+           '<span class="legend"><span style="background:#E3F4EA">better</span>'
+           '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
+           "more within the window).</p>"]
+    if len(names) == 1:
+        out.append("<p>Only one scenario: there is nothing to compare it with.</p>")
+        return "\n".join(out)
+    for n in names[1:]:
+        fs = findings.get(n, [])
+        out.append(f"<h3>{_e(n)} compared with {_e(ref)}</h3>")
+        if not fs:
+            out.append(f"<p>No key figure differs significantly from “{_e(ref)}” with {_e(str(reps))} "
+                       "replications.</p>")
+            continue
+        items = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[:MAX_HEADLINES])
+        out.append(f'<ol class="findings">{items}</ol>')
+        if len(fs) > MAX_HEADLINES:
+            rest = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[MAX_HEADLINES:])
+            out.append(f"<details><summary>{len(fs) - MAX_HEADLINES} more significant differences</summary>"
+                       f'<ol class="findings" start="{MAX_HEADLINES + 1}">{rest}</ol></details>')
+    out.append(f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
+               "effect about one in twenty would come out “significant” by chance. Small significant differences "
+               "deserve a second run with more replications before anyone acts on them.</p>")
+    return "\n".join(out)
+
+
+def _direction(better: int) -> str:
+    return {1: "better", -1: "worse"}.get(better, "neutral")
+
+
+def _table_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables]) -> str:
+    names = inputs.names
+    out = ['<h2 id="table">Key figures per theme</h2>']
+    if inputs.paired:
+        out.append("<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
+                   f"other than the reference “{_e(names[0])}”, the paired difference Δ with its 95% interval. "
+                   "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
+                   "no clear direction). Shares in %, their differences in percentage points (pp).</p>")
+        cells = {(r.metric, r.group, r.scenario, r.breakdown): r for r in inputs.rows or []}
+        breakdowns = list(dict.fromkeys(r.breakdown for r in inputs.rows or []))
+    else:
+        out.append("<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
+                   "no differences are shown.</p>")
+        cells = {}
+        for n in names:
+            for r in tables[n].kpis:
+                cells[(r.metric, r.group, n, r.breakdown)] = r
+        breakdowns = ["all"]
+    out.append(_themed_tables(names, cells, "all", inputs.paired))
+    others = [b for b in breakdowns if b != "all"]
+    if others:
+        out.append("<h3>Per region or stream</h3><p>The same figures for each part of the breakdown (folded; "
+                   "click to open).</p>")
+        for b in others:
+            out.append(f"<details><summary>{_e(b.replace('=', ': '))}</summary>"
+                       f"{_themed_tables(names, cells, b, inputs.paired, level='h4')}</details>")
+    return "\n".join(out)
+
+
+def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: bool, level: str = "h3") -> str:
+    keys = list(dict.fromkeys((m, g) for (m, g, s, b) in cells if b == breakdown))
+    keys = [k for k in keys if any(_has_value(cells.get((k[0], k[1], n, breakdown))) for n in names)]
+    claimed: set = set()
+    out = []
+    for heading, metrics in THEMES:
+        these = [k for k in keys if k not in claimed and (metrics is None or k[0] in metrics)]
+        if metrics is not None:  # theme order: by metric as listed, then by group
+            these.sort(key=lambda k: metrics.index(k[0]))
+        if not these:
+            continue
+        claimed.update(these)
+        head = "".join(f"<th>{_e(n)}{' (reference)' if paired and i == 0 else ''}</th>" for i, n in enumerate(names))
+        body = []
+        for m, g in these:
+            label, unit, factor = P.describe_kpi(m, g)
+            unit_text = f" ({unit})" if unit and unit not in label else ""
+            row = [f"<td>{_e(label)}{_e(unit_text)}</td>"]
+            for i, n in enumerate(names):
+                row.append(_cell(cells.get((m, g, n, breakdown)), unit, factor, paired and i > 0, m))
+            body.append("<tr>" + "".join(row) + "</tr>")
+        out.append(f"<{level}>{_e(heading)}</{level}><table class=\"kpis\"><tr><th>key figure</th>{head}</tr>"
+                   + "".join(body) + "</table>")
+    return "\n".join(out)
+
+
+def _has_value(r) -> bool:
+    return r is not None and getattr(r, "n", 0) > 0 and not math.isnan(r.mean)
+
+
+def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
+    if not _has_value(r):
+        return '<td class="num">—</td>'
+    pct = "%" if unit == "%" else ""
+    text = f"{_num(r.mean * factor)}{pct}"
+    if not math.isnan(r.ci_low):
+        lo, hi = r.ci_low * factor, r.ci_high * factor
+        if unit == "%":  # a share's interval stays a share
+            lo, hi = max(lo, 0.0), min(hi, 100.0)
+        text += f" [{_num(lo)}–{_num(hi)}]"
+    html_text = _e(text)
+    cls = "num"
+    if with_diff and isinstance(r, ComparisonRow) and not math.isnan(r.diff):
+        dunit = "pp" if unit == "%" else ""
+        if r.diff == 0 and (math.isnan(r.diff_ci_low) or r.diff_ci_low == r.diff_ci_high == 0):
+            d = "Δ 0 (identical)"
+        else:
+            d = f"Δ {_signed(r.diff * factor)}{dunit}"
+            if not math.isnan(r.diff_ci_low):
+                d += f" [{_signed(r.diff_ci_low * factor)} to {_signed(r.diff_ci_high * factor)}]"
+        if r.significant:
+            d = "★ " + d
+            direction = BETTER.get(metric, 0)
+            cls += " sig " + ("neutral" if direction == 0 else "better" if r.diff * direction > 0 else "worse")
+        html_text += f'<span class="diff">{_e(d)}</span>'
+    return f'<td class="{cls}">{html_text}</td>'
+
+
+def _plots_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables], resolved: Mapping[str, Mapping]) -> str:
+    names = inputs.names
+    chain = {n: P.read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
+    makers = dict(P.standard_figures(tables))
+    makers.update(P.comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
+    out = ['<h2 id="plots">Plots</h2>']
+    if not inputs.paired and len(names) > 1:
+        out.append('<p class="note">These runs were not paired: the plots show them side by side, without '
+                   "differences.</p>")
+    order = [f for f in PLOT_ORDER if f in makers] + [f for f in makers if f not in PLOT_ORDER]
+    for k, name in enumerate(order, start=1):
+        fig = makers[name]()
+        title = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else name
+        data = _png_data_uri(fig)
+        caption = CAPTIONS.get(name, "")
+        out.append(f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
+                   f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>")
+    return "\n".join(out)
+
+
+def _png_data_uri(fig) -> str:
+    """The figure as a PNG data URI. The plots are flat colours and text, so a 256-colour palette looks the same
+    and makes the report about a third of the size (a workshop report is mailed around)."""
+    buf = io.BytesIO()
+    # no metadata: matplotlib would write its own name and web address into the PNG
+    fig.savefig(buf, format="png", dpi=P.DPI, facecolor="white", metadata={"Software": None})
+    fig.clear()
+    data = buf.getvalue()
+    try:
+        from PIL import Image  # a dependency of matplotlib
+
+        with Image.open(io.BytesIO(data)) as im:
+            small = io.BytesIO()
+            im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(small, "PNG", optimize=True)
+        if small.tell() < len(data):
+            data = small.getvalue()
+    except Exception:  # pragma: no cover - keep the full-colour PNG
+        pass
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _signed(x: float) -> str:
+    if math.isnan(x):
+        return "n/a"
+    return ("−" if x < 0 else "+") + _num(abs(x))
+
+
+def _num(x: float) -> str:
+    if math.isnan(x):
+        return "n/a"
+    ax = abs(x)
+    if ax >= 1000:
+        s = f"{ax:,.0f}"
+    elif ax >= 100:
+        s = f"{ax:.0f}"
+    elif ax >= 10 or ax == 0:
+        s = f"{ax:.1f}"
+    elif ax >= 1:
+        s = f"{ax:.1f}"
+    elif ax >= 0.01:
+        s = f"{ax:.2f}"
+    else:  # two significant digits, never in scientific notation
+        s = np.format_float_positional(ax, precision=2, unique=True, fractional=False, trim="-")
+    return ("−" if x < 0 else "") + s
