@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -30,6 +31,23 @@ console = Console()
 if not console.is_terminal:  # a log file or a pipe: no terminal width to respect, keep tables on one line per row
     console = Console(width=160)
 err = Console(stderr=True)
+
+
+class Executor(str, Enum):
+    processes = "processes"
+    dask = "dask"
+
+
+@contextmanager
+def _executor(kind: "Executor", scheduler: str | None, jobs: int):
+    """The executor for --executor/--scheduler; a cluster that cannot be used is bad input (exit 2)."""
+    from .executors import ExecutorError, open_executor
+
+    try:
+        with open_executor(kind.value, scheduler, jobs) as ex:
+            yield ex
+    except ExecutorError as e:
+        _fail([f"--executor {kind.value}: {e}"])
 
 
 class Breakdown(str, Enum):
@@ -72,6 +90,8 @@ def run(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into OUT/plots."),
     by: Optional[Breakdown] = typer.Option(None, "--by", help="Also write the case figures per region or per stream (kpis_by_region.csv / kpis_by_stream.csv)."),
+    executor: Executor = typer.Option(Executor.processes, "--executor", help="Run replications in local processes, or on a Dask cluster (results are identical)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)."),
 ):
     """Run a scenario: replications, results folder, key figures and plots.
 
@@ -92,10 +112,11 @@ def run(
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("run", total=reps)
-        result = run_scenario(
-            sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
-            progress=lambda k: progress.advance(task, k), by=by.value if by else None,
-        )
+        with _executor(executor, scheduler, jobs) as ex:
+            result = run_scenario(
+                sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
+                progress=lambda k: progress.advance(task, k), by=by.value if by else None, executor=ex,
+            )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
         f"{result.cases:,} cases simulated in {result.wall_seconds:.1f} s "
@@ -165,6 +186,8 @@ def compare(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (results are identical)."),
     by: Optional[Breakdown] = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the comparison plots into OUT/plots."),
+    executor: Executor = typer.Option(Executor.processes, "--executor", help="Run in local processes, or on a Dask cluster (results are identical)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."),
 ):
     """Run scenarios with common random numbers and compare every key figure with the first: each scenario's mean
     and 95% CI, and the difference from the first with the 95% CI of the paired difference (* = excludes zero).
@@ -187,8 +210,9 @@ def compare(
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("compare", total=reps * len(loaded))
-        out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
-                           progress=lambda k: progress.advance(task, k))
+        with _executor(executor, scheduler, jobs) as ex:
+            out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
+                               executor=ex, progress=lambda k: progress.advance(task, k))
     print_comparison(out_.rows, out_.scenarios)
     if plots:
         from .plots import plot_comparison

@@ -101,3 +101,23 @@ def test_breakdown_per_region_and_stream(small_file, tmp_path):
                  if ln.startswith("cases,regular,"))
     assert sum(per_stream.values()) == pytest.approx(float(total[2]))
     assert runner.invoke(app, ["run", str(small_file), "--by", "court"]).exit_code == 2
+
+
+def test_dask_local_cluster_gives_the_same_results(small_file, tmp_path):
+    """--executor dask on a local cluster writes byte-identical results to the built-in runner."""
+    pytest.importorskip("dask.distributed")
+    a, b = tmp_path / "serial", tmp_path / "dask"
+    assert runner.invoke(app, ["run", str(small_file), "--out", str(a), "--no-plots"]).exit_code == 0
+    r = runner.invoke(app, ["run", str(small_file), "--out", str(b), "--no-plots", "--executor", "dask", "--jobs", "2"])
+    assert r.exit_code == 0, r.output
+    for f in ("kpis.csv", "backlog.csv", "cases.parquet", "sessions.parquet"):
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+    assert json.loads((b / "provenance.json").read_text())["executor"] == "dask"
+
+
+def test_unreachable_scheduler_is_bad_input(small_file, tmp_path):
+    pytest.importorskip("dask.distributed")
+    r = runner.invoke(app, ["run", str(small_file), "--out", str(tmp_path / "x"), "--executor", "dask",
+                            "--scheduler", "tcp://127.0.0.1:9"])
+    assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
+    assert not (tmp_path / "x").exists()
