@@ -26,6 +26,7 @@ route's verdict mix and goes to appeal or execution.
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left
 from collections import deque
 
@@ -74,7 +75,8 @@ class Courts:
             for ch in m.chains
         ]
         self.backlog = [[deque(), deque()] for _ in m.chains]  # regular_pr, regular_mk
-        self.hearings = ([], [], [], [])  # case, session, queue, result (HEARING_RESULTS) per hearing held
+        # case, session, queue, result (HEARING_RESULTS) per hearing held: compact arrays, a long run has millions
+        self.hearings = (array("i"), array("i"), array("b"), array("b"))
         self._build_calendar()
         m.env.process(self._fill_process())
         m.env.process(self._hearing_process())
@@ -163,16 +165,15 @@ class Courts:
         }
 
     def hearing_table(self) -> dict[str, np.ndarray]:
-        case, session, queue, result = self.hearings
-        session = np.asarray(session, np.int64)
+        case, session, queue, result = (np.frombuffer(a, dtype=a.typecode) for a in self.hearings)
         times = np.asarray(self.s_time, float)
         types = np.asarray(self.s_type, np.int16)
         return {
-            "case_id": np.asarray(case, np.int32),
+            "case_id": case.astype(np.int32),
             "time": times[session] if session.size else np.zeros(0),
             "session_type": types[session] if session.size else np.zeros(0, np.int16),
-            "queue": np.asarray(queue, np.int8),
-            "result": np.asarray(result, np.int8),
+            "queue": queue.astype(np.int8),
+            "result": result.astype(np.int8),
         }
 
     def _fill_process(self):
@@ -304,7 +305,7 @@ class Courts:
         log_case, log_session, log_queue, log_result = self.hearings
         log_case.append(cid)
         log_session.append(s)
-        log_queue.append(q)
+        log_queue.append(int(q))
         if m.advice.pending[cid] > 0:
             log_result.append(2)
             c.adjournments[cid] += 1

@@ -31,28 +31,28 @@ class Arrivals:
     diverted: np.ndarray  # [day, region, stream, (offences, no_suspect, screened_out)]
 
 
-def daily_rates(scenario: Scenario) -> np.ndarray:
-    """Expected offences per [day, region, stream] over the horizon."""
+def daily_rates(scenario: Scenario, replication: int = 0) -> np.ndarray:
+    """Expected offences per [day, region, stream] over the horizon (a forecast volume: replication's path)."""
     n_days = math.ceil(scenario.horizon_days)
     pattern = np.asarray(scenario.intake.weekday_pattern, float)
     pattern = pattern / pattern.mean()
     regions = list(scenario.regions.values())
-    streams = list(scenario.intake.streams.values())
+    streams = list(scenario.intake.streams)
     rates = np.zeros((n_days, len(regions), len(streams)))
     for d in range(n_days):
         date = scenario.start_date + dt.timedelta(days=d)
         ndays_year = 366 if calendar.isleap(date.year) else 365
         wd = pattern[date.weekday()]
         frac = min(1.0, scenario.horizon_days - d)  # a partial last day
-        for j, st in enumerate(streams):
-            per_day = st.volume_in(date.year) / ndays_year * wd * frac
+        for j, name in enumerate(streams):
+            per_day = scenario.volume(name, date.year, replication) / ndays_year * wd * frac
             for i, reg in enumerate(regions):
                 rates[d, i, j] = per_day * reg.share
     return rates
 
 
 def generate(scenario: Scenario, streams: Streams) -> Arrivals:
-    rates = daily_rates(scenario)
+    rates = daily_rates(scenario, streams.replication)
     n_days, n_reg, n_str = rates.shape
     region_names = list(scenario.regions)
     stream_specs = list(scenario.intake.streams.items())

@@ -202,10 +202,10 @@ class Model:
         self.stream_of = arrivals.stream.tolist()
         self.cases = CaseTable(self.n)
         c = self.cases
-        c.region[:] = arrivals.region
-        c.stream[:] = arrivals.stream
-        c.t_offence[:] = arrivals.time
-        c.t_registration[:] = arrivals.time
+        # shared, not copied: registration is on the day of the offence (see intake), and these never change
+        c.region = arrivals.region
+        c.stream = arrivals.stream
+        c.t_offence = c.t_registration = arrivals.time
         self.draw = PerCase(self)
         c.arrested[:] = self.draw.uniform("arrested") < self._share_at_arrival("arrested_share")
         self.arrested_of = c.arrested.tolist()  # read on every step of an arrested case: a list is faster
@@ -249,15 +249,15 @@ class Model:
     # ------------------------------------------------------------------ running
 
     def _arrive_next(self, i: int) -> None:
-        t = self._arrival_times
+        t = self.arrivals.time.item
         env = self.env
         n = self.n
         # register every case due now, then wait for the next one
-        while i < n and t[i] <= env.now:
+        while i < n and t(i) <= env.now:
             self.police.register(i)
             i += 1
         if i < n:
-            call_later(env, t[i] - env.now, self._arrive_next, i)
+            self.after(t(i) - env.now, self._arrive_next, i)
 
     def _sample_backlog(self):
         c = self.cases
@@ -284,9 +284,8 @@ class Model:
     def run(self) -> ReplicationResult:
         started = _time.perf_counter()
         env = self.env
-        self._arrival_times = self.arrivals.time.tolist()
         if self.n:
-            call_later(env, self._arrival_times[0], self._arrive_next, 0)
+            call_later(env, self.arrivals.time.item(0), self._arrive_next, 0)
         env.process(self._sample_backlog())
         if self.scenario.warmup_days > 0:
             env.process(self._warmup())

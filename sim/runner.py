@@ -280,6 +280,7 @@ class ResultsWriter:
                 replication_seconds=self.replication_seconds,
                 cases_per_replication=self.cases_per_replication,
                 session_types=self.types,
+                intake_forecasts=self.scenario.forecast_info(),
                 resolved_scenario=json.loads(json.dumps(self.scenario.resolved_dict(), default=str)),
             )
             (self.tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))

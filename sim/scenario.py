@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
+import numpy as np
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -326,6 +327,8 @@ class StreamSpec(Base):
             if v < 0:
                 raise ValueError("volume must be >= 0")
             return float(v)
+        if isinstance(v, dict) and "forecast" in v:
+            return dict(v)  # a forecast spec: checked and evaluated once the scenario is complete (`_forecasts`)
         if isinstance(v, dict) and v:
             out = {}
             for year, n in v.items():
@@ -339,7 +342,14 @@ class StreamSpec(Base):
             return dict(sorted(out.items()))
         raise ValueError("volume must be a number of offences per year or a table of year = number")
 
+    @property
+    def forecast(self) -> dict | None:
+        """The forecast spec, if this stream's volume comes from a forecast (see sim/forecast/intake.py)."""
+        return self.volume if isinstance(self.volume, dict) and "forecast" in self.volume else None
+
     def volume_in(self, year: int) -> float:
+        if self.forecast is not None:
+            raise ValueError("a forecast volume depends on the replication: use Scenario.volume(stream, year, rep)")
         if isinstance(self.volume, float):
             return self.volume
         years = sorted(int(y) for y in self.volume)
@@ -564,6 +574,8 @@ class Scenario(Base):
     execution: Execution
 
     _chains: dict[str, Chain] = PrivateAttr(default_factory=dict)
+    # streams whose volume is a forecast: (first year, point by year, sampled paths [path, year], info)
+    _forecasts: dict[str, tuple] = PrivateAttr(default_factory=dict)
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -623,6 +635,25 @@ class Scenario(Base):
 
     def chain(self, region: str) -> Chain:
         return self._chains[region]
+
+    def volume(self, stream: str, year: int, replication: int = 0) -> float:
+        """Offences a year for `stream` in calendar `year`. A forecast volume gives replication r the r-th sampled
+        intake path (cycling), so the replications together carry the forecast's uncertainty."""
+        fc = self._forecasts.get(stream)
+        if fc is None:
+            return self.intake.streams[stream].volume_in(year)
+        first, _, paths, _ = fc
+        i = min(max(year - first, 0), paths.shape[1] - 1)
+        return float(paths[replication % paths.shape[0], i])
+
+    def forecast_info(self) -> dict:
+        """What each forecast volume used (model, drivers and why, breaks, files), for provenance."""
+        return {name: {"point": {str(y): v for y, v in fc[1].items()}, **fc[3]} for name, fc in self._forecasts.items()}
+
+    def years(self) -> list[int]:
+        """Calendar years the intake covers."""
+        end = self.start_date + dt.timedelta(days=max(self.horizon_days - 1, 0))
+        return list(range(self.start_date.year, end.year + 1))
 
     def resolved_dict(self) -> dict:
         """The fully resolved scenario (defaults filled, extends applied) as plain data, for `show` and provenance."""
@@ -770,6 +801,35 @@ def _with_includes(data: dict, path: Path) -> dict:
     return deep_merge(merged, {k: v for k, v in data.items() if k != "include"})
 
 
+def _absolute_forecast_paths(data: dict, base: Path) -> None:
+    """Forecast volumes name CSV files relative to the scenario file that says so: make them absolute while that
+    file is known (a variant in another folder may inherit them)."""
+
+    def absolute(ref):
+        if not isinstance(ref, str) or not ref:
+            return ref
+        path, sep, series = ref.partition(":")
+        p = Path(path)
+        return ref if p.is_absolute() else str((base / p).resolve()) + sep + series
+
+    streams = ((data.get("intake") or {}).get("streams") or {}) if isinstance(data.get("intake"), dict) else {}
+    for st in streams.values():
+        vol = st.get("volume") if isinstance(st, dict) else None
+        if not (isinstance(vol, dict) and "forecast" in vol):
+            continue
+        fc = vol["forecast"]
+        if isinstance(fc, str) and fc and not Path(fc).is_absolute():
+            vol["forecast"] = str((base / fc).resolve())
+        if "parent" in vol:
+            vol["parent"] = absolute(vol["parent"])
+        if isinstance(vol.get("drivers"), list):
+            vol["drivers"] = [
+                absolute(d) if isinstance(d, str)
+                else ({**d, "file": absolute(d["file"])} if isinstance(d, dict) and "file" in d else d)
+                for d in vol["drivers"]
+            ]
+
+
 def load_raw(path: str | Path) -> tuple[dict, list[str]]:
     """Read a scenario file and all its parents; return the merged data and the chain of files (child first)."""
     path = Path(path)
@@ -786,6 +846,7 @@ def load_raw(path: str | Path) -> tuple[dict, list[str]]:
             resolve_before_path(data["rollout"], current.parent)
         if "include" in data:
             data = _with_includes(data, current)
+        _absolute_forecast_paths(data, current.parent)
         chain.append(resolved)
         layers.append(data)
         parent = data.get("extends")
@@ -1021,7 +1082,34 @@ def from_dict(merged: dict, file: str = "<scenario>") -> Scenario:
     if problems:
         raise ScenarioError(problems)
     scenario._chains.update(chains)
+    scenario._forecasts.update(_forecasts(scenario, file))
     return scenario
+
+
+FORECAST_PATHS = 200  # intake paths sampled per forecast volume; replication r uses path r mod 200
+
+
+def _forecasts(scenario: Scenario, file: str) -> dict[str, tuple]:
+    """Evaluate every forecast volume once: the point forecast and sampled paths for the scenario's years."""
+    out = {}
+    problems = []
+    for name, st in scenario.intake.streams.items():
+        spec = st.forecast
+        if spec is None:
+            continue
+        from .forecast.intake import intake_paths  # only scenarios with a forecast pay for statsmodels
+
+        years = scenario.years()
+        try:
+            point, paths, info = intake_paths(spec, Path("."), years, FORECAST_PATHS, scenario.seed)
+        except ValueError as e:
+            key, _, reason = str(e).partition(": ")
+            problems.append(Problem(file, f"intake.streams.{name}.volume.{key}", reason or str(e)))
+            continue
+        out[name] = (years[0], {int(y): float(v) for y, v in point.items()}, np.asarray(paths, float), info)
+    if problems:
+        raise ScenarioError(problems)
+    return out
 
 
 def dump_toml(scenario: Scenario) -> str:
