@@ -209,6 +209,7 @@ class Courts:
             self.s_heard[s] = True
             cases = self.s_cases[s]
             if cases:
+                self.s_cases[s] = None  # heard: the list is not needed any more (a long run has millions)
                 for cid in cases:
                     self._hear(cid, s)
 
