@@ -782,34 +782,11 @@ def session_fill_figure(
     axes = fig.subplots(1, 2)
     panels = (("session_fill_rate", "fill rate: slots used in held sessions", "% of slots offered"),
               ("sessions_cancelled_share", "cancelled: planned sessions not held", "% of planned sessions"))
-    n = max(len(data), 1)
-    width = 0.8 / n
     x = np.arange(len(session_types))
     for ax, (metric, panel_title, ylabel) in zip(axes, panels):
         ax.set_title(panel_title, fontsize=PANEL_TITLE_PT)
         _style(ax, ylabel=ylabel)
-        top = 0.0
-        for k, (scen, rows) in enumerate(data.items()):
-            colour = SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)]
-            found = {r.group: r for r in rows if r.metric == metric}
-            mean = 100 * np.array([found[s].mean if s in found else np.nan for s in session_types])
-            low = 100 * np.array([found[s].ci_low if s in found else np.nan for s in session_types])
-            high = 100 * np.array([found[s].ci_high if s in found else np.nan for s in session_types])
-            xs = x - 0.4 + width * (k + 0.5)
-            heights = np.nan_to_num(mean)
-            ax.bar(xs, heights, width * 0.92, color=colour, label=scen or None)
-            has_ci = ~np.isnan(low) & ~np.isnan(high)
-            if has_ci.any():
-                err = np.vstack([np.clip(heights - np.nan_to_num(low), 0, None),
-                                 np.clip(np.nan_to_num(high) - heights, 0, None)])
-                ax.errorbar(xs[has_ci], heights[has_ci], yerr=err[:, has_ci], fmt="none", ecolor="black",
-                            elinewidth=1.6, capsize=7, capthick=1.6)
-            for xi, m, h in zip(xs, mean, np.where(has_ci, high, mean)):
-                label = "n/a" if np.isnan(m) else f"{m:.0f}%" if m >= 10 or m == 0 else f"{m:.1f}%"
-                ax.annotate(label, (xi, 0 if np.isnan(m) else max(h, m)), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=TICK_PT, color="0.4" if np.isnan(m) else "black")
-                if not np.isnan(m):
-                    top = max(top, h, m)
+        top = _kpi_bars(ax, data, metric, session_types, 100.0, percent=True)
         ax.set_xticks(x, [_session_label(s) for s in session_types], fontsize=TICK_PT)
         ax.set_ylim(0, 112 if metric == "session_fill_rate" else max(top * 1.25, 5))
         if metric == "session_fill_rate":
