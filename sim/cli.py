@@ -23,6 +23,7 @@ from .scenario import ScenarioError, dump_toml, load
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a bug report should not print arrays of a million cases
     rich_markup_mode="markdown",
     help="ketensim: discrete-event simulator of the Dutch criminal justice chain (strafrechtketen).\n\n"
     "Example: `ketensim run scenarios/baseline.toml --replications 5 --jobs 2`",
@@ -59,6 +60,19 @@ def _fail(lines: list[str]) -> None:
     for line in lines:
         err.print(f"[red]error:[/red] {line}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code=2)
+
+
+def _check_writable(out: Path) -> None:
+    """Refuse an output folder that cannot be written before any work is done (exit 2, nothing written)."""
+    import os
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = out.parent / f".ketensim-probe-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        _fail([f"{out}: cannot write results there ({e.strerror or e})"])
 
 
 def _load(path: Path):
@@ -99,8 +113,12 @@ def run(
     """
     from .runner import run_scenario
 
+    from .runner import default_out_dir
+
     sc = _load(scenario)
     reps = replications or sc.replications
+    out = out if out is not None else default_out_dir(sc, sc.seed if seed is None else seed)
+    _check_writable(out)
     console.print(
         f"[bold]{sc.name}[/bold]: {reps} replication(s) of {sc.horizon_days:g} days "
         f"(+{sc.runout_days:g} run-out), seed {sc.seed if seed is None else seed}, {jobs} job(s)"
@@ -196,12 +214,18 @@ def compare(
     """
     from .compare import compare as run_compare
 
+    from .compare import default_compare_dir
+
+    if len(scenarios) < 2:
+        _fail(["compare: give at least two scenario files (the first is the reference)"])
     loaded = [_load(f) for f in scenarios]
     names = [s.name for s in loaded]
     if len(set(names)) != len(names):
         _fail([f"{f}: name: scenario names must differ, {s.name!r} is used twice" for f, s in zip(scenarios, loaded)
                if names.count(s.name) > 1])
     reps = replications or loaded[0].replications
+    out = out if out is not None else default_compare_dir(names)
+    _check_writable(out)
     console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

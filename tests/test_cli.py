@@ -121,3 +121,12 @@ def test_unreachable_scheduler_is_bad_input(small_file, tmp_path):
                             "--scheduler", "tcp://127.0.0.1:9"])
     assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
     assert not (tmp_path / "x").exists()
+
+
+def test_unwritable_output_is_refused_before_running(small_file, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    r = runner.invoke(app, ["run", str(small_file), "--out", str(blocker / "run"), "--no-plots"])
+    assert r.exit_code == 2 and "cannot write results there" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["compare", str(small_file)])
+    assert r.exit_code == 2 and "at least two scenario files" in r.output
