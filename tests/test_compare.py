@@ -28,7 +28,7 @@ def result(tmp_path_factory):
     base = small_scenario(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
     # a politierechter shortage: regular cases wait longer for a session
     short = named(small_scenario(horizon_days=300.0, warmup_days=60.0, runout_days=150.0,
-                                 extra={"courts": {"sessions": {"politierechter": {"per_week": 3.4}}}}), "short")
+                                 extra={"courts": {"sessions": {"politierechter": {"per_week": 4.6}}}}), "short")
     same = named(base, "same")
     out = tmp_path_factory.mktemp("cmp") / "out"
     return compare([base, short, same], replications=3, seed=9, out_dir=out, jobs=1)
