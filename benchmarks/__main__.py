@@ -1,10 +1,7 @@
-import json
+"""`python -m benchmarks [--quick] [--repeats N]`: the benchmark suite (see benchmarks/suite.py)."""
 import sys
-from pathlib import Path
 
-from .national_year import ROOT, main
+from . import main
 
-result = main(repeats=int(sys.argv[1]) if len(sys.argv) > 1 else 3)
-(ROOT / "results").mkdir(exist_ok=True)
-(ROOT / "results" / "bench.json").write_text(json.dumps(result, indent=2))
-print(f"written: {Path('results') / 'bench.json'}")
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,9 +1,10 @@
-"""One replication of one national year of the baseline: cases simulated per second and peak memory.
+"""National runs of the baseline, each in a fresh child process: cases simulated per second and peak memory.
 
-Run: `python -m benchmarks` (or `python -m benchmarks.national_year`). Each measurement runs in a fresh child
-process so peak memory (ru_maxrss) belongs to that run alone. Timings on a shared machine are noisy: the script
-repeats the run and reports the best and the median, and a reference loop (pure-Python work of fixed size) measured
-in the same run, so figures from different machines or moments can be compared as ratios.
+Run: `python -m benchmarks` (the whole suite) or `python -m benchmarks.national_year [repeats]` (this part alone).
+Each measurement runs in a fresh child process so peak memory (ru_maxrss) belongs to that run alone. Timings on a
+shared machine are noisy: the script repeats the run and reports the best and the median, and a reference loop
+(pure-Python work of fixed size) measured in the same run, so figures from different machines or moments can be
+compared as ratios.
 """
 
 from __future__ import annotations
@@ -18,19 +19,42 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
+YEAR_DAYS = 365.0
+
+
+def national(days: float, path: Path = BASELINE):
+    """The national baseline (or another scenario file) with `days` of intake, no warm-up and no run-out."""
+    from sim import scenario as S
+
+    return S.load(path, overrides={"horizon_days": float(days), "warmup_days": 0.0, "runout_days": 0.0})
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
+
+
+def _national_run(queue, days: float, implementation: str = "ketensim"):
+    """One replication of the national baseline in this (fresh) process; the per-case records stay in memory
+    until the peak is read."""
+    sc = national(days)
+    t0 = time.perf_counter()
+    if implementation == "ketensim":
+        from sim.model import Model
+
+        model = Model(sc, 0)
+        result = model.run()
+        columns = result.columns
+    else:
+        from benchmarks.reference_chain import run_reference
+
+        columns = run_reference(sc, 0)
+    wall = time.perf_counter() - t0
+    queue.put({"cases": int(len(columns["t_registration"])), "seconds": wall, "peak_mb": _peak_mb()})
 
 
 def _one_year(queue, years: float):
-    from sim import scenario as S
-    from sim.model import Model
-
-    sc = S.load(BASELINE, overrides={"horizon_days": 365.0 * years, "warmup_days": 0.0, "runout_days": 0.0})
-    t0 = time.perf_counter()
-    model = Model(sc, 0)
-    model.run()
-    wall = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    queue.put({"cases": model.n, "seconds": wall, "peak_mb": peak_mb})
+    """Kept for callers of the first version of this module."""
+    _national_run(queue, YEAR_DAYS * years)
 
 
 def _reference(queue):
@@ -49,30 +73,45 @@ def _reference(queue):
 
 
 def measure(fn, *args):
+    """Run `fn(queue, *args)` in a fresh (spawned) process and return what it put on the queue."""
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     p = ctx.Process(target=fn, args=(q, *args))
     p.start()
     out = q.get()
     p.join()
+    if p.exitcode != 0:
+        raise RuntimeError(f"benchmark child {fn.__name__} exited with {p.exitcode}")
     return out
 
 
-def main(repeats: int = 3, years: float = 1.0) -> dict:
-    runs = [measure(_one_year, years) for _ in range(repeats)]
-    ref = [measure(_reference)["seconds"] for _ in range(repeats)]
+def timed(fn, repeats: int, *args) -> dict:
+    """`repeats` fresh-process runs: best and median seconds, the largest peak memory, and the runs."""
+    runs = [measure(fn, *args) for _ in range(repeats)]
     secs = [r["seconds"] for r in runs]
-    cases = runs[0]["cases"]
+    return {
+        "runs": runs,
+        "seconds_best": min(secs),
+        "seconds_median": statistics.median(secs),
+        "peak_mb": max(r.get("peak_mb", 0.0) for r in runs),
+    }
+
+
+def main(repeats: int = 3, years: float = 1.0) -> dict:
+    """This part alone: one replication of `years` national years, `repeats` times, and the pure-Python loop."""
+    t = timed(_national_run, repeats, YEAR_DAYS * years, "ketensim")
+    ref = timed(_reference, repeats)
+    cases = t["runs"][0]["cases"]
     out = {
         "benchmark": f"national baseline, {years:g} year(s), one replication",
         "cases": cases,
-        "seconds_best": min(secs),
-        "seconds_median": statistics.median(secs),
-        "cases_per_second_best": cases / min(secs),
-        "cases_per_second_median": cases / statistics.median(secs),
-        "peak_memory_mb": max(r["peak_mb"] for r in runs),
-        "reference_seconds_best": min(ref),
-        "run_over_reference": min(secs) / min(ref),
+        "seconds_best": t["seconds_best"],
+        "seconds_median": t["seconds_median"],
+        "cases_per_second_best": cases / t["seconds_best"],
+        "cases_per_second_median": cases / t["seconds_median"],
+        "peak_memory_mb": t["peak_mb"],
+        "reference_seconds_best": ref["seconds_best"],
+        "run_over_reference": t["seconds_best"] / ref["seconds_best"],
     }
     width = max(len(k) for k in out)
     for k, v in out.items():

@@ -247,6 +247,25 @@ def compare(
     console.print(f"workshop report: ketensim report {out_.out_dir}")
 
 
+@app.command()
+def bench(
+    quick: bool = typer.Option(False, "--quick", help="Parts 1-3 only, fewer repeats (skips ten years and compare)."),
+    repeats: Optional[int] = typer.Option(None, "--repeats", min=1, help="Fresh-process runs per national-year figure."),
+):
+    """Measure speed and memory, as `python -m benchmarks`: prints a table with each target, writes
+    results/bench.json. Needs the repository checkout (benchmarks/ beside sim/, the README's editable install).
+
+    Example: `ketensim bench --quick`
+    """
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "benchmarks" / "suite.py").exists():
+        _fail([f"{root}: ketensim bench needs the repository checkout (benchmarks/ beside sim/, an editable install)"])
+    sys.path.insert(0, str(root))  # benchmarks/ is not installed by pip: import it from the checkout
+    import benchmarks
+
+    benchmarks.main((["--quick"] if quick else []) + (["--repeats", str(repeats)] if repeats else []))
+
+
 try:  # the workshop report registers its own command (sim/report_cli.py)
     from .report_cli import register as _register_report
 except ImportError:  # pragma: no cover - report not present

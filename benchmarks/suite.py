@@ -1,0 +1,279 @@
+"""The benchmark suite: every figure of the performance issue measured in one run, printed as one table and written
+to `results/bench.json`.
+
+    python -m benchmarks            # all five parts (about a quarter of an hour on 2 shared cores)
+    python -m benchmarks --quick    # parts 1-3 with fewer repeats and a shorter tandem (a few minutes)
+
+1. the full chain, national baseline, one replication of one national year: cases per second per core and peak
+   memory (a fresh child process per run; best and median of the repeats), and the ratio to a fixed pure-Python
+   workload measured in the same run;
+2. the same scenario through the plain-SimPy reference (`reference_chain.py`, one process per case): speed ratio
+   real / reference, best of the repeats each;
+3. a tandem of three M/M/c queues through ketensim, plain SimPy and Ciw (`tandem.py`): customers per second, speed
+   ratios, and each mean sojourn with its 95% interval beside the analytic value;
+4. ten national years with every per-case record kept: peak memory against the 1 GB target;
+5. 8 scenarios × 20 replications × one national year with `sim.compare.compare(..., jobs=2)`: wall time against the
+   2-minute target.
+
+Ratios measured in one run are what compares across machines and moments; absolute figures depend on the machine and
+on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from . import national_year as nat
+from . import tandem
+
+ROOT = nat.ROOT
+TEN_YEARS_DAYS = 3652.0
+MEMORY_TARGET_MB = 1024.0
+COMPARE_TARGET_S = 120.0
+COMPARE_REPLICATIONS = 20
+COMPARE_JOBS = 2
+# the baseline and seven of the Actieplan lever scenarios
+COMPARE_FILES = ("baseline", "zsm-selection", "flexible-courts", "officier-available", "files-right-first-time",
+                 "faster-advice", "faster-delivery", "execution-info")
+
+
+# targets of the performance issue (README "Performance")
+CASES_PER_SECOND_TARGET = 50_000
+REFERENCE_RATIO_TARGET = 2.0
+SIMPY_RATIO_TARGET = 4.0
+CIW_RATIO_TARGET = 10.0
+
+
+def implied_cases_per_second(cases_per_year: int) -> float:
+    """The speed per core the compare target implies: 8 × 20 national years on 2 cores in 2 minutes."""
+    return len(COMPARE_FILES) * COMPARE_REPLICATIONS * cases_per_year / (COMPARE_JOBS * COMPARE_TARGET_S)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true",
+                   help="parts 1-3 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="fresh-process runs per national-year figure (default 3, quick 1)")
+    p.add_argument("--tandem-days", type=float, default=None,
+                   help="simulated days per tandem replication (default 20000, quick 4000; 5 replications, 10 a day)")
+    p.add_argument("--out", type=Path, default=ROOT / "results" / "bench.json", help="where to write the figures")
+    p.add_argument("legacy_repeats", nargs="?", type=int, default=None, help=argparse.SUPPRESS)  # `python -m benchmarks 5`
+    args = p.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = args.legacy_repeats or (1 if args.quick else 3)
+    if args.tandem_days is None:
+        args.tandem_days = 4000.0 if args.quick else 20000.0
+    return args
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------- the parts
+
+
+def part_national_year(repeats: int) -> dict:
+    _log(f"[1] national year, ketensim: {repeats} fresh process(es) ...")
+    t = nat.timed(nat._national_run, repeats, nat.YEAR_DAYS, "ketensim")
+    loop = nat.timed(nat._reference, repeats)
+    cases = t["runs"][0]["cases"]
+    return {
+        "cases": cases,
+        "seconds": [r["seconds"] for r in t["runs"]],
+        "seconds_best": t["seconds_best"],
+        "seconds_median": t["seconds_median"],
+        "cases_per_second_best": cases / t["seconds_best"],
+        "cases_per_second_median": cases / t["seconds_median"],
+        "peak_memory_mb": t["peak_mb"],
+        "python_loop_seconds_best": loop["seconds_best"],
+        "run_over_python_loop": t["seconds_best"] / loop["seconds_best"],
+    }
+
+
+def part_reference(repeats: int, real: dict) -> dict:
+    _log(f"[2] national year, plain-SimPy reference (one process per case): {repeats} fresh process(es) ...")
+    t = nat.timed(nat._national_run, repeats, nat.YEAR_DAYS, "reference")
+    cases = t["runs"][0]["cases"]
+    return {
+        "cases": cases,
+        "seconds": [r["seconds"] for r in t["runs"]],
+        "seconds_best": t["seconds_best"],
+        "seconds_median": t["seconds_median"],
+        "cases_per_second_best": cases / t["seconds_best"],
+        "peak_memory_mb": t["peak_mb"],
+        "speed_real_over_reference": (real["cases"] / real["seconds_best"]) / (cases / t["seconds_best"]),
+    }
+
+
+def _tandem_child(queue, system: str, days: float, replications: int):
+    queue.put(tandem.RUNNERS[system](days, replications))
+
+
+def part_tandem(days: float, replications: int = 5) -> dict:
+    systems = ["ketensim", "simpy"]
+    if tandem.ciw_available():
+        systems.append("ciw")
+    else:
+        _log("note: ciw is not importable (install it into .venv for the benchmark only: .venv/bin/pip install ciw); "
+             "the Ciw row is skipped")
+    runs = {}
+    for name in systems:
+        _log(f"[3] M/M/c tandem, {name}: {replications} replications of {days:,.0f} days (fresh process) ...")
+        runs[name] = nat.measure(_tandem_child, name, days, replications)
+    out = tandem.summarise(runs, days, replications)
+    if "ciw" not in runs:
+        out["ciw_skipped"] = "ciw not importable"
+    return out
+
+
+def part_ten_years() -> dict:
+    _log(f"[4] ten national years ({TEN_YEARS_DAYS:g} days), every per-case record kept: one fresh process ...")
+    r = nat.measure(nat._national_run, TEN_YEARS_DAYS, "ketensim")
+    return {"days": TEN_YEARS_DAYS, **r, "target_mb": MEMORY_TARGET_MB, "met": r["peak_mb"] <= MEMORY_TARGET_MB}
+
+
+def part_compare() -> dict:
+    from sim.compare import compare
+
+    n = len(COMPARE_FILES)
+    _log(f"[5] compare: {n} scenarios x {COMPARE_REPLICATIONS} replications x one national year, "
+         f"--jobs {COMPARE_JOBS} ...")
+    scenarios = [nat.national(nat.YEAR_DAYS, ROOT / "scenarios" / f"{f}.toml") for f in COMPARE_FILES]
+    with tempfile.TemporaryDirectory(prefix="ketensim-bench-") as tmp:
+        t0 = time.perf_counter()
+        compare(scenarios, files=[f"scenarios/{f}.toml" for f in COMPARE_FILES], replications=COMPARE_REPLICATIONS,
+                out_dir=Path(tmp) / "compare", jobs=COMPARE_JOBS)
+        wall = time.perf_counter() - t0
+    return {"scenarios": list(COMPARE_FILES), "replications": COMPARE_REPLICATIONS, "jobs": COMPARE_JOBS,
+            "seconds": wall, "target_seconds": COMPARE_TARGET_S, "met": wall < COMPARE_TARGET_S}
+
+
+# ---------------------------------------------------------------------------------------------- the table
+
+
+def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
+    """(figure, value, target, met?) for every figure measured."""
+    rows = []
+    yes = {True: "yes", False: "NO"}
+    y = result.get("national_year")
+    if y:
+        implied = implied_cases_per_second(y["cases"])
+        rows += [
+            ("1 national year: cases", f"{y['cases']:,}", "", ""),
+            ("1 national year: wall time best / median (s)", f"{y['seconds_best']:.1f} / {y['seconds_median']:.1f}",
+             "", ""),
+            ("1 cases/second/core, best", f"{y['cases_per_second_best']:,.0f}",
+             f">= {CASES_PER_SECOND_TARGET:,}", yes[y["cases_per_second_best"] >= CASES_PER_SECOND_TARGET]),
+            ("1 speed the compare target implies (cases/s/core)", f"{implied:,.0f}", "", ""),
+            ("1 cases/second/core, median", f"{y['cases_per_second_median']:,.0f}", "", ""),
+            ("1 peak memory, one year (MB)", f"{y['peak_memory_mb']:,.0f}", "", ""),
+            ("1 run time / pure-Python loop", f"{y['run_over_python_loop']:.2f}", "", ""),
+        ]
+    r = result.get("reference")
+    if r:
+        rows += [
+            ("2 reference: cases/second, best", f"{r['cases_per_second_best']:,.0f}", "", ""),
+            ("2 speed real / reference (best of each)", f"{r['speed_real_over_reference']:.2f}",
+             f">= {REFERENCE_RATIO_TARGET:g}", yes[r["speed_real_over_reference"] >= REFERENCE_RATIO_TARGET]),
+        ]
+    t = result.get("tandem")
+    if t:
+        e = t["analytic_sojourn_days"]
+        rows.append((f"3 tandem: customers per system ({t['replications']} reps x {t['days']:,.0f} days)",
+                     f"{t['systems']['ketensim']['customers']:,}", "", ""))
+        for name, s in t["systems"].items():
+            rows.append((f"3 tandem {name}: customers/second", f"{s['customers_per_second']:,.0f}", "", ""))
+        rows.append(("3 speed ketensim / SimPy", f"{t['ketensim_over_simpy_speed']:.2f}",
+                     f">= {SIMPY_RATIO_TARGET:g}", yes[t["ketensim_over_simpy_speed"] >= SIMPY_RATIO_TARGET]))
+        if "ketensim_over_ciw_speed" in t:
+            rows.append(("3 speed ketensim / Ciw", f"{t['ketensim_over_ciw_speed']:.2f}",
+                         f">= {CIW_RATIO_TARGET:g}", yes[t["ketensim_over_ciw_speed"] >= CIW_RATIO_TARGET]))
+        else:
+            rows.append(("3 speed ketensim / Ciw", "skipped (ciw not importable)", "", ""))
+        for name, s in t["systems"].items():
+            rows.append((f"3 mean sojourn {name} (days, 95% CI)",
+                         f"{s['mean_sojourn_days']:.4f} [{s['ci_low']:.4f}, {s['ci_high']:.4f}]",
+                         f"{e:.4f} (Erlang C)", yes[s["covers_analytic"]]))
+        rows.append(("3 agree", "yes" if t["agree"] else "no", "yes", yes[t["agree"]]))
+    ten = result.get("ten_years")
+    if ten:
+        rows += [
+            ("4 ten years: cases", f"{ten['cases']:,}", "", ""),
+            ("4 ten years: peak memory (MB)", f"{ten['peak_mb']:,.0f}", f"<= {MEMORY_TARGET_MB:,.0f}", yes[ten["met"]]),
+            ("4 ten years: wall time (s)", f"{ten['seconds']:.0f}", "", ""),
+        ]
+    c = result.get("compare")
+    if c:
+        rows.append((f"5 compare {len(c['scenarios'])} x {c['replications']} x 1 year, --jobs {c['jobs']} (s)",
+                     f"{c['seconds']:.0f}", f"< {COMPARE_TARGET_S:.0f}", yes[c["met"]]))
+    return rows
+
+
+def print_table(rows) -> None:
+    head = ("figure", "value", "target", "met?")
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print(line)
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print(line)
+    for r in rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip())
+    print(line)
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the suite (`argv` as on the command line, e.g. ["--quick"]), print the table, write the JSON; return it."""
+    args = parse(argv)
+    parts = [1, 2, 3] if args.quick else [1, 2, 3, 4, 5]
+    started = time.perf_counter()
+    result: dict = {
+        "when": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+                    "load_average_at_start": list(os.getloadavg())},
+        "quick": args.quick,
+        "parts_run": parts,
+        "repeats": args.repeats,
+    }
+    _log(f"ketensim benchmarks: parts {', '.join(map(str, parts))}"
+         + (" (quick: 4 ten years and 5 compare skipped)" if args.quick else ""))
+    result["national_year"] = part_national_year(args.repeats)
+    result["reference"] = part_reference(args.repeats, result["national_year"])
+    result["tandem"] = part_tandem(args.tandem_days)
+    if 4 in parts:
+        result["ten_years"] = part_ten_years()
+    if 5 in parts:
+        result["compare"] = part_compare()
+    result["wall_seconds"] = time.perf_counter() - started
+    rows = table_rows(result)
+    result["table"] = [dict(zip(("figure", "value", "target", "met"), r)) for r in rows]
+
+    print()
+    print_table(rows)
+    ran = ", ".join(map(str, parts))
+    print(f"parts run: {ran}" + ("; skipped: 4 (ten years), 5 (compare) -- run without --quick for them"
+                                 if args.quick else ""))
+    print(f"total wall time {result['wall_seconds']:.0f} s; load average at start "
+          f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average_at_start'])} on {os.cpu_count()} cores")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str))
+    print(f"written: {_shown(args.out)}")
+    return result
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
