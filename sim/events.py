@@ -34,10 +34,14 @@ def call_later(env: simpy.Environment, delay: float, fn, cid) -> None:
 
 def scheduler(env: simpy.Environment):
     """A fast `call_later` bound to `env`, for the hot paths: `after(delay, fn, cid)`. The delay must already be a
-    Python float (durations from `Drawn.get` and differences of event times are)."""
+    Python float (durations from `Drawn.get` and differences of event times are). A step that takes no time (a
+    zero duration in a scenario) is done at once, without an event: the case simply goes on."""
     schedule = env.schedule
 
     def after(delay: float, fn, cid) -> None:
-        schedule(Call(fn, cid), NORMAL, delay if delay > 0 else 0.0)
+        if delay > 0:
+            schedule(Call(fn, cid), NORMAL, delay)
+        else:
+            fn(cid)
 
     return after

@@ -17,7 +17,9 @@ from typing import Callable
 
 import simpy
 
-from .events import scheduler
+from simpy.events import NORMAL
+
+from .events import Call
 
 
 class Station:
@@ -32,7 +34,7 @@ class Station:
         """`capacity`: (from-time, servers) pairs in days, sorted. `hours`: (open_hour, close_hour, weekdays,
         weekday of day 0) or None for always open."""
         self.env = env
-        self._after = scheduler(env)
+        self._schedule = env.schedule
         self.name = name
         self.queues = [deque() for _ in range(priorities)]
         self.busy = 0
@@ -119,7 +121,8 @@ class Station:
         self.n_started += 1
         self.wait_total += now - arrived
         self.service_total += service
-        self._after(service, self._finish, (cid, done))
+        # always an event, even for no service time: finishing at once would recurse through the queue
+        self._schedule(Call(self._finish, (cid, done)), NORMAL, service if service > 0 else 0.0)
         if started is not None:
             started(cid)
 
