@@ -104,6 +104,7 @@ def run(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into OUT/plots."),
     by: Optional[Breakdown] = typer.Option(None, "--by", help="Also write the case figures per region or per stream (kpis_by_region.csv / kpis_by_stream.csv)."),
+    records: bool = typer.Option(True, "--records/--no-records", help="Write the per-case and per-hearing records; --no-records for big sweeps (key figures, backlogs and sessions only; no case plots)."),
     executor: Executor = typer.Option(Executor.processes, "--executor", help="Run replications in local processes, or on a Dask cluster (results are identical)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)."),
 ):
@@ -134,13 +135,16 @@ def run(
             result = run_scenario(
                 sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
                 progress=lambda k: progress.advance(task, k), by=by.value if by else None, executor=ex,
+                records=records,
             )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
         f"{result.cases:,} cases simulated in {result.wall_seconds:.1f} s "
         f"({result.cases / max(result.wall_seconds, 1e-9):,.0f} cases/s)"
     )
-    if plots:
+    if plots and not records:
+        console.print("plots: not drawn (they need the per-case records; run without --no-records)")
+    elif plots:
         from .plots import plot_results
 
         files = plot_results(result.out_dir)
@@ -204,6 +208,7 @@ def compare(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (results are identical)."),
     by: Optional[Breakdown] = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the comparison plots into OUT/plots."),
+    records: bool = typer.Option(True, "--records/--no-records", help="Write each scenario's per-case records; --no-records for big sweeps (no case plots)."),
     executor: Executor = typer.Option(Executor.processes, "--executor", help="Run in local processes, or on a Dask cluster (results are identical)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."),
 ):
@@ -236,9 +241,11 @@ def compare(
         task = progress.add_task("compare", total=reps * len(loaded))
         with _executor(executor, scheduler, jobs) as ex:
             out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
-                               executor=ex, progress=lambda k: progress.advance(task, k))
+                               executor=ex, progress=lambda k: progress.advance(task, k), records=records)
     print_comparison(out_.rows, out_.scenarios)
-    if plots:
+    if plots and not records:
+        console.print("plots: not drawn (they need the per-case records; run without --no-records)")
+    elif plots:
         from .plots import plot_comparison
 
         files = plot_comparison(out_.out_dir)

@@ -122,6 +122,7 @@ def compare(
     by: str | None = None,
     executor=None,
     progress: Callable[[int], None] | None = None,
+    records: bool = True,
 ) -> CompareOutput:
     """Run every scenario with common random numbers and write the paired comparison; the first is the reference."""
     if not scenarios:
@@ -142,7 +143,7 @@ def compare(
     writers = []
     try:
         for sc in scenarios:
-            writers.append(ResultsWriter(sc, tmp / sc.name, by=by))
+            writers.append(ResultsWriter(sc, tmp / sc.name, by=by, records=records))
         tasks = [(sc, rep, seed) for rep in range(replications) for sc in scenarios]
         for i, res in enumerate(iter_results(tasks, jobs, executor)):
             writers[i % len(scenarios)].add(res)

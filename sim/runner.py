@@ -158,10 +158,13 @@ class ResultsWriter:
     replications in flight. Everything goes to ``<out_dir>.partial`` first and is renamed to `out_dir` by `close`;
     `abort` (or an exception in a ``with`` block) removes it, so a failed run leaves nothing half-written."""
 
-    def __init__(self, scenario: Scenario, out_dir: Path, by: str | None = None):
+    def __init__(self, scenario: Scenario, out_dir: Path, by: str | None = None, records: bool = True):
+        """`records=False` leaves out the per-case and per-hearing tables (cases.parquet, hearings.parquet): for
+        large sweeps that need only key figures, backlogs and sessions."""
         self.scenario = scenario
         self.out_dir = Path(out_dir)
         self.by = by
+        self.records = records
         self.tmp = self.out_dir.with_name(self.out_dir.name + ".partial")
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
@@ -191,12 +194,13 @@ class ResultsWriter:
         self.per_rep.append(replication_kpis_of(sc, res, by=self.by))
         self.replication_seconds.append(round(res.wall_seconds, 3))
         self.cases_per_replication.append(int(len(res.columns["t_registration"])))
-        n = len(res.columns["t_registration"])
-        for start in range(0, max(n, 1), ROWS_PER_GROUP):
-            self._cases = _append(self._cases, self.tmp / "cases.parquet",
-                                  cases_table(sc, res, start, start + ROWS_PER_GROUP))
+        if self.records:
+            n = len(res.columns["t_registration"])
+            for start in range(0, max(n, 1), ROWS_PER_GROUP):
+                self._cases = _append(self._cases, self.tmp / "cases.parquet",
+                                      cases_table(sc, res, start, start + ROWS_PER_GROUP))
+            self._hearings = _append(self._hearings, self.tmp / "hearings.parquet", self._hearing_table(res))
         self._sessions = _append(self._sessions, self.tmp / "sessions.parquet", self._session_table(res))
-        self._hearings = _append(self._hearings, self.tmp / "hearings.parquet", self._hearing_table(res))
         self._write_backlog(res)
         self._write_stations(res)
         self._write_diverted(res)
@@ -277,6 +281,7 @@ class ResultsWriter:
             (self.tmp / "scenario.toml").write_text(dump_toml(self.scenario))
             provenance = dict(provenance)
             provenance.update(
+                case_records=self.records,
                 replication_seconds=self.replication_seconds,
                 cases_per_replication=self.cases_per_replication,
                 session_types=self.types,
@@ -350,6 +355,7 @@ def run_scenario(
     progress: Callable[[int], None] | None = None,
     executor=None,
     by: str | None = None,
+    records: bool = True,
 ) -> RunOutput:
     """Run `replications` of one scenario and write its results folder; see the module docstring."""
     replications = scenario.replications if replications is None else replications
@@ -359,7 +365,7 @@ def run_scenario(
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     tasks = [(scenario, rep, seed) for rep in range(replications)]
     cases = 0
-    with ResultsWriter(scenario, out_dir, by=by) as writer:
+    with ResultsWriter(scenario, out_dir, by=by, records=records) as writer:
         for res in iter_results(tasks, jobs, executor):
             writer.add(res)
             cases += len(res.columns["t_registration"])

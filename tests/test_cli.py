@@ -130,3 +130,15 @@ def test_unwritable_output_is_refused_before_running(small_file, tmp_path):
     assert r.exit_code == 2 and "cannot write results there" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["compare", str(small_file)])
     assert r.exit_code == 2 and "at least two scenario files" in r.output
+
+
+def test_no_records_keeps_key_figures_and_drops_case_tables(small_file, tmp_path):
+    a, b = tmp_path / "full", tmp_path / "lean"
+    assert runner.invoke(app, ["run", str(small_file), "--out", str(a), "--no-plots"]).exit_code == 0
+    r = runner.invoke(app, ["run", str(small_file), "--out", str(b), "--no-records"])
+    assert r.exit_code == 0, r.output
+    assert "not drawn" in r.output
+    assert not (b / "cases.parquet").exists() and not (b / "hearings.parquet").exists()
+    for f in ("kpis.csv", "backlog.csv", "sessions.parquet"):
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+    assert json.loads((b / "provenance.json").read_text())["case_records"] is False
