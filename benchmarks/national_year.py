@@ -1,6 +1,6 @@
 """National runs of the baseline, each in a fresh child process: cases simulated per second and peak memory.
 
-Run: `python -m benchmarks` (the whole suite) or `python -m benchmarks.national_year [repeats]` (this part alone).
+Used by `python -m benchmarks` (benchmarks/suite.py), parts 1, 2 and 4.
 Each measurement runs in a fresh child process so peak memory (ru_maxrss) belongs to that run alone. Timings on a
 shared machine are noisy: the script repeats the run and reports the best and the median, and a reference loop
 (pure-Python work of fixed size) measured in the same run, so figures from different machines or moments can be
@@ -9,11 +9,9 @@ compared as ratios.
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import resource
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -50,11 +48,6 @@ def _national_run(queue, days: float, implementation: str = "ketensim"):
         columns = run_reference(sc, 0)
     wall = time.perf_counter() - t0
     queue.put({"cases": int(len(columns["t_registration"])), "seconds": wall, "peak_mb": _peak_mb()})
-
-
-def _one_year(queue, years: float):
-    """Kept for callers of the first version of this module."""
-    _national_run(queue, YEAR_DAYS * years)
 
 
 def _reference(queue):
@@ -95,31 +88,3 @@ def timed(fn, repeats: int, *args) -> dict:
         "seconds_median": statistics.median(secs),
         "peak_mb": max(r.get("peak_mb", 0.0) for r in runs),
     }
-
-
-def main(repeats: int = 3, years: float = 1.0) -> dict:
-    """This part alone: one replication of `years` national years, `repeats` times, and the pure-Python loop."""
-    t = timed(_national_run, repeats, YEAR_DAYS * years, "ketensim")
-    ref = timed(_reference, repeats)
-    cases = t["runs"][0]["cases"]
-    out = {
-        "benchmark": f"national baseline, {years:g} year(s), one replication",
-        "cases": cases,
-        "seconds_best": t["seconds_best"],
-        "seconds_median": t["seconds_median"],
-        "cases_per_second_best": cases / t["seconds_best"],
-        "cases_per_second_median": cases / t["seconds_median"],
-        "peak_memory_mb": t["peak_mb"],
-        "reference_seconds_best": ref["seconds_best"],
-        "run_over_reference": t["seconds_best"] / ref["seconds_best"],
-    }
-    width = max(len(k) for k in out)
-    for k, v in out.items():
-        print(f"{k:<{width}}  {v:,.3f}" if isinstance(v, float) else f"{k:<{width}}  {v}")
-    return out
-
-
-if __name__ == "__main__":
-    result = main(repeats=int(sys.argv[1]) if len(sys.argv) > 1 else 3)
-    (ROOT / "results").mkdir(exist_ok=True)
-    (ROOT / "results" / "bench.json").write_text(json.dumps(result, indent=2))

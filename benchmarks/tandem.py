@@ -30,7 +30,9 @@ import random
 import time
 
 import numpy as np
-from scipy import stats
+
+from sim.kpis import mean_ci
+from sim.textbook import tandem_raw, tandem_sojourn
 
 LAM = 10.0  # arrivals per day
 STATIONS = ((3, 4.0), (2, 6.0), (4, 3.0))  # (servers c, service rate μ per day)
@@ -52,29 +54,9 @@ def _gc_paused():
 # ------------------------------------------------------------------------------------------ theory
 
 
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean wait in queue of M/M/c (Erlang C formula), in days."""
-    a = lam / mu
-    rho = a / c
-    if rho >= 1:
-        return math.inf
-    top = a**c / math.factorial(c) / (1 - rho)
-    p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
-    return p_wait / (c * mu - lam)
-
-
 def analytic_sojourn(lam: float = LAM, stations=STATIONS) -> float:
     """Mean time through the tandem: the sum over stations of Wq + 1/μ (Burke: every station sees Poisson arrivals)."""
-    return sum(erlang_c_wait(lam, mu, c) + 1.0 / mu for c, mu in stations)
-
-
-def mean_ci(values) -> tuple[float, float, float]:
-    """Mean and 95% Student-t interval over replications."""
-    x = np.asarray(values, float)
-    if x.size < 2:
-        return float(x.mean()), math.nan, math.nan
-    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
+    return tandem_sojourn(lam, stations)
 
 
 # ------------------------------------------------------------------------------------------ ketensim
@@ -82,60 +64,7 @@ def mean_ci(values) -> tuple[float, float, float]:
 
 def ketensim_raw(days: float, lam: float = LAM, stations=STATIONS, seed: int = 11) -> dict:
     """The scenario (as a dict for `sim.scenario.from_dict`) that reduces the chain to the three-station tandem."""
-    (c1, mu1), (c2, mu2), (c3, mu3) = stations
-    zero = 0.0
-    inf = float("inf")
-    strafbeschikking = {"strafbeschikking": 1.0}
-    routes = ("supersnelrecht", "snelrecht_detained", "snelrecht_not_detained", "regular")
-    return {
-        "name": "tandem-mmc",
-        "start_date": "2019-01-07",
-        "horizon_days": days,
-        "warmup_days": WARMUP_DAYS,
-        "runout_days": RUNOUT_DAYS,
-        "replications": 5,
-        "seed": seed,
-        "intake": {
-            # volume per year: 365.25 days a year on average, the intake divides by the days of each calendar year
-            "streams": {"only": {"volume": lam * 365.25, "known_suspect_share": 1.0, "arrested_share": 0.0}},
-        },
-        "police": {  # station 1: the detectives
-            "detectives": c1,
-            "investigation": {"dist": "exponential", "mean": 1.0 / mu1},
-            "file_completion": zero,
-            "arrest_processing": zero,
-        },
-        "om": {
-            "zsm_share_not_arrested": {"only": 0.0},
-            "info_wait": zero,
-            "rework": zero,
-            "zsm": {"staff": inf, "handling": zero, "return_share": 0.0},
-            # station 2: regular OM handling, open every day around the clock, nothing returned to the police
-            "regular": {"staff": c2, "handling": {"dist": "exponential", "mean": 1.0 / mu2}, "return_share": 0.0,
-                        "open_hour": 0, "close_hour": 24, "open_weekdays": [0, 1, 2, 3, 4, 5, 6]},
-            "strafbeschikking": {"fine_share": 0.0, "verzet_share": 0.0},  # every one a taakstraf, no verzet
-            "decision_mix": {"only": {"zsm_arrested": strafbeschikking, "zsm": strafbeschikking,
-                                      "regular": strafbeschikking}},
-        },
-        "courts": {  # never used: nobody is summoned
-            "mk_share": {"only": 0.0},
-            "sessions": {"all": {"per_week": 5, "slots": 10, "serves": [*routes[:3], "regular_pr", "regular_mk"]}},
-            "verdict_mix": {r: {"suspended": 1.0} for r in routes},
-        },
-        "appeal": {"share": {}, "duration": zero},
-        "execution": {
-            "delivery": zero,
-            "delivery_return_share": 0.0,
-            "fines": {"paid_share": 1.0, "plan_share": 0.0, "pay_time": zero, "plan_time": zero,
-                      "replacement_detention": zero},
-            # station 3: the reclassering, no intake or start time, exponential work, nobody fails
-            "taakstraf": {"capacity": c3, "intake": zero, "to_start": zero,
-                          "work": {"dist": "exponential", "mean": 1.0 / mu3},
-                          "failure_share": 0.0, "replacement_detention": zero},
-            "custodial": {"cells": inf, "length": {"only": zero}, "zelfmelder_share": 1.0, "callup": zero,
-                          "find_time": zero},
-        },
-    }
+    return tandem_raw(lam, stations, days, WARMUP_DAYS, RUNOUT_DAYS, seed=seed)
 
 
 def ketensim_scenario(days: float, seed: int = 11):
@@ -265,7 +194,7 @@ def summarise(runs: dict[str, dict], days: float, replications: int) -> dict:
            "stations": [{"servers": c, "rate_per_day": mu} for c, mu in STATIONS],
            "analytic_sojourn_days": expected, "systems": {}}
     for name, r in runs.items():
-        mean, lo, hi = mean_ci(r["means"])
+        mean, lo, hi, _ = mean_ci(r["means"])
         slack = 0.02 * expected
         out["systems"][name] = {
             **r, "mean_sojourn_days": mean, "ci_low": lo, "ci_high": hi,

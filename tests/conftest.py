@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sim import scenario as S
+from sim.textbook import tandem_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -63,64 +64,8 @@ def small() -> S.Scenario:
 
 
 def mmc_raw(lam: float, mu: float, c: int, days: float = 4000.0, warmup: float = 300.0) -> dict:
-    """A one-region chain where only the detectives queue: Poisson arrivals (rate `lam` per day, every case with a
-    known suspect, nobody arrested), exponential investigation with mean 1/`mu` days, `c` detectives. Every later
-    step takes no time and has unlimited capacity; every case is dismissed by the OM."""
-    zero = 0.0
-    mix_sepot = {"sepot": 1.0}
-    return {
-        "name": "mmc",
-        "start_date": "2019-01-07",
-        "horizon_days": days,
-        "warmup_days": warmup,
-        "replications": 5,
-        "seed": 11,
-        "intake": {
-            "streams": {
-                "only": {"volume": lam * 365.0, "known_suspect_share": 1.0, "arrested_share": 0.0},
-            }
-        },
-        "police": {
-            "detectives": c,
-            "investigation": {"dist": "exponential", "mean": 1.0 / mu},
-            "file_completion": zero,
-            "arrest_processing": zero,
-        },
-        "om": {
-            "zsm_share_not_arrested": {"only": 0.0},
-            "info_wait": zero,
-            "rework": zero,
-            "zsm": {"staff": float("inf"), "handling": zero},
-            "regular": {"staff": float("inf"), "handling": zero},
-            "strafbeschikking": {"fine_share": 1.0},
-            "decision_mix": {"only": {"zsm_arrested": mix_sepot, "zsm": mix_sepot, "regular": mix_sepot}},
-        },
-        "courts": {
-            "mk_share": {"only": 0.0},
-            "sessions": {
-                "all": {
-                    "per_week": 5,
-                    "slots": 10,
-                    "serves": ["supersnelrecht", "snelrecht_detained", "snelrecht_not_detained", "regular_pr",
-                               "regular_mk"],
-                }
-            },
-            "verdict_mix": {
-                r: {"suspended": 1.0}
-                for r in ("supersnelrecht", "snelrecht_detained", "snelrecht_not_detained", "regular")
-            },
-        },
-        "appeal": {"share": {}, "duration": zero},
-        "execution": {
-            "delivery": zero,
-            "fines": {"paid_share": 1.0, "plan_share": 0.0, "pay_time": zero, "plan_time": zero,
-                      "replacement_detention": zero},
-            "taakstraf": {"capacity": float("inf"), "intake": zero, "to_start": zero, "work": zero,
-                          "failure_share": 0.0, "replacement_detention": zero},
-            "custodial": {"cells": float("inf"), "length": {"only": zero}, "zelfmelder_share": 1.0, "callup": zero,
-                          "find_time": zero},
-        },
-    }
+    """A one-region chain where only the detectives queue: an M/M/c station (see `sim.textbook`)."""
+    return tandem_raw(lam, [(c, mu)], days, warmup, name="mmc")
 
 
 def deep_copy(d: dict) -> dict:

@@ -13,15 +13,7 @@ from sim import scenario as S
 from sim.kpis import BACKLOG_STAGES
 from sim.model import run_replication
 from sim.records import STAGES
-
-
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean wait in queue of M/M/c (Erlang C formula)."""
-    a = lam / mu
-    rho = a / c
-    top = a**c / math.factorial(c) / (1 - rho)
-    p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
-    return p_wait / (c * mu - lam)
+from sim.textbook import erlang_c_wait
 
 
 def ci95(x):
@@ -32,9 +24,7 @@ def ci95(x):
 
 @pytest.mark.parametrize("lam, mu, c", [(10.0, 4.0, 3), (6.0, 1.0, 8)])
 def test_detectives_as_mmc_match_erlang_c(lam, mu, c):
-    raw = mmc_raw(lam, mu, c)
-    raw["intake"]["streams"]["only"]["volume"] = lam * 365.25
-    sc = S.from_dict(raw)
+    sc = S.from_dict(mmc_raw(lam, mu, c))
     waits, busy = [], []
     for rep in range(6):
         res = run_replication(sc, rep)
