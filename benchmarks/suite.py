@@ -81,10 +81,9 @@ def _log(msg: str) -> None:
 # ---------------------------------------------------------------------------------------------- the parts
 
 
-def part_national_year(repeats: int) -> dict:
-    _log(f"[1] national year, ketensim: {repeats} fresh process(es) ...")
-    t = nat.timed(nat._national_run, repeats, nat.YEAR_DAYS, "ketensim")
-    loop = nat.timed(nat._reference, repeats)
+def _national_figures(implementation: str, repeats: int) -> dict:
+    """One national year by `implementation` in `repeats` fresh processes: cases, timings, cases/s, peak memory."""
+    t = nat.timed(nat._national_run, repeats, nat.YEAR_DAYS, implementation)
     cases = t["runs"][0]["cases"]
     return {
         "cases": cases,
@@ -94,24 +93,23 @@ def part_national_year(repeats: int) -> dict:
         "cases_per_second_best": cases / t["seconds_best"],
         "cases_per_second_median": cases / t["seconds_median"],
         "peak_memory_mb": t["peak_mb"],
-        "python_loop_seconds_best": loop["seconds_best"],
-        "run_over_python_loop": t["seconds_best"] / loop["seconds_best"],
     }
+
+
+def part_national_year(repeats: int) -> dict:
+    _log(f"[1] national year, ketensim: {repeats} fresh process(es) ...")
+    out = _national_figures("ketensim", repeats)
+    loop = nat.timed(nat._reference, repeats)
+    out.update(python_loop_seconds_best=loop["seconds_best"],
+               run_over_python_loop=out["seconds_best"] / loop["seconds_best"])
+    return out
 
 
 def part_reference(repeats: int, real: dict) -> dict:
     _log(f"[2] national year, plain-SimPy reference (one process per case): {repeats} fresh process(es) ...")
-    t = nat.timed(nat._national_run, repeats, nat.YEAR_DAYS, "reference")
-    cases = t["runs"][0]["cases"]
-    return {
-        "cases": cases,
-        "seconds": [r["seconds"] for r in t["runs"]],
-        "seconds_best": t["seconds_best"],
-        "seconds_median": t["seconds_median"],
-        "cases_per_second_best": cases / t["seconds_best"],
-        "peak_memory_mb": t["peak_mb"],
-        "speed_real_over_reference": (real["cases"] / real["seconds_best"]) / (cases / t["seconds_best"]),
-    }
+    out = _national_figures("reference", repeats)
+    out["speed_real_over_reference"] = real["cases_per_second_best"] / out["cases_per_second_best"]
+    return out
 
 
 def _tandem_child(queue, system: str, days: float, replications: int):

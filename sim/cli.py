@@ -62,6 +62,30 @@ def _fail(lines: list[str]) -> None:
     raise typer.Exit(code=2)
 
 
+@contextmanager
+def _progress(label: str, total: int):
+    """A progress bar on standard error while work is done (only on a terminal); yields `advance(k)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda k: progress.advance(task, k)
+
+
+def _draw_plots(function: str, out_dir: Path, plots: bool, records: bool) -> None:
+    """Draw the standard plots of a run or a comparison, unless asked not to or the case records are missing."""
+    if not plots:
+        return
+    if not records:
+        console.print("plots: not drawn (they need the per-case records; run without --no-records)")
+        return
+    from . import plots as plots_module
+
+    files = getattr(plots_module, function)(out_dir)
+    console.print(f"plots: {len(files)} files in {out_dir / 'plots'}")
+
+
 def _check_writable(out: Path) -> None:
     """Refuse an output folder that cannot be written before any work is done (exit 2, nothing written)."""
     import os
@@ -124,31 +148,17 @@ def run(
         f"[bold]{sc.name}[/bold]: {reps} replication(s) of {sc.horizon_days:g} days "
         f"(+{sc.runout_days:g} run-out), seed {sc.seed if seed is None else seed}, {jobs} job(s)"
     )
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("replications"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("run", total=reps)
-        with _executor(executor, scheduler, jobs) as ex:
-            result = run_scenario(
-                sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
-                progress=lambda k: progress.advance(task, k), by=by.value if by else None, executor=ex,
-                records=records,
-            )
+    with _progress("replications", reps) as advance, _executor(executor, scheduler, jobs) as ex:
+        result = run_scenario(
+            sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
+            progress=advance, by=by.value if by else None, executor=ex, records=records,
+        )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
         f"{result.cases:,} cases simulated in {result.wall_seconds:.1f} s "
         f"({result.cases / max(result.wall_seconds, 1e-9):,.0f} cases/s)"
     )
-    if plots and not records:
-        console.print("plots: not drawn (they need the per-case records; run without --no-records)")
-    elif plots:
-        from .plots import plot_results
-
-        files = plot_results(result.out_dir)
-        console.print(f"plots: {len(files)} files in {result.out_dir / 'plots'}")
+    _draw_plots("plot_results", result.out_dir, plots, records)
     console.print(f"results: {result.out_dir}")
 
 
@@ -232,24 +242,11 @@ def compare(
     out = out if out is not None else default_compare_dir(names)
     _check_writable(out)
     console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("compare", total=reps * len(loaded))
-        with _executor(executor, scheduler, jobs) as ex:
-            out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
-                               executor=ex, progress=lambda k: progress.advance(task, k), records=records)
+    with _progress("runs", reps * len(loaded)) as advance, _executor(executor, scheduler, jobs) as ex:
+        out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
+                           executor=ex, progress=advance, records=records)
     print_comparison(out_.rows, out_.scenarios)
-    if plots and not records:
-        console.print("plots: not drawn (they need the per-case records; run without --no-records)")
-    elif plots:
-        from .plots import plot_comparison
-
-        files = plot_comparison(out_.out_dir)
-        console.print(f"plots: {len(files)} files in {out_.out_dir / 'plots'}")
+    _draw_plots("plot_comparison", out_.out_dir, plots, records)
     console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
     console.print(f"workshop report: ketensim report {out_.out_dir}")
 

@@ -687,21 +687,7 @@ def backlog_figure(
     for ax, stage in zip(axes, stages):
         ax.set_title(STAGE_LABELS.get(stage, stage), fontsize=PANEL_TITLE_PT)
         _style(ax)
-        drawn = False
-        for k, (scen, b) in enumerate(data.items()):
-            a = b.cases.get(stage)
-            if a is None or a.size == 0:
-                continue
-            bands.add(_draw_band(ax, b.dates, a, SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)],
-                                 _line_width(k, len(data), 1.6)))
-            drawn = True
-        if not drawn:
-            _no_cases(ax)
-            continue
-        _draw_marks(ax, marks)
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-        _date_axis(ax)
+        _band_panel(ax, [(b.dates, b.cases.get(stage)) for b in data.values()], marks, bands)
     for ax in axes[len(stages) - ncols:len(stages)]:
         ax.tick_params(axis="x", labelbottom=True)
     n_reps = max((b.cases[s].shape[0] for b in data.values() for s in b.cases), default=0)
@@ -1274,22 +1260,9 @@ def throughput_figure(
     for ax, key in zip(axes, keys):
         ax.set_title(events[key], fontsize=PANEL_TITLE_PT)
         _style(ax, ylabel="cases per week")
-        drawn = False
-        for k, (scen, t) in enumerate(data.items()):
-            a = t.counts.get(key)
-            if a is None or a.size == 0:
-                continue
-            # the last week is cut short by the end of the run: leave it out
-            bands.add(_draw_band(ax, t.week_starts[:-1], a[:, :-1], SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)],
-                                 _line_width(k, len(data), 1.6)))
-            drawn = True
-        if not drawn:
-            _no_cases(ax)
-            continue
-        _draw_marks(ax, marks)
-        ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-        _date_axis(ax)
+        # the last week is cut short by the end of the run: leave it out
+        _band_panel(ax, [(t.week_starts[:-1], None if t.counts.get(key) is None else t.counts[key][:, :-1])
+                         for t in data.values()], marks, bands)
     handles = _band_legend(data, bands, marks)
     _finish(fig, title, note or (
         "Cases per calendar week, all cases (not only the cohort); the chain starts empty, so the warm-up is not "
@@ -1379,6 +1352,26 @@ def region_effect_figure(
         "the end of the run are left out, so the last months lean to the fast cases."),
         legend=handles, legend_cols=3)
     return fig
+
+
+def _band_panel(ax, series: Sequence[tuple[np.ndarray, np.ndarray | None]], marks, bands: set) -> None:
+    """One panel of counts over calendar time: each scenario's (dates, [replication, date] counts) as a median line
+    with a band, the time marks, a zero floor; "no cases" if no scenario has any. Adds the bands' percentiles to
+    `bands` (for the legend)."""
+    drawn = False
+    for k, (dates, a) in enumerate(series):
+        if a is None or a.size == 0:
+            continue
+        bands.add(_draw_band(ax, dates, a, SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)],
+                             _line_width(k, len(series), 1.6)))
+        drawn = True
+    if not drawn:
+        _no_cases(ax)
+        return
+    _draw_marks(ax, marks)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    _date_axis(ax)
 
 
 def _draw_band(ax, dates: np.ndarray, a: np.ndarray, colour: str, lw: float, markers: bool = False) -> tuple:
