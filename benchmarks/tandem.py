@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import math
 import random
 import time
 

@@ -7,7 +7,7 @@ final at once; the appeal term before delivery to CJIB is part of `execution.del
 
 from __future__ import annotations
 
-from .records import STAGE, VERDICT
+from .records import STAGE
 from .scenario import VERDICTS
 
 

@@ -7,7 +7,6 @@ which one station (the detectives) is an M/M/c queue and everything else is inst
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -66,7 +65,3 @@ def small() -> S.Scenario:
 def mmc_raw(lam: float, mu: float, c: int, days: float = 4000.0, warmup: float = 300.0) -> dict:
     """A one-region chain where only the detectives queue: an M/M/c station (see `sim.textbook`)."""
     return tandem_raw(lam, [(c, mu)], days, warmup, name="mmc")
-
-
-def deep_copy(d: dict) -> dict:
-    return copy.deepcopy(d)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import mmc_raw, small_scenario
+from conftest import mmc_raw
 from sim import scenario as S
 from sim.kpis import BACKLOG_STAGES
 from sim.model import run_replication
