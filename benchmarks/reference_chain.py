@@ -56,7 +56,12 @@ import numpy as np
 import simpy
 
 from sim import intake as intake_mod
-from sim.records import CHANNELS, CODE_COLUMNS, EXEC, OUTCOME, ROUTE, TIME_COLUMNS, VERDICT
+from sim.domain import Channel, ExecutionKind, Outcome, Route, Verdict, keys
+from sim.records import CODE_COLUMNS, TIME_COLUMNS
+
+CHANNELS = keys(Channel)
+EXEC, OUTCOME = {k: i for i, k in enumerate(keys(ExecutionKind))}, {k: i for i, k in enumerate(keys(Outcome))}
+ROUTE, VERDICT = {k: i for i, k in enumerate(keys(Route))}, {k: i for i, k in enumerate(keys(Verdict))}
 from sim.scenario import COURT_QUEUES, FAST_TRACK, Scenario, Schedule
 from sim.streams import Streams
 

@@ -10,14 +10,22 @@ backlog, and a fast-track case whose report is missing at the hearing is adjourn
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from .domain import Route
 from .stations import Station
+
+if TYPE_CHECKING:
+    from .model import StageContext
 
 
 class Advice:
-    def __init__(self, m):
-        self.m = m
+    def __init__(self, ctx: StageContext):
+        self.ctx = ctx
+        m = ctx
         self.pending = np.zeros(m.n, np.int8)
         self.kinds = []
         names = sorted({k for ch in m.chains for k in ch.advice})
@@ -25,23 +33,27 @@ class Advice:
             if any(name not in ch.advice for ch in m.chains):
                 raise ValueError(f"advice kind {name!r} must exist in every region")
             national = m.scenario.advice[name]  # writers are one national pool
-            station = Station(m.env, f"advice:{name}", m.sched(national.capacity).breakpoints())
-            share = [[m.sched(ch.advice[name].share[s]) for s in m.stream_names] for ch in m.chains]
+            station = Station(m.env, f"advice:{name}", m.schedule(national.capacity).breakpoints())
+            share = [[m.schedule(ch.advice[name].share[s]) for s in m.stream_names] for ch in m.chains]
             applies = [ch.advice[name].applies_to for ch in m.chains]
-            routes = [set(ch.advice[name].routes) for ch in m.chains]
+            routes = [{Route.from_key(k) for k in ch.advice[name].routes} for ch in m.chains]
             u = m.draw.uniform(f"advice:{name}")
             duration = m.draw.duration(f"advice:{name}", lambda ch, s, name=name: ch.advice[name].duration)
             self.kinds.append((name, station, share, applies, routes, u, duration))
 
-    def stations(self):
+    def connect(self, reports_in: Callable[[int], None]) -> None:
+        """Whom to tell when all of a case's reports are in (the courts)."""
+        self._reports_in = reports_in
+
+    def stations(self) -> list[Station]:
         return [k[1] for k in self.kinds]
 
     def in_progress(self) -> int:
         return sum(st.busy + st.waiting for st in self.stations())
 
-    def request(self, cid: int, route: str) -> int:
+    def request(self, cid: int, route: Route) -> int:
         """Request the reports case `cid` needs for `route`; returns how many are pending."""
-        m = self.m
+        m = self.ctx
         now = m.env.now
         r, s = m.region_of[cid], m.stream_of[cid]
         youth = m.cases.youth[cid]
@@ -57,4 +69,4 @@ class Advice:
     def _done(self, cid: int) -> None:
         self.pending[cid] -= 1
         if self.pending[cid] == 0:
-            self.m.courts.report_arrived(cid)
+            self._reports_in(cid)

@@ -7,37 +7,48 @@ final at once; the appeal term before delivery to CJIB is part of `execution.del
 
 from __future__ import annotations
 
-from .records import STAGE
-from .scenario import VERDICTS
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .domain import Stage, Verdict
+
+if TYPE_CHECKING:
+    from .model import StageContext
 
 
 class Appeal:
-    def __init__(self, m):
-        self.m = m
+    def __init__(self, ctx: StageContext):
+        self.ctx = ctx
+        m = ctx
         self.share = [
-            [m.sched(ch.appeal.share[v]) if v in ch.appeal.share else None for v in VERDICTS] for ch in m.chains
+            [m.schedule(ch.appeal.share[v.key]) if v.key in ch.appeal.share else None for v in Verdict]
+            for ch in m.chains
         ]
         self.u = m.draw.uniform("appeal")
         self.duration = m.draw.duration("appeal", lambda ch, s: ch.appeal.duration)
-        self.detained = set()
+        self.detained: set[int] = set()
+
+    def connect(self, final: Callable[[int, bool], None]) -> None:
+        """Where a final decision goes: execution (told whether the convict is still detained)."""
+        self._final = final
 
     def consider(self, cid: int, detained: bool) -> None:
-        m = self.m
+        m = self.ctx
         c = m.cases
         share = self.share[m.region_of[cid]][c.verdict[cid]]
         if share is not None and self.u.item(cid) < share.at(m.env.now):
             c.appealed[cid] = True
-            c.enter(cid, STAGE["appeal"], m.env.now)
+            c.enter(cid, Stage.APPEAL, m.env.now)
             if detained:
                 self.detained.add(cid)
             m.after(self.duration.get(cid), self._decided, cid)
         else:
             c.t_final[cid] = m.env.now
-            m.execution.final(cid, detained)
+            self._final(cid, detained)
 
     def _decided(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         m.cases.t_final[cid] = m.env.now
         detained = cid in self.detained
         self.detained.discard(cid)
-        m.execution.final(cid, detained)
+        self._final(cid, detained)

@@ -29,78 +29,105 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .records import ROUTE, STAGE, VERDICT
-from .scenario import COURT_QUEUES, FAST_TRACK, ROUTES
+from .domain import (
+    FAST_TRACK_QUEUES,
+    QUEUE_ROUTE,
+    CourtQueue,
+    HearingResult,
+    Route,
+    Stage,
+    Verdict,
+    fallback_bit,
+    legal_window,
+)
 
-Q = {name: i for i, name in enumerate(COURT_QUEUES)}
-Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)
-FAST_Q = (Q_SUPER, Q_DET, Q_NOT)
-QUEUE_ROUTE = [ROUTE[n] for n in FAST_TRACK] + [ROUTE["regular"], ROUTE["regular"]]
-SESSION_HOUR = 9.0
-HEARING_RESULTS = ("verdict", "adjourned", "report_missing")
+if TYPE_CHECKING:
+    from .advice import Advice
+    from .model import StageContext
+
+SESSION_HOUR = 9.0  # sessions sit at 9:00
+_REGULAR_PR, _REGULAR_MK = CourtQueue.REGULAR_PR, CourtQueue.REGULAR_MK
+_NOT_DETAINED = CourtQueue.SNELRECHT_NOT_DETAINED
+_DETAINED_QUEUES = (CourtQueue.SUPERSNELRECHT, CourtQueue.SNELRECHT_DETAINED)
+_FALLBACK_BIT = [fallback_bit(q.route) if q.is_fast_track else 0 for q in CourtQueue]  # indexed by queue
+_HEARD, _ADJOURNED, _REPORT_MISSING = (int(r) for r in HearingResult)
 
 
 class Courts:
-    def __init__(self, m):
-        self.m = m
-        sc = m.scenario
-        legal = sc.legal
-        self.window_days = {
-            Q_SUPER: legal.supersnelrecht_window_days,
-            Q_DET: legal.snelrecht_detained_window_days,
-            Q_NOT: legal.snelrecht_not_detained_window_days,
-        }
-        self.not_detained_min = legal.snelrecht_not_detained_min_days
-        n = m.n
-        self.queue_of = np.full(n, -1, np.int8)
+    """The rechtbank of every region: session calendars, the regular backlogs, planning, hearings and verdicts."""
+
+    def __init__(self, ctx: StageContext):
+        self.ctx = ctx
+        sc = ctx.scenario
+        self.window_days = {q: legal_window(q.route, sc.legal).latest_days for q in FAST_TRACK_QUEUES}
+        self.not_detained_min = legal_window(Route.SNELRECHT_NOT_DETAINED, sc.legal).earliest_days
+        n = ctx.n
+        self.queue_of = np.full(n, -1, np.int8)  # CourtQueue of each case in court
         self.win_start = np.full(n, np.nan)
         self.win_end = np.full(n, np.nan)
         self.waiting_report = np.zeros(n, bool)
-        self.u_mk = m.draw.uniform("mk")
-        self.u_adjourn = m.draw.uniform("adjournment")
-        self.u_verdict = m.draw.uniform("verdict")
-        self._adjourn_rng = m.streams("u:adjournment:repeat")
+        self.u_mk = ctx.draw.uniform("mk")
+        self.u_adjourn = ctx.draw.uniform("adjournment")
+        self.u_verdict = ctx.draw.uniform("verdict")
+        self._adjourn_rng = ctx.streams("u:adjournment:repeat")
 
-        self.mk_share = [[m.sched(ch.courts.mk_share[s]) for s in m.stream_names] for ch in m.chains]
-        self.adjournment_share = [m.sched(ch.courts.adjournment_share) for ch in m.chains]
-        self.adjournment_min = [ch.courts.adjournment_min_days for ch in m.chains]
-        self.preparation = [ch.courts.preparation_days for ch in m.chains]
-        self.fallback = [{Q[a]: b for a, b in ch.om.fallback.items()} for ch in m.chains]
-        self.verzet_queue = [Q[ch.om.verzet_queue] for ch in m.chains]
-        self.verdict_mix = [
-            {route: m.mix(mix, VERDICT, VERDICT["suspended"]) for route, mix in ch.courts.verdict_mix.items()}
-            for ch in m.chains
+        schedule = ctx.schedule
+        self.mk_share = [[schedule(ch.courts.mk_share[st]) for st in ctx.stream_names] for ch in ctx.chains]
+        self.adjournment_share = [schedule(ch.courts.adjournment_share) for ch in ctx.chains]
+        self.adjournment_min = [ch.courts.adjournment_min_days for ch in ctx.chains]
+        self.preparation = [ch.courts.preparation_days for ch in ctx.chains]
+        # per region: fast-track queue -> the route a case falls back to when no session fits its window
+        self.fallback = [
+            {CourtQueue.from_key(a): Route.from_key(b) for a, b in ch.om.fallback.items()} for ch in ctx.chains
         ]
-        self.backlog = [[deque(), deque()] for _ in m.chains]  # regular_pr, regular_mk
-        # case, session, queue, result (HEARING_RESULTS) per hearing held: compact arrays, a long run has millions
+        self.verzet_queue = [CourtQueue.from_key(ch.om.verzet_queue) for ch in ctx.chains]
+        self.verdict_mix = [
+            {
+                route: ctx.mix(mix, Verdict.from_key, Verdict.SUSPENDED)
+                for route, mix in ch.courts.verdict_mix.items()
+            }
+            for ch in ctx.chains
+        ]
+        self.backlog: list[tuple[deque[int], deque[int]]] = [(deque(), deque()) for _ in ctx.chains]  # PR, MK
+        # case, session, queue, result (HearingResult) per hearing held: compact arrays, a long run has millions
         self.hearings = (array("i"), array("i"), array("b"), array("b"))
         self._build_calendar()
-        m.env.process(self._fill_process())
-        m.env.process(self._hearing_process())
+        ctx.env.process(self._fill_process())
+        ctx.env.process(self._hearing_process())
+
+    def connect(self, advice: Advice, to_appeal: Callable[[int, bool], None]) -> None:
+        """The advice stage (reports are requested at the summons; a case is not heard without them) and where a
+        verdict goes next (appeal, told whether the suspect is detained)."""
+        self._advice = advice
+        self._to_appeal = to_appeal
 
     # ------------------------------------------------------------------ the calendar
 
-    def _build_calendar(self):
-        m = self.m
-        total = m.scenario.total_days
+    def _build_calendar(self) -> None:
+        """Every session of the run, in time order: per region and session type, `per_week` sessions spread evenly
+        over the session type's weekdays (a running fraction, so 2.5 a week gives 5 in two weeks), each held if an
+        officier is available."""
+        ctx = self.ctx
+        total = ctx.scenario.total_days
         n_days = math.ceil(total)
-        self.type_names = []
         t_all, r_all, k_all, slots_all, held_all = [], [], [], [], []
-        type_index = {}
-        for r, (rname, ch) in enumerate(zip(m.region_names, m.chains)):
+        type_index: dict[str, int] = {}
+        for r, (rname, ch) in enumerate(zip(ctx.region_names, ctx.chains)):
             for kname, st in ch.courts.sessions.items():
                 k = type_index.setdefault(kname, len(type_index))
-                per_week = m.sched(st.per_week)
-                slots = m.sched(st.slots)
-                officier = m.sched(st.officier_share)
+                per_week = ctx.schedule(st.per_week)
+                slots = ctx.schedule(st.slots)
+                officier = ctx.schedule(st.officier_share)
                 weekdays = set(st.weekdays)
-                rng = m.streams(f"u:officier:{rname}:{kname}")
+                rng = ctx.streams(f"u:officier:{rname}:{kname}")
                 acc = 0.5
                 for d in range(n_days):
-                    if (m.weekday0 + d) % 7 not in weekdays:
+                    if (ctx.weekday0 + d) % 7 not in weekdays:
                         continue
                     t = d + SESSION_HOUR / 24.0
                     if t >= total:
@@ -116,6 +143,7 @@ class Courts:
                         held_all.append(rng.random() < officier.at(d))
         self.type_names = list(type_index)
         order = np.argsort(np.asarray(t_all, float), kind="stable")
+        # one entry per session, in time order (a session is an index into these)
         self.s_time = [t_all[i] for i in order]
         self.s_region = [r_all[i] for i in order]
         self.s_type = [k_all[i] for i in order]
@@ -124,34 +152,36 @@ class Courts:
         self.s_used = [0] * len(order)
         self.s_heard = [False] * len(order)
         self.s_cases: list[list[int] | None] = [None] * len(order)
-        # per region, per queue: held sessions serving it (times for bisect, session ids)
-        n_reg = len(m.chains)
-        serves = [[None] * len(self.type_names) for _ in range(n_reg)]
-        pulls = [[None] * len(self.type_names) for _ in range(n_reg)]
-        fill_lead = [[0.0] * len(self.type_names) for _ in range(n_reg)]
-        for r, ch in enumerate(m.chains):
+        # per region and session type: the queues it serves, the regular backlogs it fills from, and when
+        n_reg = len(ctx.chains)
+        n_types = len(self.type_names)
+        serves: list[list[list[CourtQueue]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
+        pulls: list[list[list[int]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
+        fill_lead = [[0.0] * n_types for _ in range(n_reg)]
+        for r, ch in enumerate(ctx.chains):
             for kname, st in ch.courts.sessions.items():
                 k = type_index[kname]
-                serves[r][k] = [Q[q] for q in st.serves]
-                p = [Q[q] - Q_PR for q in st.serves if Q[q] in (Q_PR, Q_MK)]
-                if st.fill_from_backlog and 0 not in p:
-                    p.append(0)
-                pulls[r][k] = p
+                serves[r][k] = [CourtQueue.from_key(q) for q in st.serves]
+                backlogs = [q - _REGULAR_PR for q in serves[r][k] if q in (_REGULAR_PR, _REGULAR_MK)]
+                if st.fill_from_backlog and 0 not in backlogs:
+                    backlogs.append(0)  # a fast-track session fills its empty slots from the politierechter backlog
+                pulls[r][k] = backlogs
                 fill_lead[r][k] = st.fill_lead_days
-        self.q_times = [[[] for _ in COURT_QUEUES] for _ in range(n_reg)]
-        self.q_sessions = [[[] for _ in COURT_QUEUES] for _ in range(n_reg)]
-        self.fills = []
+        # per region, per queue: the held sessions serving it (their times, for bisect, and their ids)
+        self.q_times: list[list[list[float]]] = [[[] for _ in CourtQueue] for _ in range(n_reg)]
+        self.q_sessions: list[list[list[int]]] = [[[] for _ in CourtQueue] for _ in range(n_reg)]
+        self.fills: list[tuple[float, int]] = []  # (fill time, session)
         self.s_pulls: dict[int, list[int]] = {}  # session -> backlogs it fills from
-        for s in range(len(order)):
-            if not self.s_held[s]:
+        for session in range(len(order)):
+            if not self.s_held[session]:
                 continue
-            r, k = self.s_region[s], self.s_type[s]
+            r, k = self.s_region[session], self.s_type[session]
             for q in serves[r][k]:
-                self.q_times[r][q].append(self.s_time[s])
-                self.q_sessions[r][q].append(s)
+                self.q_times[r][q].append(self.s_time[session])
+                self.q_sessions[r][q].append(session)
             if pulls[r][k]:
-                self.s_pulls[s] = pulls[r][k]
-                self.fills.append((max(0.0, self.s_time[s] - fill_lead[r][k]), s))
+                self.s_pulls[session] = pulls[r][k]
+                self.fills.append((max(0.0, self.s_time[session] - fill_lead[r][k]), session))
         self.fills.sort()
 
     def session_table(self) -> dict[str, np.ndarray]:
@@ -177,180 +207,189 @@ class Courts:
         }
 
     def _fill_process(self):
-        env = self.m.env
-        for t, s in self.fills:
+        env = self.ctx.env
+        for t, session in self.fills:
             if t > env.now:
                 yield env.timeout(t - env.now)
-            self._fill(s)
+            self._fill_from_backlog(session)
 
-    def _fill(self, s: int) -> None:
-        """Put backlog cases on session `s`'s empty slots, once (at its fill time, or when it sits if that is
-        the same moment and the hearing came first)."""
-        pulls = self.s_pulls.pop(s, None)
-        if pulls is None:
+    def _fill_from_backlog(self, session: int) -> None:
+        """Put regular backlog cases on the session's empty slots, once (at its fill time, or when it sits if that
+        is the same moment and the hearing came first)."""
+        backlogs = self.s_pulls.pop(session, None)
+        if backlogs is None:
             return
-        free = self.s_slots[s] - self.s_used[s]
-        backlog = self.backlog[self.s_region[s]]
-        for b in pulls:
-            dq = backlog[b]
-            while free > 0 and dq:
-                self._book(dq.popleft(), s)
+        free = self.s_slots[session] - self.s_used[session]
+        region_backlog = self.backlog[self.s_region[session]]
+        for b in backlogs:
+            waiting = region_backlog[b]
+            while free > 0 and waiting:
+                self._book(waiting.popleft(), session)
                 free -= 1
 
     def _hearing_process(self):
-        env = self.m.env
-        for s in range(len(self.s_time)):
-            if not self.s_held[s]:
+        env = self.ctx.env
+        for session in range(len(self.s_time)):
+            if not self.s_held[session]:
                 continue
-            t = self.s_time[s]
+            t = self.s_time[session]
             if t > env.now:
                 yield env.timeout(t - env.now)
-            self._fill(s)  # a session filled "the same morning" (fill_lead_days = 0)
-            self.s_heard[s] = True
-            cases = self.s_cases[s]
+            self._fill_from_backlog(session)  # a session filled "the same morning" (fill_lead_days = 0)
+            self.s_heard[session] = True
+            cases = self.s_cases[session]
             if cases:
-                self.s_cases[s] = None  # heard: the list is not needed any more (a long run has millions)
+                self.s_cases[session] = None  # heard: the list is not needed any more (a long run has millions)
                 for cid in cases:
-                    self._hear(cid, s)
+                    self._hear(cid, session)
 
-    def _book(self, cid: int, s: int) -> None:
-        self.s_used[s] += 1
-        if self.s_cases[s] is None:
-            self.s_cases[s] = [cid]
+    def _book(self, cid: int, session: int) -> None:
+        self.s_used[session] += 1
+        booked = self.s_cases[session]
+        if booked is None:
+            self.s_cases[session] = [cid]
         else:
-            self.s_cases[s].append(cid)
+            booked.append(cid)
 
     # ------------------------------------------------------------------ into court
 
-    def summon(self, cid: int, route: str) -> None:
+    def summon(self, cid: int, route: Route) -> None:
         """The OM summons the case (dagvaarding) by `route`."""
-        m = self.m
-        c = m.cases
-        now = m.env.now
-        c.enter(cid, STAGE["court"], now)
-        r = m.region_of[cid]
-        if route == "regular":
-            q = Q_MK if self.u_mk.item(cid) < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
-        else:
-            q = Q[route]
-        m.advice.request(cid, route)
-        self._assign(cid, q, now + self.preparation[r])
+        ctx = self.ctx
+        now = ctx.env.now
+        ctx.cases.enter(cid, Stage.COURT, now)
+        r = ctx.region_of[cid]
+        q = self._regular_queue(cid, now) if route == Route.REGULAR else CourtQueue.of_fast_track(route)
+        self._advice.request(cid, route)
+        self._enter_court_queue(cid, q, now + self.preparation[r])
+
+    def _regular_queue(self, cid: int, now: float) -> CourtQueue:
+        """Politierechter or meervoudige kamer, by the stream's MK share."""
+        ctx = self.ctx
+        mk = self.u_mk.item(cid) < self.mk_share[ctx.region_of[cid]][ctx.stream_of[cid]].at(now)
+        return _REGULAR_MK if mk else _REGULAR_PR
 
     def receive_verzet(self, cid: int) -> None:
         """Verzet against a strafbeschikking: the case is heard in court after all (already in the court stage)."""
-        r = self.m.region_of[cid]
-        self._assign(cid, self.verzet_queue[r], self.m.env.now)
+        r = self.ctx.region_of[cid]
+        self._enter_court_queue(cid, self.verzet_queue[r], self.ctx.env.now)
 
-    def _assign(self, cid: int, q: int, earliest: float) -> None:
-        """Put the case in queue `q`: fast-track cases get a window and a session, or fall back."""
-        m = self.m
-        now = m.env.now
+    def _enter_court_queue(self, cid: int, q: CourtQueue, earliest: float) -> None:
+        """Put the case in queue `q`: a fast-track case gets its legal window and a session inside it, or falls
+        back; a regular case joins its backlog once its advice reports are in."""
+        ctx = self.ctx
+        now = ctx.env.now
         self.queue_of[cid] = q
-        if q in FAST_Q:
-            if q == Q_NOT:
-                start = now
+        if q in FAST_TRACK_QUEUES:
+            if q == _NOT_DETAINED:
+                start = now  # counted from the summons
                 earliest = max(earliest, now + self.not_detained_min)
             else:
-                start = m.cases.t_offence[cid]  # arrest
+                start = ctx.cases.t_offence[cid]  # counted from the arrest
             self.win_start[cid] = start
             self.win_end[cid] = start + self.window_days[q]
-            if not self._plan_fast(cid, q, earliest):
+            if not self._book_within_legal_window(cid, q, earliest):
                 self._fall_back(cid, q)
-        elif m.advice.pending[cid] > 0:
+        elif self._advice.pending[cid] > 0:
             self.waiting_report[cid] = True
         else:
-            self.backlog[m.region_of[cid]][q - Q_PR].append(cid)
+            self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
 
-    def _plan_fast(self, cid: int, q: int, earliest: float) -> bool:
-        r = self.m.region_of[cid]
+    def _book_within_legal_window(self, cid: int, q: CourtQueue, earliest: float) -> bool:
+        """Book the case into the first held session serving fast-track queue `q` that has a free slot, is not yet
+        heard, and sits between `earliest` and the end of the case's legal window. False if there is none: the
+        window is hard, so the case must then fall back."""
+        r = self.ctx.region_of[cid]
         times = self.q_times[r][q]
         sessions = self.q_sessions[r][q]
         end = self.win_end[cid]
         i = bisect_left(times, earliest)
         used, slots, heard = self.s_used, self.s_slots, self.s_heard
         while i < len(times) and times[i] <= end:
-            s = sessions[i]
-            if used[s] < slots[s] and not heard[s]:
-                self._book(cid, s)
+            session = sessions[i]
+            if used[session] < slots[session] and not heard[session]:
+                self._book(cid, session)
                 return True
             i += 1
         return False
 
-    def _fall_back(self, cid: int, q: int) -> None:
-        m = self.m
-        c = m.cases
+    def _fall_back(self, cid: int, q: CourtQueue) -> None:
+        """No session fits the window: the suspect is released and the case goes to the slower route `om.fallback`
+        names for its queue."""
+        ctx = self.ctx
+        c = ctx.cases
         c.fallbacks[cid] += 1
-        c.fell_back_from[cid] |= 1 << q
-        new = self.fallback[m.region_of[cid]][q]
+        c.fell_back_from[cid] |= _FALLBACK_BIT[q]
+        r = ctx.region_of[cid]
+        new = self.fallback[r][q]
         if not c.verzet[cid]:
-            c.route[cid] = ROUTE[new]
-        now = m.env.now
-        if new == "regular":
-            r = m.region_of[cid]
-            q2 = Q_MK if self.u_mk.item(cid) < self.mk_share[r][m.stream_of[cid]].at(now) else Q_PR
-            self._assign(cid, q2, now)
+            c.route[cid] = new
+        now = ctx.env.now
+        if new == Route.REGULAR:
+            self._enter_court_queue(cid, self._regular_queue(cid, now), now)
         else:
-            self._assign(cid, Q[new], now + self.preparation[m.region_of[cid]])
+            self._enter_court_queue(cid, CourtQueue.of_fast_track(new), now + self.preparation[r])
 
     # ------------------------------------------------------------------ hearings
 
-    def _hear(self, cid: int, s: int) -> None:
-        m = self.m
-        c = m.cases
-        now = m.env.now
+    def _hear(self, cid: int, session: int) -> None:
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
         if math.isnan(c.t_first_hearing[cid]):
             c.t_first_hearing[cid] = now
         q = self.queue_of[cid]
-        if q in FAST_Q and now > self.win_end[cid] + 1e-9:  # pragma: no cover - guarded by _plan_fast
-            raise AssertionError(f"case {cid} heard after its {COURT_QUEUES[q]} window")
+        if q in FAST_TRACK_QUEUES and now > self.win_end[cid] + 1e-9:  # pragma: no cover - guarded when booking
+            raise AssertionError(f"case {cid} heard after its {CourtQueue(q).key} window")
         log_case, log_session, log_queue, log_result = self.hearings
         log_case.append(cid)
-        log_session.append(s)
+        log_session.append(session)
         log_queue.append(int(q))
-        if m.advice.pending[cid] > 0:
-            log_result.append(2)
+        if self._advice.pending[cid] > 0:
+            log_result.append(_REPORT_MISSING)
             c.adjournments[cid] += 1
             self.waiting_report[cid] = True
             return
-        r = m.region_of[cid]
+        r = ctx.region_of[cid]
         u = self.u_adjourn.item(cid) if c.adjournments[cid] == 0 else self._adjourn_rng.random()
         if u < self.adjournment_share[r].at(now):
-            log_result.append(1)
+            log_result.append(_ADJOURNED)
             c.adjournments[cid] += 1
             earliest = now + self.adjournment_min[r]
-            if q in FAST_Q:
-                if not self._plan_fast(cid, q, earliest):
+            if q in FAST_TRACK_QUEUES:
+                if not self._book_within_legal_window(cid, q, earliest):
                     self._fall_back(cid, q)
             else:
-                m.after(self.adjournment_min[r], self._requeue_front, cid)
+                ctx.after(self.adjournment_min[r], self._requeue_front, cid)
             return
-        log_result.append(0)
+        log_result.append(_HEARD)
         self._verdict(cid, q)
 
     def _requeue_front(self, cid: int) -> None:
+        """An adjourned regular case goes to the front of its backlog."""
         q = self.queue_of[cid]
-        self.backlog[self.m.region_of[cid]][q - Q_PR].appendleft(cid)
+        self.backlog[self.ctx.region_of[cid]][q - _REGULAR_PR].appendleft(cid)
 
     def report_arrived(self, cid: int) -> None:
         """All advice reports for the case are in; a case that was waiting for them is planned again."""
         if not self.waiting_report[cid]:
             return
         self.waiting_report[cid] = False
-        m = self.m
+        ctx = self.ctx
         q = self.queue_of[cid]
-        if q in FAST_Q:
-            if not self._plan_fast(cid, q, m.env.now):
+        if q in FAST_TRACK_QUEUES:
+            if not self._book_within_legal_window(cid, q, ctx.env.now):
                 self._fall_back(cid, q)
         else:
-            self.backlog[m.region_of[cid]][q - Q_PR].append(cid)
+            self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
 
     def _verdict(self, cid: int, q: int) -> None:
-        m = self.m
-        c = m.cases
-        now = m.env.now
-        r = m.region_of[cid]
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
+        r = ctx.region_of[cid]
         c.t_verdict[cid] = now
-        if q in FAST_Q:
+        if q in FAST_TRACK_QUEUES:
             c.t_window_start[cid] = self.win_start[cid]
         mixes = self.verdict_mix[r]
         if c.verzet[cid]:
@@ -358,8 +397,6 @@ class Courts:
         else:
             route = QUEUE_ROUTE[q]
             c.route[cid] = route
-            mix = mixes[ROUTES[route]]
-        verdict = mix.pick(self.u_verdict.item(cid), now)
-        c.verdict[cid] = verdict
-        m.appeal.consider(cid, detained=q in (Q_SUPER, Q_DET))
-
+            mix = mixes[route.key]
+        c.verdict[cid] = mix.pick(self.u_verdict.item(cid), now)
+        self._to_appeal(cid, q in _DETAINED_QUEUES)

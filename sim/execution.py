@@ -20,33 +20,38 @@ have nothing to execute.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from .domain import ExecutionKind, Outcome, Stage, Verdict
 from .events import call_later
-from .records import EXEC, OUTCOME, STAGE, VERDICT
 from .stations import Station
 
-CJIB, FINE, TAAK = STAGE["cjib_delivery"], STAGE["fine"], STAGE["taakstraf"]
-ZELF, ARREST, DETENTION = STAGE["zelfmelder_wait"], STAGE["arrestant_wait"], STAGE["detention"]
+if TYPE_CHECKING:
+    from .model import StageContext
+
+# DJI places convicts in this order of priority: still detained at the verdict, found by the police, self-reporters
 PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
 
 
 class Execution:
-    def __init__(self, m):
-        self.m = m
+    def __init__(self, ctx: StageContext):
+        self.ctx = ctx
+        m = ctx
         national = m.scenario.execution  # reclassering and DJI are national: one pool for the country
-        self.reclassering = Station(m.env, "reclassering", m.sched(national.taakstraf.capacity).breakpoints())
-        self.cells = Station(m.env, "dji_cells", m.sched(national.custodial.cells).breakpoints(), priorities=3)
-        self.callup_share = m.sched(national.custodial.callup_share)
+        self.reclassering = Station(m.env, "reclassering", m.schedule(national.taakstraf.capacity).breakpoints())
+        self.cells = Station(m.env, "dji_cells", m.schedule(national.custodial.cells).breakpoints(), priorities=3)
+        self.callup_share = m.schedule(national.custodial.callup_share)
         self._callup_now = self.callup_share.at(0.0)
         self.on_hold: list[tuple] = []  # zelfmelders whose call-up is stopped (cell station jobs, not queued)
         for t, share in self.callup_share.breakpoints()[1:]:
             call_later(m.env, t, self._callup_changed, share)
         e = [ch.execution for ch in m.chains]
-        self.return_share = [m.sched(x.delivery_return_share) for x in e]
-        self.paid_share = [m.sched(x.fines.paid_share) for x in e]
-        self.plan_share = [m.sched(x.fines.plan_share) for x in e]
-        self.failure_share = [m.sched(x.taakstraf.failure_share) for x in e]
-        self.zelfmelder_share = [m.sched(x.custodial.zelfmelder_share) for x in e]
-        self.no_show_share = [m.sched(x.custodial.no_show_share) for x in e]
+        self.return_share = [m.schedule(x.delivery_return_share) for x in e]
+        self.paid_share = [m.schedule(x.fines.paid_share) for x in e]
+        self.plan_share = [m.schedule(x.fines.plan_share) for x in e]
+        self.failure_share = [m.schedule(x.taakstraf.failure_share) for x in e]
+        self.zelfmelder_share = [m.schedule(x.custodial.zelfmelder_share) for x in e]
+        self.no_show_share = [m.schedule(x.custodial.no_show_share) for x in e]
         d, u = m.draw.duration, m.draw.uniform
         self.delivery = d("delivery", lambda ch, s: ch.execution.delivery)
         self.delivery_rework = d("delivery_rework", lambda ch, s: ch.execution.delivery_rework)
@@ -66,37 +71,37 @@ class Execution:
         self.u_zelf = u("zelfmelder")
         self.u_noshow = u("no_show")
         self.u_callup = u("zelfmelder_callup")
-        self._detained_length = {}  # cid -> days of replacement detention still to serve
-        self._callup_of = {}  # cid -> call-up days of a zelfmelder with a reserved cell
-        self._work_of = {}  # cid -> days of community-service work
+        self._detained_length: dict[int, float] = {}  # cid -> days of replacement detention still to serve
+        self._callup_of: dict[int, float] = {}  # cid -> call-up days of a zelfmelder with a reserved cell
+        self._work_of: dict[int, float] = {}  # cid -> days of community-service work
 
-    def stations(self):
+    def stations(self) -> list[Station]:
         return [self.reclassering, self.cells]
 
     # ------------------------------------------------------------------ from decision to CJIB
 
     def final(self, cid: int, detained: bool) -> None:
         """The decision is final: acquittals and suspended sentences end here; other sentences go to execution."""
-        m = self.m
+        m = self.ctx
         c = m.cases
         v = c.verdict[cid]
         now = m.env.now
-        if v == VERDICT["acquittal"] or v == VERDICT["suspended"]:
+        if v == Verdict.ACQUITTAL or v == Verdict.SUSPENDED:
             c.leave(cid, now)
-            c.outcome[cid] = OUTCOME["acquittal"] if v == VERDICT["acquittal"] else OUTCOME["suspended"]
+            c.outcome[cid] = Outcome.ACQUITTAL if v == Verdict.ACQUITTAL else Outcome.SUSPENDED
             c.t_end[cid] = now
-        elif v == VERDICT["custodial"] and detained:
+        elif v == Verdict.CUSTODIAL and detained:
             c.t_cjib[cid] = now
-            c.execution[cid] = EXEC["aansluitend"]
-            c.enter(cid, DETENTION, now)
+            c.execution[cid] = ExecutionKind.AANSLUITEND
+            c.enter(cid, Stage.DETENTION, now)
             self.cells.put(cid, self.length.get(cid), self._served, PRIO_AANSLUITEND, started=self._in_cell)
         else:
             self.deliver(cid)
 
     def deliver(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         c = m.cases
-        c.enter(cid, CJIB, m.env.now)
+        c.enter(cid, Stage.CJIB_DELIVERY, m.env.now)
         delay = self.delivery.get(cid)
         if self.u_return.item(cid) < self.return_share[m.region_of[cid]].at(m.env.now):
             c.delivery_returns[cid] += 1
@@ -104,15 +109,15 @@ class Execution:
         m.after(delay, self._delivered, cid)
 
     def _delivered(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         c = m.cases
         now = m.env.now
         r = m.region_of[cid]
         c.t_cjib[cid] = now
         v = c.verdict[cid]
-        if v == VERDICT["fine"]:
-            c.execution[cid] = EXEC["fine"]
-            c.enter(cid, FINE, now)
+        if v == Verdict.FINE:
+            c.execution[cid] = ExecutionKind.FINE
+            c.enter(cid, Stage.FINE, now)
             c.t_exec_start[cid] = now
             u = self.u_fine.item(cid)
             paid = self.paid_share[r].at(now)
@@ -123,14 +128,14 @@ class Execution:
             else:
                 self._detained_length[cid] = self.fine_detention.get(cid)
                 m.after(self.pay_time.get(cid), self._replacement, cid)
-        elif v == VERDICT["taakstraf"]:
-            c.execution[cid] = EXEC["taakstraf"]
-            c.enter(cid, TAAK, now)
+        elif v == Verdict.TAAKSTRAF:
+            c.execution[cid] = ExecutionKind.TAAKSTRAF
+            c.enter(cid, Stage.TAAKSTRAF, now)
             m.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
         else:  # custodial, not detained at the verdict
             if self.u_zelf.item(cid) < self.zelfmelder_share[r].at(now):
-                c.execution[cid] = EXEC["zelfmelder"]
-                c.enter(cid, ZELF, now)
+                c.execution[cid] = ExecutionKind.ZELFMELDER
+                c.enter(cid, Stage.ZELFMELDER_WAIT, now)
                 no_show = self.u_noshow.item(cid) < self.no_show_share[r].at(now)
                 callup = self._callup_of[cid] = self.callup_time.get(cid)
                 if no_show:
@@ -142,7 +147,7 @@ class Execution:
                 else:
                     self.on_hold.append(self.cells.hold(*job))
             else:
-                c.execution[cid] = EXEC["arrestant"]
+                c.execution[cid] = ExecutionKind.ARRESTANT
                 self._to_arrest(cid)
 
     # ------------------------------------------------------------------ taakstraf
@@ -152,7 +157,7 @@ class Execution:
         self.reclassering.put(cid, self.taak_to_start.get(cid) + work, self._taak_done)
 
     def _taak_done(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         c = m.cases
         c.t_exec_start[cid] = m.env.now - self._work_of.pop(cid)
         if self.u_taak.item(cid) < self.failure_share[m.region_of[cid]].at(m.env.now):
@@ -164,12 +169,12 @@ class Execution:
     # ------------------------------------------------------------------ custodial
 
     def _replacement(self, cid: int) -> None:
-        self.m.cases.replacement_detention[cid] = True
+        self.ctx.cases.replacement_detention[cid] = True
         self._to_arrest(cid)
 
     def _to_arrest(self, cid: int) -> None:
-        m = self.m
-        m.cases.enter(cid, ARREST, m.env.now)
+        m = self.ctx
+        m.cases.enter(cid, Stage.ARRESTANT_WAIT, m.env.now)
         m.after(self.find_time.get(cid) if not m.cases.replacement_detention[cid] else self.find_time.again(cid),
                 self._found, cid)
 
@@ -191,21 +196,21 @@ class Execution:
 
     def _called_up(self, cid: int) -> None:
         """A cell is reserved for a zelfmelder: the call-up goes out and the convict reports `callup` days later."""
-        self.m.after(self._callup_of.pop(cid), self._reported, cid)
+        self.ctx.after(self._callup_of.pop(cid), self._reported, cid)
 
     def _reported(self, cid: int) -> None:
         self._in_cell(cid)
 
     def _no_show(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         self._callup_of.pop(cid, None)
-        m.cases.execution[cid] = EXEC["arrestant"]
+        m.cases.execution[cid] = ExecutionKind.ARRESTANT
         self._to_arrest(cid)
 
     def _in_cell(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         c = m.cases
-        c.enter(cid, DETENTION, m.env.now)
+        c.enter(cid, Stage.DETENTION, m.env.now)
         if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: first time in execution
             c.t_exec_start[cid] = m.env.now
 
@@ -213,10 +218,10 @@ class Execution:
         self._ended(cid)
 
     def _ended(self, cid: int) -> None:
-        m = self.m
+        m = self.ctx
         c = m.cases
         now = m.env.now
         c.leave(cid, now)
         c.t_exec_end[cid] = now
         c.t_end[cid] = now
-        c.outcome[cid] = OUTCOME["executed"]
+        c.outcome[cid] = Outcome.EXECUTED

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .records import STAGES
-from .scenario import FAST_TRACK, ROUTES, VERDICTS, Scenario
+from .domain import FAST_TRACK_ROUTES, Channel, Outcome, Route, Stage, Verdict, fallback_bit, keys
+from .scenario import Scenario
 
-BACKLOG_STAGES = STAGES + ("advice_reports",)
+BACKLOG_STAGES = keys(Stage) + ("advice_reports",)  # the backlog table's columns: every stage, and reports in progress
 
 
 @dataclass(frozen=True)
@@ -59,29 +59,30 @@ def case_kpis(c: dict[str, np.ndarray], cohort: np.ndarray, years: float) -> dic
     to_exec_end = c["t_exec_end"] - reg
     intake = cohort & ~np.isnan(c["t_om_intake"])
     out[("om_intake", "all")] = intake.sum() / years
-    out[("via_zsm_share", "all")] = float(np.mean(c["channel"][intake] == 1)) if intake.any() else math.nan
-    out[("open_at_end", "all")] = float(np.sum(cohort & (c["outcome"] == 0)))
-    for i, name in enumerate(ROUTES):
-        sel = cohort & (route == i)
+    out[("via_zsm_share", "all")] = float(np.mean(c["channel"][intake] == Channel.ZSM)) if intake.any() else math.nan
+    out[("open_at_end", "all")] = float(np.sum(cohort & (c["outcome"] == Outcome.OPEN)))
+    for r in Route:
+        name = r.key
+        sel = cohort & (route == r)
         out[("cases", name)] = sel.sum() / years
-        lead = om_time[sel] if name in ("sepot", "strafbeschikking") else court_time[sel]
+        lead = om_time[sel] if r.decided_by_om else court_time[sel]
         out[("days_to_decision_p50", name)] = _pct(lead, 50)
         out[("days_to_decision_p90", name)] = _pct(lead, 90)
         out[("days_to_execution_end_p50", name)] = _pct(to_exec_end[sel], 50)
     out[("cases", "undecided")] = np.sum(cohort & (route < 0)) / years
     heard = ~np.isnan(c["t_verdict"])
-    for bit, name in enumerate(FAST_TRACK):
-        i = ROUTES.index(name)
-        in_route = cohort & (route == i) & heard & ~c["verzet"]
-        fell = cohort & ((c["fell_back_from"] & (1 << bit)) != 0)
+    for r in FAST_TRACK_ROUTES:
+        name = r.key
+        in_route = cohort & (route == r) & heard & ~c["verzet"]
+        fell = cohort & ((c["fell_back_from"] & fallback_bit(r)) != 0)
         wd = c["t_verdict"][in_route] - c["t_window_start"][in_route]
         out[("window_days_max", name)] = float(np.max(wd)) if wd.size else math.nan
         total = in_route.sum() + fell.sum()
         out[("within_window_share", name)] = in_route.sum() / total if total else math.nan
         out[("fallbacks", name)] = fell.sum() / years
-    for v, name in enumerate(VERDICTS):
-        out[("sentences", name)] = np.sum(cohort & heard & (c["verdict"] == v)) / years
-    out[("strafbeschikkingen", "all")] = np.sum(cohort & (c["route_initial"] == ROUTES.index("strafbeschikking"))) / years
+    for v in Verdict:
+        out[("sentences", v.key)] = np.sum(cohort & heard & (c["verdict"] == v)) / years
+    out[("strafbeschikkingen", "all")] = np.sum(cohort & (c["route_initial"] == Route.STRAFBESCHIKKING)) / years
     executed = cohort & ~np.isnan(c["t_exec_end"])
     out[("days_offence_to_execution_end_p50", "all")] = _pct(c["t_exec_end"][executed] - c["t_offence"][executed], 50)
     out[("adjournments_per_hearing_case", "all")] = (

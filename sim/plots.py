@@ -64,8 +64,10 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .kpis import BACKLOG_STAGES, KpiRow, read_csv
-from .records import CHANNELS, EXECUTION_KINDS, OUTCOMES
-from .scenario import FAST_TRACK, ROUTES
+from .domain import FAST_TRACK_ROUTES, Channel, ExecutionKind, Outcome, Route, keys
+
+CHANNELS, EXECUTION_KINDS, OUTCOMES, ROUTES = keys(Channel), keys(ExecutionKind), keys(Outcome), keys(Route)
+FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
 
 DPI = 150
 TICK_PT = 12

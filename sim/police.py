@@ -11,41 +11,53 @@ investigation (retourzaak) is reworked here and sent back.
 
 from __future__ import annotations
 
-from .records import STAGE
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .domain import Stage
 from .stations import Station
 
-POLICE = STAGE["police"]
+if TYPE_CHECKING:
+    from .model import StageContext
+
+_POLICE = Stage.POLICE
 
 
 class Police:
-    def __init__(self, m):
-        self.m = m
+    def __init__(self, ctx: StageContext):
+        self.ctx = ctx
         self.detectives = [
-            Station(m.env, f"detectives:{r}", m.sched(ch.police.detectives).breakpoints())
-            for r, ch in zip(m.region_names, m.chains)
+            Station(ctx.env, f"detectives:{r}", ctx.schedule(ch.police.detectives).breakpoints())
+            for r, ch in zip(ctx.region_names, ctx.chains)
         ]
-        self.arrest_processing = m.draw.duration("arrest_processing", lambda ch, s: ch.police.arrest_processing)
-        self.investigation = m.draw.duration("investigation", lambda ch, s: ch.police.investigation)
-        self.file_completion = m.draw.duration("file_completion", lambda ch, s: ch.police.file_completion)
-        self.rework = m.draw.duration("rework", lambda ch, s: ch.om.rework)
+        duration = ctx.draw.duration
+        self.arrest_processing = duration("arrest_processing", lambda ch, s: ch.police.arrest_processing)
+        self.investigation = duration("investigation", lambda ch, s: ch.police.investigation)
+        self.file_completion = duration("file_completion", lambda ch, s: ch.police.file_completion)
+        self.rework = duration("rework", lambda ch, s: ch.om.rework)
 
-    def stations(self):
+    def connect(self, to_om: Callable[[int], None], returned_to_om: Callable[[int], None]) -> None:
+        """Where cases go next: a new case file to the OM, and a reworked returned case back to it."""
+        self._to_om = to_om
+        self._returned_to_om = returned_to_om
+
+    def stations(self) -> list[Station]:
         return self.detectives
 
     def register(self, cid: int) -> None:
-        m = self.m
-        m.cases.enter(cid, POLICE, m.env.now)
-        if m.arrested_of[cid]:
-            m.after(self.arrest_processing.get(cid), m.om.receive, cid)
+        ctx = self.ctx
+        ctx.cases.enter(cid, _POLICE, ctx.env.now)
+        if ctx.arrested_of[cid]:
+            ctx.after(self.arrest_processing.get(cid), self._to_om, cid)
         else:
-            self.detectives[m.region_of[cid]].put(cid, self.investigation.get(cid), self._investigated)
+            self.detectives[ctx.region_of[cid]].put(cid, self.investigation.get(cid), self._investigated)
 
     def _investigated(self, cid: int) -> None:
-        self.m.after(self.file_completion.get(cid), self.m.om.receive, cid)
+        self.ctx.after(self.file_completion.get(cid), self._to_om, cid)
 
     def rework_returned(self, cid: int) -> None:
         """A returned case (retourzaak): more investigation, then back to the OM's regular handling."""
-        m = self.m
-        m.cases.enter(cid, POLICE, m.env.now)
-        d = self.rework.get(cid) if m.cases.returns[cid] <= 1 else self.rework.again(cid)
-        m.after(d, m.om.receive_returned, cid)
+        ctx = self.ctx
+        ctx.cases.enter(cid, _POLICE, ctx.env.now)
+        d = self.rework.get(cid) if ctx.cases.returns[cid] <= 1 else self.rework.again(cid)
+        ctx.after(d, self._returned_to_om, cid)

@@ -17,77 +17,100 @@ A strafbeschikking goes to execution; with verzet (objection) the case goes to c
 
 from __future__ import annotations
 
-from .records import CHANNELS, ROUTE, STAGE, VERDICT
-from .scenario import ROUTES
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .domain import Channel, Outcome, Route, Stage, Verdict
 from .stations import Station
 
-OM_ZSM, OM_REGULAR, COURT, CJIB = STAGE["om_zsm"], STAGE["om_regular"], STAGE["court"], STAGE["cjib_delivery"]
-ZSM, REGULAR = CHANNELS.index("zsm"), CHANNELS.index("regular")
-SEPOT, STRAFBESCHIKKING = ROUTE["sepot"], ROUTE["strafbeschikking"]
-SUPER, SNEL_DET, SNEL_NOT = ROUTE["supersnelrecht"], ROUTE["snelrecht_detained"], ROUTE["snelrecht_not_detained"]
+if TYPE_CHECKING:
+    from .model import StageContext
+
+# plain ints for the hot paths (an enum member lookup costs ten times a global read)
+_OM_ZSM, _OM_REGULAR, _COURT = Stage.OM_ZSM, Stage.OM_REGULAR, Stage.COURT
+_ZSM, _REGULAR = int(Channel.ZSM), int(Channel.REGULAR)
+_SEPOT, _STRAFBESCHIKKING = Route.SEPOT, Route.STRAFBESCHIKKING
+_DETAINED_ROUTES = (Route.SUPERSNELRECHT, Route.SNELRECHT_DETAINED)
+_SNELRECHT_NOT_DETAINED = Route.SNELRECHT_NOT_DETAINED
+_FINE, _TAAKSTRAF = Verdict.FINE, Verdict.TAAKSTRAF
+_OUTCOME_SEPOT = Outcome.SEPOT
 
 
 class Prosecution:
-    def __init__(self, m):
-        self.m = m
-        env, wd0 = m.env, m.weekday0
+    def __init__(self, ctx: StageContext):
+        self.ctx = ctx
+        env, wd0 = ctx.env, ctx.weekday0
         self.zsm = []
         self.regular = []
-        for rname, ch in zip(m.region_names, m.chains):
+        for rname, ch in zip(ctx.region_names, ctx.chains):
             z = ch.om.zsm
             hours = (z.open_hour, z.close_hour, frozenset(z.open_weekdays), wd0)
-            self.zsm.append(Station(env, f"zsm:{rname}", m.sched(z.staff).breakpoints(), priorities=2, hours=hours))
+            self.zsm.append(Station(env, f"zsm:{rname}", ctx.schedule(z.staff).breakpoints(), priorities=2, hours=hours))
             g = ch.om.regular
             hours = (g.open_hour, g.close_hour, frozenset(g.open_weekdays), wd0)
-            self.regular.append(Station(env, f"om_regular:{rname}", m.sched(g.staff).breakpoints(), hours=hours))
+            self.regular.append(Station(env, f"om_regular:{rname}", ctx.schedule(g.staff).breakpoints(), hours=hours))
         # per region, per stream: schedules
-        self.zsm_share = [[m.sched(ch.om.zsm_share_not_arrested[s]) for s in m.stream_names] for ch in m.chains]
+        self.zsm_share = [[ctx.schedule(ch.om.zsm_share_not_arrested[s]) for s in ctx.stream_names] for ch in ctx.chains]
         self.mix = [
             [
-                {key: m.mix(getattr(ch.om.decision_mix[s], key), ROUTE, ROUTE["regular"])
+                {key: ctx.mix(getattr(ch.om.decision_mix[s], key), Route.from_key, Route.REGULAR)
                  for key in ("zsm_arrested", "zsm", "regular")}
-                for s in m.stream_names
+                for s in ctx.stream_names
             ]
-            for ch in m.chains
+            for ch in ctx.chains
         ]
-        self.return_share = [(m.sched(ch.om.zsm.return_share), m.sched(ch.om.regular.return_share)) for ch in m.chains]
-        self.fine_share = [m.sched(ch.om.strafbeschikking.fine_share) for ch in m.chains]
-        self.verzet_share = [m.sched(ch.om.strafbeschikking.verzet_share) for ch in m.chains]
+        self.return_share = [(ctx.schedule(ch.om.zsm.return_share), ctx.schedule(ch.om.regular.return_share)) for ch in ctx.chains]
+        self.fine_share = [ctx.schedule(ch.om.strafbeschikking.fine_share) for ch in ctx.chains]
+        self.verzet_share = [ctx.schedule(ch.om.strafbeschikking.verzet_share) for ch in ctx.chains]
         self.custody_days = [
-            m.scenario.legal.ophouden_hours / 24.0 + m.scenario.legal.inverzekeringstelling_days for _ in m.chains
+            ctx.scenario.legal.ophouden_hours / 24.0 + ctx.scenario.legal.inverzekeringstelling_days for _ in ctx.chains
         ]
-        draw = m.draw
+        draw = ctx.draw
         self.u_zsm = draw.uniform("zsm_channel")
         self.u_decision = draw.uniform("decision")
         self.u_return = draw.uniform("om_return")
         self.u_sanction = draw.uniform("strafbeschikking_sanction")
         self.u_verzet = draw.uniform("verzet")
-        self._return_rng = m.streams("u:om_return:repeat")
+        self._return_rng = ctx.streams("u:om_return:repeat")
         self.zsm_handling = draw.duration("zsm_handling", lambda ch, s: ch.om.zsm.handling)
         self.regular_handling = draw.duration("om_handling", lambda ch, s: ch.om.regular.handling)
         self.info_wait = draw.duration("zsm_info_wait", lambda ch, s: ch.om.info_wait)
         self.verzet_delay = draw.duration("verzet_delay", lambda ch, s: ch.om.strafbeschikking.verzet_delay)
 
-    def stations(self):
+    def connect(
+        self,
+        return_to_police: Callable[[int], None],
+        summon: Callable[[int, Route], None],
+        verzet_to_court: Callable[[int], None],
+        to_execution: Callable[[int], None],
+    ) -> None:
+        """Where cases go next: back to the police (retourzaak), to court by a route, to court after verzet against
+        a strafbeschikking, and a strafbeschikking to execution."""
+        self._return_to_police = return_to_police
+        self._summon = summon
+        self._verzet_to_court = verzet_to_court
+        self._to_execution = to_execution
+
+    def stations(self) -> list[Station]:
         return self.zsm + self.regular
 
     # ------------------------------------------------------------------ intake
 
     def receive(self, cid: int) -> None:
         """A case from the police: to the ZSM desk or to regular handling."""
-        m = self.m
-        c = m.cases
-        now = m.env.now
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
         c.t_om_intake[cid] = now
-        r = m.region_of[cid]
-        if m.arrested_of[cid]:
-            c.channel[cid] = ZSM
-            c.enter(cid, OM_ZSM, now)
+        r = ctx.region_of[cid]
+        if ctx.arrested_of[cid]:
+            c.channel[cid] = _ZSM
+            c.enter(cid, _OM_ZSM, now)
             self.zsm[r].put(cid, self.zsm_handling.get(cid), self._handled, priority=0)
-        elif self.u_zsm.item(cid) < self.zsm_share[r][m.stream_of[cid]].at(now):
-            c.channel[cid] = ZSM
-            c.enter(cid, OM_ZSM, now)
-            m.after(self.info_wait.get(cid), self._to_zsm_desk, cid)
+        elif self.u_zsm.item(cid) < self.zsm_share[r][ctx.stream_of[cid]].at(now):
+            c.channel[cid] = _ZSM
+            c.enter(cid, _OM_ZSM, now)
+            ctx.after(self.info_wait.get(cid), self._to_zsm_desk, cid)
         else:
             self._to_regular(cid)
 
@@ -95,61 +118,61 @@ class Prosecution:
         self._to_regular(cid)
 
     def _to_zsm_desk(self, cid: int) -> None:
-        self.zsm[self.m.region_of[cid]].put(cid, self.zsm_handling.get(cid), self._handled, priority=1)
+        self.zsm[self.ctx.region_of[cid]].put(cid, self.zsm_handling.get(cid), self._handled, priority=1)
 
     def _to_regular(self, cid: int) -> None:
-        m = self.m
-        c = m.cases
-        c.channel[cid] = REGULAR
-        c.enter(cid, OM_REGULAR, m.env.now)
+        ctx = self.ctx
+        c = ctx.cases
+        c.channel[cid] = _REGULAR
+        c.enter(cid, _OM_REGULAR, ctx.env.now)
         d = self.regular_handling.get(cid) if c.returns[cid] == 0 else self.regular_handling.again(cid)
-        self.regular[m.region_of[cid]].put(cid, d, self._handled)
+        self.regular[ctx.region_of[cid]].put(cid, d, self._handled)
 
     def _handled(self, cid: int) -> None:
-        m = self.m
-        c = m.cases
-        now = m.env.now
-        r = m.region_of[cid]
-        share = self.return_share[r][0 if c.channel[cid] == ZSM else 1].at(now)
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
+        r = ctx.region_of[cid]
+        share = self.return_share[r][0 if c.channel[cid] == _ZSM else 1].at(now)
         u = self.u_return.item(cid) if c.returns[cid] == 0 else self._return_rng.random()
         if u < share:
             c.returns[cid] += 1
-            m.police.rework_returned(cid)
+            self._return_to_police(cid)
         else:
             self.decide(cid)
 
     # ------------------------------------------------------------------ the decision
 
     def decide(self, cid: int) -> None:
-        m = self.m
-        c = m.cases
-        now = m.env.now
-        r, s = m.region_of[cid], m.stream_of[cid]
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
+        r, s = ctx.region_of[cid], ctx.stream_of[cid]
         u = self.u_decision.item(cid)
         held = False
-        if m.arrested_of[cid]:
-            held = c.channel[cid] == ZSM and c.returns[cid] == 0 and now <= c.t_offence[cid] + self.custody_days[r]
+        if ctx.arrested_of[cid]:
+            held = c.channel[cid] == _ZSM and c.returns[cid] == 0 and now <= c.t_offence[cid] + self.custody_days[r]
             c.custody_release[cid] = not held
-        key = "zsm_arrested" if held else ("zsm" if c.channel[cid] == ZSM else "regular")
+        key = "zsm_arrested" if held else ("zsm" if c.channel[cid] == _ZSM else "regular")
         route = self.mix[r][s][key].pick(u, now)
-        if route in (SUPER, SNEL_DET) and not held:
-            route = SNEL_NOT  # nobody held: a summons without detention
+        if route in _DETAINED_ROUTES and not held:
+            route = _SNELRECHT_NOT_DETAINED  # nobody held: a summons without detention
         c.route_initial[cid] = route
         c.route[cid] = route
         c.t_decision[cid] = now
-        if route == SEPOT:
+        if route == _SEPOT:
             c.leave(cid, now)
-            c.outcome[cid] = 1  # sepot
+            c.outcome[cid] = _OUTCOME_SEPOT
             c.t_end[cid] = now
-        elif route == STRAFBESCHIKKING:
+        elif route == _STRAFBESCHIKKING:
             fine = self.u_sanction.item(cid) < self.fine_share[r].at(now)
-            c.verdict[cid] = VERDICT["fine"] if fine else VERDICT["taakstraf"]
+            c.verdict[cid] = _FINE if fine else _TAAKSTRAF
             if self.u_verzet.item(cid) < self.verzet_share[r].at(now):
                 c.verzet[cid] = True
-                c.enter(cid, COURT, now)
-                m.after(self.verzet_delay.get(cid), m.courts.receive_verzet, cid)
+                c.enter(cid, _COURT, now)
+                ctx.after(self.verzet_delay.get(cid), self._verzet_to_court, cid)
             else:
                 c.t_final[cid] = now
-                m.execution.deliver(cid)
+                self._to_execution(cid)
         else:
-            m.courts.summon(cid, ROUTES[route])
+            self._summon(cid, Route(route))

@@ -1,8 +1,8 @@
 """The per-case table: one row per case with a suspect, in flat numpy columns.
 
 Every case that enters the chain with a known suspect gets an integer id (its row) at intake, in order of
-registration. The stages write timestamps into these columns as the case moves (`nan` = not reached); codes index the
-tuples below. Offences without a suspect, or screened out by the selectiviteitskader, never become rows: they are
+registration. The stages write timestamps into these columns as the case moves (`nan` = not reached); code columns
+hold the integer codes of the enums in `sim.domain` (route, verdict, outcome, ...). Offences without a suspect, or screened out by the selectiviteitskader, never become rows: they are
 counted per day, region and stream in `diverted` (counted, not lost).
 
 Stages for backlogs (voorraden) are counted with `enter`/`leave`, which also log the change; the case's
@@ -17,36 +17,7 @@ from array import array
 
 import numpy as np
 
-from .scenario import ROUTES, VERDICTS
-
-STAGES = (
-    "police",  # investigation queue, investigation, file completion, rework of returned cases
-    "om_zsm",  # at the ZSM desk (waiting, information, handling)
-    "om_regular",  # regular OM handling
-    "court",  # summoned or in verzet, waiting for a verdict (planning, adjournments, advice reports)
-    "appeal",  # at the gerechtshof
-    "cjib_delivery",  # final decision not yet delivered to CJIB
-    "fine",  # fine being paid
-    "taakstraf",  # community service: intake, waiting for reclassering, work
-    "zelfmelder_wait",  # custodial: self-reporter waiting for a cell and the call-up
-    "arrestant_wait",  # custodial: convict to be arrested, not yet found
-    "detention",  # serving a custodial sentence or replacement detention
-)
-STAGE = {name: i for i, name in enumerate(STAGES)}
-
-EXECUTION_KINDS = ("fine", "taakstraf", "aansluitend", "zelfmelder", "arrestant")
-OUTCOMES = (
-    "open",  # still in the chain when the run ended
-    "sepot",
-    "acquittal",
-    "suspended",
-    "executed",  # sentence served, paid or completed
-)
-CHANNELS = ("none", "zsm", "regular")
-ROUTE = {name: i for i, name in enumerate(ROUTES)}
-VERDICT = {name: i for i, name in enumerate(VERDICTS)}
-EXEC = {name: i for i, name in enumerate(EXECUTION_KINDS)}
-OUTCOME = {name: i for i, name in enumerate(OUTCOMES)}
+from .domain import Stage
 
 TIME_COLUMNS = (
     "t_offence",
@@ -72,10 +43,10 @@ CODE_COLUMNS = {
     "stream": np.int16,
     "youth": np.bool_,
     "arrested": np.bool_,
-    "channel": np.int8,
-    "route_initial": np.int8,  # the OM decision
+    "channel": np.int8,  # Channel
+    "route_initial": np.int8,  # Route: the OM decision
     "route": np.int8,  # the route the case was finally decided in (after fall-backs)
-    "fell_back_from": np.int8,  # bit i set: fell back out of FAST_TRACK[i]
+    "fell_back_from": np.int8,  # bits of `domain.fallback_bit`: the fast-track routes the case fell back out of
     "fallbacks": np.int8,
     "custody_release": np.bool_,  # arrested, but released before the ZSM decision
     "adjournments": np.int16,
@@ -84,9 +55,9 @@ CODE_COLUMNS = {
     "verzet": np.bool_,
     "appealed": np.bool_,
     "verdict": np.int8,  # strafbeschikking sanctions are recorded here too (fine or taakstraf)
-    "execution": np.int8,
+    "execution": np.int8,  # ExecutionKind
     "replacement_detention": np.bool_,
-    "outcome": np.int8,
+    "outcome": np.int8,  # Outcome
 }
 
 
@@ -106,13 +77,14 @@ class CaseTable:
                 "route_initial", "route", "verdict", "execution") else 0
             setattr(self, name, np.full(n, fill, dtype=dtype))
         self._stage_of = [-1] * n  # small ints: one shared object each, 8 bytes a case
-        self.in_stage = [0] * len(STAGES)
+        self.in_stage = [0] * len(Stage)
         self._log_case = array("i")
         self._log_stage = array("b")
         self._log_time = array("f")  # float32: a stage's days per case to about 20 seconds
         self._end = math.nan
 
     def enter(self, cid: int, stage: int, now: float) -> None:
+        """Case `cid` moves into `stage` (a `Stage`) at `now`, leaving the stage it was in."""
         prev = self._stage_of[cid]
         if prev >= 0:
             self.in_stage[prev] -= 1
@@ -123,6 +95,7 @@ class CaseTable:
         self._log_time.append(now)
 
     def leave(self, cid: int, now: float) -> None:
+        """Case `cid` leaves the chain at `now` (no stage any more)."""
         prev = self._stage_of[cid]
         if prev >= 0:
             self.in_stage[prev] -= 1
@@ -144,7 +117,7 @@ class CaseTable:
         case_all = np.frombuffer(self._log_case, dtype=np.int32)
         stage_all = np.frombuffer(self._log_stage, dtype=np.int8)
         t_all = np.frombuffer(self._log_time, dtype=np.float32)
-        out = np.zeros((len(STAGES), self.n), dtype=np.float32)
+        out = np.zeros((len(Stage), self.n), dtype=np.float32)
         end = self._end if not math.isnan(self._end) else (float(t_all.max()) if t_all.size else 0.0)
         for lo in range(0, self.n, chunk):
             sel = (case_all >= lo) & (case_all < lo + chunk)
@@ -166,7 +139,7 @@ class CaseTable:
         out = {name: getattr(self, name) for name in TIME_COLUMNS}
         out.update({name: getattr(self, name) for name in CODE_COLUMNS})
         days = self.stage_days()
-        for i, s in enumerate(STAGES):
-            out[f"days_{s}"] = days[i]
+        for stage in Stage:
+            out[f"days_{stage.key}"] = days[stage]
         out["stage_at_end"] = self.stage_of()
         return out

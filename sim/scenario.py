@@ -42,6 +42,7 @@ from pydantic import (
 )
 
 from . import dists
+from .domain import FAST_TRACK_ROUTES, CourtQueue, Route, Verdict, keys
 from .rollout import RolloutError, diff, phase, resolve_before_path
 
 # --------------------------------------------------------------------------------------------------- errors
@@ -67,17 +68,11 @@ class ScenarioError(Exception):
 
 # --------------------------------------------------------------------------------------------------- schedules
 
-ROUTES = (
-    "sepot",
-    "strafbeschikking",
-    "supersnelrecht",
-    "snelrecht_detained",
-    "snelrecht_not_detained",
-    "regular",
-)
-FAST_TRACK = ("supersnelrecht", "snelrecht_detained", "snelrecht_not_detained")
-COURT_QUEUES = ("supersnelrecht", "snelrecht_detained", "snelrecht_not_detained", "regular_pr", "regular_mk")
-VERDICTS = ("acquittal", "fine", "taakstraf", "custodial", "suspended")
+# the names scenario files use for routes, court queues and verdicts (the vocabulary itself is `sim.domain`)
+ROUTES = keys(Route)
+FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
+COURT_QUEUES = keys(CourtQueue)
+VERDICTS = keys(Verdict)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,9 @@ import numpy as np
 import pytest
 
 from conftest import small_scenario
-from sim.courts import HEARING_RESULTS
+from sim.domain import FAST_TRACK_ROUTES, CourtQueue, HearingResult, Outcome, Route, Stage, WindowStart, fallback_bit, legal_windows
 from sim.model import run_replication
-from sim.records import OUTCOMES, ROUTE, STAGES
 from sim.runner import kpis_of, run_replications
-from sim.scenario import COURT_QUEUES, FAST_TRACK
 
 
 @pytest.fixture(scope="module")
@@ -22,44 +20,36 @@ def res(small):
 
 def test_every_route_is_used(res):
     route = res.columns["route"]
-    for name, code in ROUTE.items():
-        assert (route == code).sum() > 0, name
+    for r in Route:
+        assert (route == r).sum() > 0, r.key
 
 
 def test_no_fast_track_hearing_outside_its_window(small, res):
-    """Every hearing in a fast-track queue sits inside that queue's legal window (DOMAIN §3)."""
-    legal = small.legal
-    window = {
-        "supersnelrecht": legal.supersnelrecht_window_days,
-        "snelrecht_detained": legal.snelrecht_detained_window_days,
-        "snelrecht_not_detained": legal.snelrecht_not_detained_window_days,
-    }
+    """Every hearing in a fast-track queue sits inside that queue's legal window (docs/domain.md §3)."""
+    windows = legal_windows(small.legal)
     h = res.hearings
     c = res.columns
     assert h["case_id"].size > 0
     checked = 0
-    for q, name in enumerate(COURT_QUEUES):
-        if name not in window:
+    for route, window in windows.items():
+        if window.starts_at is not WindowStart.ARREST:
+            # window starts at the summons: the OM decision, or the fall-back / verzet that sent the case here
             continue
-        sel = h["queue"] == q
+        sel = h["queue"] == CourtQueue.of_fast_track(route)
         cases = h["case_id"][sel]
         times = h["time"][sel]
         arrest = c["t_offence"][cases]
-        if name == "snelrecht_not_detained":
-            # window starts at the summons: the OM decision, or the fall-back / verzet that sent the case here
-            continue
-        assert np.all(times - arrest <= window[name] + 1e-9), name
+        assert np.all(times - arrest <= window.latest_days + 1e-9), route.key
         checked += sel.sum()
     assert checked > 0
     # verdicts in a fast-track route: days from the window start never exceed the window
-    for name in FAST_TRACK:
-        sel = (c["route"] == ROUTE[name]) & ~np.isnan(c["t_verdict"]) & ~c["verzet"]
-        assert sel.any(), name
+    for route in FAST_TRACK_ROUTES:
+        window = windows[route]
+        sel = (c["route"] == route) & ~np.isnan(c["t_verdict"]) & ~c["verzet"]
+        assert sel.any(), route.key
         wd = c["t_verdict"][sel] - c["t_window_start"][sel]
-        assert np.nanmax(wd) <= window[name] + 1e-9, name
-        assert np.all(wd >= 0)
-        if name == "snelrecht_not_detained":
-            assert np.nanmin(wd) >= legal.snelrecht_not_detained_min_days - 1e-9
+        assert np.nanmax(wd) <= window.latest_days + 1e-9, route.key
+        assert np.nanmin(wd) >= window.earliest_days - 1e-9, route.key
 
 
 def test_fallbacks_are_counted_and_routed_slower(small):
@@ -68,12 +58,12 @@ def test_fallbacks_are_counted_and_routed_slower(small):
     sc = small_scenario(extra={"courts": {"sessions": {"rc_supersnelrecht": {"per_week": 0.5}}}})
     r = run_replication(sc, 0)
     c = r.columns
-    fell = (c["fell_back_from"] & 1) != 0
+    fell = (c["fell_back_from"] & fallback_bit(Route.SUPERSNELRECHT)) != 0
     assert fell.sum() > 10
     assert np.all(c["fallbacks"][fell] >= 1)
     decided = fell & ~np.isnan(c["t_verdict"])
     assert decided.any()
-    assert not np.any(c["route"][decided] == ROUTE["supersnelrecht"])
+    assert not np.any(c["route"][decided] == Route.SUPERSNELRECHT)
     rows, _ = kpis_of(sc, [r])
     k = {(x.metric, x.group): x.mean for x in rows}
     assert k[("fallbacks", "supersnelrecht")] > 0
@@ -85,14 +75,14 @@ def test_conservation_of_cases(small, res):
     """Every case that entered is finished, or still in exactly one stage at the end; offences are cases + diverted."""
     c = res.columns
     n = c["t_registration"].size
-    open_ = c["outcome"] == OUTCOMES.index("open")
+    open_ = c["outcome"] == Outcome.OPEN
     stage = c["stage_at_end"]
     assert np.all(stage[open_] >= 0), "an open case is in no stage: lost"
     assert np.all(stage[~open_] == -1), "a finished case is still counted in a stage"
     assert np.all(~np.isnan(c["t_end"][~open_]))
     # the backlog sample at the end equals the open cases per stage
-    last = res.backlog[-1, : len(STAGES)]
-    per_stage = np.bincount(stage[open_], minlength=len(STAGES))
+    last = res.backlog[-1, : len(Stage)]
+    per_stage = np.bincount(stage[open_], minlength=len(Stage))
     assert np.array_equal(last, per_stage)
     # offences = no suspect + screened out + cases
     div = res.diverted.sum(axis=(0, 1, 2))
@@ -103,17 +93,17 @@ def test_every_case_finishes_with_a_long_run_out():
     """With a long run-out and no intake, cases drain: nothing is stuck for ever in a stage."""
     sc = small_scenario(horizon_days=200.0, warmup_days=0.0, runout_days=4000.0)
     r = run_replication(sc, 0)
-    open_ = r.columns["outcome"] == 0
+    open_ = r.columns["outcome"] == Outcome.OPEN
     # arrestanten may be found after very long times (exponential find time); everything else finishes
     stuck = r.columns["stage_at_end"][open_]
-    assert np.all(stuck == STAGES.index("arrestant_wait")), np.bincount(stuck[stuck >= 0])
+    assert np.all(stuck == Stage.ARRESTANT_WAIT), np.bincount(stuck[stuck >= 0])
     assert open_.mean() < 0.001
 
 
 def test_hearing_log_matches_case_records(res):
     c = res.columns
     h = res.hearings
-    verdicts = h["result"] == HEARING_RESULTS.index("verdict")
+    verdicts = h["result"] == HearingResult.VERDICT
     heard_cases = np.unique(h["case_id"][verdicts])
     assert np.array_equal(heard_cases, np.nonzero(~np.isnan(c["t_verdict"]))[0])
     adj = np.bincount(h["case_id"][~verdicts], minlength=c["adjournments"].size)
@@ -193,7 +183,7 @@ def test_stopped_callup_piles_up_zelfmelders_and_they_drain_after():
     stopped = small_scenario(horizon_days=400.0, warmup_days=30.0, runout_days=900.0,
                              extra={"execution": {"custodial": {"callup_share": stop}}})
     a, b = run_replication(base, 0), run_replication(stopped, 0)
-    z = STAGES.index("zelfmelder_wait")
+    z = Stage.ZELFMELDER_WAIT
     day_stop, day_resume = 151, 304  # 2019-06-01, 2019-11-01
     assert b.backlog[day_resume, z] > 2.5 * a.backlog[day_resume, z]
     assert np.array_equal(a.backlog[:day_stop, z], b.backlog[:day_stop, z])

@@ -10,9 +10,8 @@ from scipy import stats
 
 from conftest import mmc_raw
 from sim import scenario as S
-from sim.kpis import BACKLOG_STAGES
 from sim.model import run_replication
-from sim.records import STAGES
+from sim.domain import Stage
 from sim.textbook import erlang_c_wait
 
 
@@ -54,12 +53,15 @@ def test_littles_law_per_stage(small):
     res = run_replication(small, 0)
     backlog = res.backlog
     total_days = backlog.shape[0] - 1
-    for i, stage in enumerate(STAGES):
-        days_in_stage = res.columns[f"days_{stage}"].sum()
+    checked = []
+    for stage in Stage:
+        days_in_stage = res.columns[f"days_{stage.key}"].sum()
         # L over [0, T]: the daily samples approximate the integral of the stage count
-        L = backlog[:total_days, i].mean()
+        L = backlog[:total_days, stage].mean()
         L_from_cases = days_in_stage / small.total_days
         if L_from_cases < 5:
             continue  # too few to compare a daily sample with
-        assert L == pytest.approx(L_from_cases, rel=0.03), stage
-    assert BACKLOG_STAGES[: len(STAGES)] == STAGES
+        assert L == pytest.approx(L_from_cases, rel=0.03), stage.key
+        checked.append(stage.key)
+    # the check must not pass by skipping: the small scenario has at least these busy stages
+    assert len(checked) >= 8, checked

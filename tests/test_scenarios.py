@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from sim import scenario as S
 from sim.model import run_replication
-from sim.records import STAGES
+from sim.domain import Stage
 from sim.rollout import diff
 
 SCEN = ROOT / "scenarios"
@@ -116,7 +116,7 @@ def test_phased_actieplan_switches_per_district():
 
 
 def _backlog_on(res, sc, date, stage):
-    return res.backlog[(date - sc.start_date).days, STAGES.index(stage)]
+    return res.backlog[(date - sc.start_date).days, Stage.from_key(stage)]
 
 
 def test_cell_shortage_reproduces_the_published_zelfmelder_backlog():
