@@ -1,6 +1,6 @@
 """Phased roll-out: a scenario whose measures take effect per arrondissement on its own date.
 
-The Actieplan was carried out per arrondissement from March 2021 to December 2022 (DOMAIN.md §4). Writing that as
+The Actieplan was carried out per arrondissement from March 2021 to December 2022 (docs/domain.md §4). Writing that as
 schedules by hand means one override per region for every lever. A ``[rollout]`` table does it instead:
 
 ```toml

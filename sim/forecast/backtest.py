@@ -23,7 +23,7 @@ from .base import Forecaster, as_year_series
 from .data import YearlySeries
 from .metrics import covered, naive_scale
 
-PMJ_PUBLISHED_MAPE = {1: 5.0, 3: 11.0, 6: 17.0}  # DOMAIN.md §5, 1997-2007 evaluation
+PMJ_PUBLISHED_MAPE = {1: 5.0, 3: 11.0, 6: 17.0}  # docs/domain.md §5, 1997-2007 evaluation
 
 
 @dataclass

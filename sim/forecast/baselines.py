@@ -2,7 +2,7 @@
 mean of damped ETS and Theta.
 
 They are the yardstick the PMJ-style model has to beat, and the evaluations of PMJ itself compare it with exactly
-such simple time-series models (DOMAIN.md §5). All work on log values (see `base`), so "naive" is the last value,
+such simple time-series models (docs/domain.md §5). All work on log values (see `base`), so "naive" is the last value,
 "drift" is the average yearly growth rate since the first year, and the intervals are multiplicative.
 
 Naive and drift are written out (the formulas are two lines; see Hyndman & Athanasopoulos, *Forecasting:

@@ -1,6 +1,6 @@
 """Trend breaks: has the series' behaviour changed recently?
 
-PMJ's known weakness is that it cannot foresee a trend break unless a driver breaks (DOMAIN.md §5). We cannot
+PMJ's known weakness is that it cannot foresee a trend break unless a driver breaks (docs/domain.md §5). We cannot
 foresee one either, but we can notice one that has already happened and say so.
 
 The test is the Quandt-Andrews sup-F test (Andrews 1993; "QLR" in Stock & Watson) for a shift in the intercept of

@@ -1,6 +1,6 @@
 """Chain consistency: one forecast of registered crime feeds OM intake and the routes through the chain.
 
-PMJ links its regressions along the chain: forecast crime drives OM intake, which drives the courts (DOMAIN.md §5).
+PMJ links its regressions along the chain: forecast crime drives OM intake, which drives the courts (docs/domain.md §5).
 Here the top of the chain (registered crime) is forecast by a model (the PMJ-style model by default), and every
 further node is its parent times a ratio:
 

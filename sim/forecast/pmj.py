@@ -1,6 +1,6 @@
 """The PMJ-style model: a log-linear regression on drivers and a trend, with autocorrelated errors.
 
-PMJ (Prognosemodel Justitiële ketens, DOMAIN.md §5) regresses each yearly series on exogenous drivers and a trend.
+PMJ (Prognosemodel Justitiële ketens, docs/domain.md §5) regresses each yearly series on exogenous drivers and a trend.
 This model does the same, in one of three forms, for the log ``z_t`` of the series and (log) drivers ``x_t``:
 
 - **growth form** (the default): ``z_t = a + d*t + b'x_t + eta_t`` with ``eta_t`` an integrated AR(1) error, i.e.

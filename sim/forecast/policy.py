@@ -2,7 +2,7 @@
 
 PMJ's base forecast is policy-neutral (beleidsneutraal): it extrapolates what the drivers and the history imply.
 The expected effect of a new law or policy is then added on top, separately, so a reader can see both the base
-and what the policy is assumed to do (DOMAIN.md §5). Here a policy effect is a named percentage change of the
+and what the policy is assumed to do (docs/domain.md §5). Here a policy effect is a named percentage change of the
 forecast series from a given year on, with its own uncertainty:
 
     PolicyEffect("supersnelrecht uitbreiding", start=2026, percent=-3, sd=1.5)
