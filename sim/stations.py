@@ -108,9 +108,6 @@ class Station:
         span = self.env.now - self.stats_start
         return (self.busy_area + self.busy * (self.env.now - self._last_change)) / span if span > 0 else math.nan
 
-    def utilisation_area(self) -> float:
-        return self.busy_area + self.busy * (self.env.now - self._last_change)
-
     # ------------------------------------------------------------------ internals
 
     def _start(self, cid, service, done, arrived, started):
