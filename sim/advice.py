@@ -11,7 +11,7 @@ backlog, and a fast-track case whose report is missing at the hearing is adjourn
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,11 @@ from .stations import Station
 
 if TYPE_CHECKING:
     from .model import StageContext
+
+
+def _report_duration(kind: str) -> Callable[[Any, str], Any]:
+    """The duration spec of report `kind` in a region's chain (the same for every case stream)."""
+    return lambda chain, stream: chain.advice[kind].duration
 
 
 class Advice:
@@ -38,7 +43,7 @@ class Advice:
             applies = [ch.advice[name].applies_to for ch in m.chains]
             routes = [{Route.from_key(k) for k in ch.advice[name].routes} for ch in m.chains]
             u = m.draw.uniform(f"advice:{name}")
-            duration = m.draw.duration(f"advice:{name}", lambda ch, s, name=name: ch.advice[name].duration)
+            duration = m.draw.duration(f"advice:{name}", _report_duration(name))
             self.kinds.append((name, station, share, applies, routes, u, duration))
 
     def connect(self, reports_in: Callable[[int], None]) -> None:

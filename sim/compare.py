@@ -20,14 +20,15 @@ import json
 import math
 import shutil
 import sys
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+
+import numpy as np
 
 from . import __version__
 from .kpis import _fmt, mean_ci, paired_difference
-from .runner import ResultsWriter, iter_results, provenance_base
+from .runner import ResultsWriter, run_into_writers
 from .scenario import Scenario
 
 
@@ -80,7 +81,7 @@ def comparison_rows(names: list[str], per_rep: list[list[dict]]) -> list[Compari
         for name, reps in zip(names, per_rep):
             b = [r.get(key, math.nan) for r in reps]
             mean, lo, hi, n = mean_ci(b)
-            d, dlo, dhi = paired_difference(a[: len(b)], b[: len(a)])
+            d, dlo, dhi = paired_difference(np.asarray(a[: len(b)]), np.asarray(b[: len(a)]))
             rows.append(ComparisonRow(metric, group, breakdown, name, mean, lo, hi, n, d, dlo, dhi))
     return rows
 
@@ -135,31 +136,21 @@ def compare(
     replications = first.replications if replications is None else replications
     seed = first.seed if seed is None else seed
     out_dir = Path(out_dir) if out_dir is not None else default_compare_dir(names)
-    files = files or [None] * len(scenarios)
-    started = time.perf_counter()
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    file_names: list[str | None] = list(files) if files else [None] * len(scenarios)
 
     tmp = out_dir.with_name(out_dir.name + ".partial")
     writers = []
     try:
         for sc in scenarios:
             writers.append(ResultsWriter(sc, tmp / sc.name, by=by, records=records))
-        tasks = [(sc, rep, seed) for rep in range(replications) for sc in scenarios]
-        for i, res in enumerate(iter_results(tasks, jobs, executor)):
-            writers[i % len(scenarios)].add(res)
-            del res
-            if progress:
-                progress(1)
-        wall = time.perf_counter() - started
-        executor_name = "dask" if executor is not None else "processes"
-        for sc, f, w in zip(scenarios, files, writers):
-            w.close(provenance_base(sc, f, seed, replications, jobs, started_at, wall, executor_name))
+        batch = run_into_writers(scenarios, writers, file_names, replications, seed, jobs, executor, progress)
+        wall, started_at = batch.wall_seconds, batch.started_at
         rows = comparison_rows(names, [w.per_rep for w in writers])
         write_comparison(rows, tmp / "comparison.csv")
         provenance = {
             "ketensim_version": __version__,
             "scenarios": names,
-            "scenario_files": files,
+            "scenario_files": file_names,
             "reference": names[0],
             "seed": seed,
             "replications": replications,

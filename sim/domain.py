@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any, TypeVar
 
 
@@ -182,7 +182,7 @@ class HearingResult(ChainEnum):
     REPORT_MISSING = 2  # an advice report had not arrived: adjourned until it does
 
 
-class WindowStart(str, Enum):
+class WindowStart(StrEnum):
     """The event a legal window is counted from."""
 
     ARREST = "arrest"

@@ -29,18 +29,18 @@ def _run(event: Call) -> None:
 def call_later(env: simpy.Environment, delay: float, fn, cid) -> None:
     """Call `fn(cid)` after `delay` days (at once if `delay` <= 0, after events already due now)."""
     # a Python float, not a numpy scalar: the schedule heap compares times, and numpy scalars compare slowly
-    env.schedule(Call(fn, cid), NORMAL, float(delay) if delay > 0 else 0.0)
+    env.schedule(Call(fn, cid), NORMAL, float(delay) if delay > 0 else 0.0)  # type: ignore[arg-type]  # Event protocol
 
 
 def scheduler(env: simpy.Environment):
     """A fast `call_later` bound to `env`, for the hot paths: `after(delay, fn, cid)`. The delay must already be a
-    Python float (durations from `Drawn.get` and differences of event times are). A step that takes no time (a
+    Python float (durations from `CaseDurations.get` and differences of event times are). A step that takes no time (a
     zero duration in a scenario) is done at once, without an event: the case simply goes on."""
     schedule = env.schedule
 
     def after(delay: float, fn, cid) -> None:
         if delay > 0:
-            schedule(Call(fn, cid), NORMAL, delay)
+            schedule(Call(fn, cid), NORMAL, delay)  # type: ignore[arg-type]  # Event protocol
         else:
             fn(cid)
 

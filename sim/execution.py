@@ -20,6 +20,7 @@ have nothing to execute.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .domain import ExecutionKind, Outcome, Stage, Verdict
@@ -138,6 +139,7 @@ class Execution:
                 c.enter(cid, Stage.ZELFMELDER_WAIT, now)
                 no_show = self.u_noshow.item(cid) < self.no_show_share[r].at(now)
                 callup = self._callup_of[cid] = self.callup_time.get(cid)
+                job: tuple[int, float, Callable[[int], None], Callable[[int], None] | None]
                 if no_show:
                     job = (cid, callup, self._no_show, None)
                 else:

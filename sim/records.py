@@ -68,6 +68,39 @@ class CaseTable:
     happen: three appends are cheaper than numpy element updates, and the days per stage per case are summed from
     the log once, vectorised, at the end (`columns`)."""
 
+    # the columns (TIME_COLUMNS, then CODE_COLUMNS), declared for readers and type checkers; checked below
+    t_offence: np.ndarray
+    t_registration: np.ndarray
+    t_om_intake: np.ndarray
+    t_decision: np.ndarray
+    t_window_start: np.ndarray
+    t_first_hearing: np.ndarray
+    t_verdict: np.ndarray
+    t_final: np.ndarray
+    t_cjib: np.ndarray
+    t_exec_start: np.ndarray
+    t_exec_end: np.ndarray
+    t_end: np.ndarray
+    region: np.ndarray
+    stream: np.ndarray
+    youth: np.ndarray
+    arrested: np.ndarray
+    channel: np.ndarray
+    route_initial: np.ndarray
+    route: np.ndarray
+    fell_back_from: np.ndarray
+    fallbacks: np.ndarray
+    custody_release: np.ndarray
+    adjournments: np.ndarray
+    returns: np.ndarray
+    delivery_returns: np.ndarray
+    verzet: np.ndarray
+    appealed: np.ndarray
+    verdict: np.ndarray
+    execution: np.ndarray
+    replacement_detention: np.ndarray
+    outcome: np.ndarray
+
     def __init__(self, n: int):
         self.n = n
         for name in TIME_COLUMNS:
@@ -143,3 +176,8 @@ class CaseTable:
             out[f"days_{stage.key}"] = days[stage]
         out["stage_at_end"] = self.stage_of()
         return out
+
+
+# the declared columns are exactly the defined ones: a column added to one list and not the other fails at import
+assert [k for k in CaseTable.__annotations__ if k in TIME_COLUMNS or k in CODE_COLUMNS] == [*TIME_COLUMNS, *CODE_COLUMNS]
+assert len([k for k in CaseTable.__annotations__]) == len(TIME_COLUMNS) + len(CODE_COLUMNS)

@@ -27,19 +27,19 @@ import platform
 import shutil
 import sys
 import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
+from .domain import Channel, CourtQueue, ExecutionKind, HearingResult, Outcome, Route, Stage, Verdict, keys
 from .kpis import BACKLOG_STAGES, KpiRow, replication_kpis, summarise, write_csv
 from .model import ReplicationResult, run_replication
-from .domain import Channel, CourtQueue, ExecutionKind, HearingResult, Outcome, Route, Stage, Verdict, keys
 from .records import CODE_COLUMNS
 from .scenario import Scenario, dump_toml
 
@@ -112,7 +112,7 @@ def replication_kpis_of(scenario: Scenario, res: ReplicationResult, by: str | No
 # ---------------------------------------------------------------------------------------------- writing
 
 
-def _labels(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pa.Array:
+def _labels(codes: np.ndarray, names: Sequence[str]) -> pa.Array:
     """Integer codes (-1 = none) as a dictionary-encoded string column."""
     codes = np.asarray(codes).astype(np.int32)
     mask = codes < 0
@@ -361,19 +361,46 @@ def run_scenario(
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(scenario, seed)
-    started = time.perf_counter()
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    tasks = [(scenario, rep, seed) for rep in range(replications)]
-    cases = 0
     with ResultsWriter(scenario, out_dir, by=by, records=records) as writer:
-        for res in iter_results(tasks, jobs, executor):
-            writer.add(res)
-            cases += len(res.columns["t_registration"])
-            del res
-            if progress:
-                progress(1)
-        wall = time.perf_counter() - started
-        prov = provenance_base(scenario, scenario_file, seed, replications, jobs, started_at, wall,
-                               executor="dask" if executor is not None else "processes")
-        rows = writer.close(prov)
-    return RunOutput(out_dir, rows, writer.per_rep, wall, cases)
+        batch = run_into_writers([scenario], [writer], [scenario_file], replications, seed, jobs, executor, progress)
+    return RunOutput(out_dir, batch.kpis[0], writer.per_rep, batch.wall_seconds, sum(writer.cases_per_replication))
+
+
+@dataclass
+class Batch:
+    """What `run_into_writers` did: when it started, how long it took, and each scenario's key figures."""
+
+    started_at: str
+    wall_seconds: float
+    kpis: list[list[KpiRow]]
+
+
+def run_into_writers(
+    scenarios: list[Scenario],
+    writers: list[ResultsWriter],
+    files: list[str | None],
+    replications: int,
+    seed: int,
+    jobs: int,
+    executor,
+    progress: Callable[[int], None] | None,
+) -> Batch:
+    """Run every scenario's replications with the same seed (common random numbers: replication r of each scenario
+    sees the same offences and draws), hand each result to its scenario's writer as it arrives, and close the
+    writers with their provenance. Replications are interleaved over scenarios, so a sweep's partial progress
+    covers every scenario."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    tasks = [(sc, rep, seed) for rep in range(replications) for sc in scenarios]
+    for i, res in enumerate(iter_results(tasks, jobs, executor)):
+        writers[i % len(scenarios)].add(res)
+        del res
+        if progress:
+            progress(1)
+    wall = time.perf_counter() - started
+    executor_name = "dask" if executor is not None else "processes"
+    kpis = [
+        w.close(provenance_base(sc, f, seed, replications, jobs, started_at, wall, executor_name))
+        for sc, f, w in zip(scenarios, files, writers)
+    ]
+    return Batch(started_at, wall, kpis)

@@ -36,7 +36,7 @@ class Station:
         self.env = env
         self._schedule = env.schedule
         self.name = name
-        self.queues = [deque() for _ in range(priorities)]
+        self.queues: list[deque[tuple]] = [deque() for _ in range(priorities)]
         self.busy = 0
         self.capacity = _servers(capacity[0][1])
         self.open = True
