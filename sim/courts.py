@@ -288,12 +288,16 @@ class Courts:
                 start = ctx.cases.t_offence[cid]  # counted from the arrest
             self.win_start[cid] = start
             self.win_end[cid] = start + self.window_days[q]
-            if not self._book_within_legal_window(cid, q, earliest):
-                self._fall_back(cid, q)
+            self._book_or_fall_back(cid, q, earliest)
         elif self._advice.pending[cid] > 0:
             self.waiting_report[cid] = True
         else:
             self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
+
+    def _book_or_fall_back(self, cid: int, q: CourtQueue, earliest: float) -> None:
+        """A fast-track case is booked inside its legal window from `earliest` on, or falls back."""
+        if not self._book_within_legal_window(cid, q, earliest):
+            self._fall_back(cid, q)
 
     def _book_within_legal_window(self, cid: int, q: CourtQueue, earliest: float) -> bool:
         """Book the case into the first held session serving fast-track queue `q` that has a free slot, is not yet
@@ -357,8 +361,7 @@ class Courts:
             c.adjournments[cid] += 1
             earliest = now + self.adjournment_min[r]
             if q in FAST_TRACK_QUEUES:
-                if not self._book_within_legal_window(cid, q, earliest):
-                    self._fall_back(cid, q)
+                self._book_or_fall_back(cid, q, earliest)
             else:
                 ctx.after(self.adjournment_min[r], self._requeue_front, cid)
             return
@@ -378,8 +381,7 @@ class Courts:
         ctx = self.ctx
         q = self.queue_of[cid]
         if q in FAST_TRACK_QUEUES:
-            if not self._book_within_legal_window(cid, q, ctx.env.now):
-                self._fall_back(cid, q)
+            self._book_or_fall_back(cid, q, ctx.env.now)
         else:
             self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
 
