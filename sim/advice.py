@@ -30,20 +30,19 @@ def _report_duration(kind: str) -> Callable[[Any, str], Any]:
 class Advice:
     def __init__(self, ctx: StageContext):
         self.ctx = ctx
-        m = ctx
-        self.pending = np.zeros(m.n, np.int8)
+        self.pending = np.zeros(ctx.n, np.int8)
         self.kinds = []
-        names = sorted({k for ch in m.chains for k in ch.advice})
+        names = sorted({k for ch in ctx.chains for k in ch.advice})
         for name in names:
-            if any(name not in ch.advice for ch in m.chains):
+            if any(name not in ch.advice for ch in ctx.chains):
                 raise ValueError(f"advice kind {name!r} must exist in every region")
-            national = m.scenario.advice[name]  # writers are one national pool
-            station = Station(m.env, f"advice:{name}", m.schedule(national.capacity).breakpoints())
-            share = [[m.schedule(ch.advice[name].share[s]) for s in m.stream_names] for ch in m.chains]
-            applies = [ch.advice[name].applies_to for ch in m.chains]
-            routes = [{Route.from_key(k) for k in ch.advice[name].routes} for ch in m.chains]
-            u = m.draw.uniform(f"advice:{name}")
-            duration = m.draw.duration(f"advice:{name}", _report_duration(name))
+            national = ctx.scenario.advice[name]  # writers are one national pool
+            station = Station(ctx.env, f"advice:{name}", ctx.schedule(national.capacity).breakpoints())
+            share = [[ctx.schedule(ch.advice[name].share[stream]) for stream in ctx.stream_names] for ch in ctx.chains]
+            applies = [ch.advice[name].applies_to for ch in ctx.chains]
+            routes = [{Route.from_key(k) for k in ch.advice[name].routes} for ch in ctx.chains]
+            u = ctx.draw.uniform(f"advice:{name}")
+            duration = ctx.draw.duration(f"advice:{name}", _report_duration(name))
             self.kinds.append((name, station, share, applies, routes, u, duration))
 
     def connect(self, reports_in: Callable[[int], None]) -> None:
@@ -58,15 +57,15 @@ class Advice:
 
     def request(self, cid: int, route: Route) -> int:
         """Request the reports case `cid` needs for `route`; returns how many are pending."""
-        m = self.ctx
-        now = m.env.now
-        r, s = m.region_of[cid], m.stream_of[cid]
-        youth = m.cases.youth[cid]
+        ctx = self.ctx
+        now = ctx.env.now
+        r, stream = ctx.region_of[cid], ctx.stream_of[cid]
+        youth = ctx.cases.youth[cid]
         for name, station, share, applies, routes, u, duration in self.kinds:
             a = applies[r]
             if (a == "youth" and not youth) or (a == "adult" and youth) or route not in routes[r]:
                 continue
-            if u.item(cid) < share[r][s].at(now):
+            if u.item(cid) < share[r][stream].at(now):
                 self.pending[cid] += 1
                 station.put(cid, duration.get(cid), self._done)
         return int(self.pending[cid])

@@ -19,13 +19,12 @@ if TYPE_CHECKING:
 class Appeal:
     def __init__(self, ctx: StageContext):
         self.ctx = ctx
-        m = ctx
         self.share = [
-            [m.schedule(ch.appeal.share[v.key]) if v.key in ch.appeal.share else None for v in Verdict]
-            for ch in m.chains
+            [ctx.schedule(ch.appeal.share[v.key]) if v.key in ch.appeal.share else None for v in Verdict]
+            for ch in ctx.chains
         ]
-        self.u = m.draw.uniform("appeal")
-        self.duration = m.draw.duration("appeal", lambda ch, s: ch.appeal.duration)
+        self.u = ctx.draw.uniform("appeal")
+        self.duration = ctx.draw.duration("appeal", lambda ch, stream: ch.appeal.duration)
         self.detained: set[int] = set()
 
     def connect(self, final: Callable[[int, bool], None]) -> None:
@@ -33,22 +32,22 @@ class Appeal:
         self._final = final
 
     def consider(self, cid: int, detained: bool) -> None:
-        m = self.ctx
-        c = m.cases
-        share = self.share[m.region_of[cid]][c.verdict[cid]]
-        if share is not None and self.u.item(cid) < share.at(m.env.now):
+        ctx = self.ctx
+        c = ctx.cases
+        share = self.share[ctx.region_of[cid]][c.verdict[cid]]
+        if share is not None and self.u.item(cid) < share.at(ctx.env.now):
             c.appealed[cid] = True
-            c.enter(cid, Stage.APPEAL, m.env.now)
+            c.enter(cid, Stage.APPEAL, ctx.env.now)
             if detained:
                 self.detained.add(cid)
-            m.after(self.duration.get(cid), self._decided, cid)
+            ctx.after(self.duration.get(cid), self._decided, cid)
         else:
-            c.t_final[cid] = m.env.now
+            c.t_final[cid] = ctx.env.now
             self._final(cid, detained)
 
     def _decided(self, cid: int) -> None:
-        m = self.ctx
-        m.cases.t_final[cid] = m.env.now
+        ctx = self.ctx
+        ctx.cases.t_final[cid] = ctx.env.now
         detained = cid in self.detained
         self.detained.discard(cid)
         self._final(cid, detained)

@@ -37,35 +37,34 @@ PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
 class Execution:
     def __init__(self, ctx: StageContext):
         self.ctx = ctx
-        m = ctx
-        national = m.scenario.execution  # reclassering and DJI are national: one pool for the country
-        self.reclassering = Station(m.env, "reclassering", m.schedule(national.taakstraf.capacity).breakpoints())
-        self.cells = Station(m.env, "dji_cells", m.schedule(national.custodial.cells).breakpoints(), priorities=3)
-        self.callup_share = m.schedule(national.custodial.callup_share)
+        national = ctx.scenario.execution  # reclassering and DJI are national: one pool for the country
+        self.reclassering = Station(ctx.env, "reclassering", ctx.schedule(national.taakstraf.capacity).breakpoints())
+        self.cells = Station(ctx.env, "dji_cells", ctx.schedule(national.custodial.cells).breakpoints(), priorities=3)
+        self.callup_share = ctx.schedule(national.custodial.callup_share)
         self._callup_now = self.callup_share.at(0.0)
         self.on_hold: list[tuple] = []  # zelfmelders whose call-up is stopped (cell station jobs, not queued)
         for t, share in self.callup_share.breakpoints()[1:]:
-            call_later(m.env, t, self._callup_changed, share)
-        e = [ch.execution for ch in m.chains]
-        self.return_share = [m.schedule(x.delivery_return_share) for x in e]
-        self.paid_share = [m.schedule(x.fines.paid_share) for x in e]
-        self.plan_share = [m.schedule(x.fines.plan_share) for x in e]
-        self.failure_share = [m.schedule(x.taakstraf.failure_share) for x in e]
-        self.zelfmelder_share = [m.schedule(x.custodial.zelfmelder_share) for x in e]
-        self.no_show_share = [m.schedule(x.custodial.no_show_share) for x in e]
-        d, u = m.draw.duration, m.draw.uniform
-        self.delivery = d("delivery", lambda ch, s: ch.execution.delivery)
-        self.delivery_rework = d("delivery_rework", lambda ch, s: ch.execution.delivery_rework)
-        self.pay_time = d("pay_time", lambda ch, s: ch.execution.fines.pay_time)
-        self.plan_time = d("plan_time", lambda ch, s: ch.execution.fines.plan_time)
-        self.fine_detention = d("fine_detention", lambda ch, s: ch.execution.fines.replacement_detention)
-        self.taak_intake = d("taak_intake", lambda ch, s: ch.execution.taakstraf.intake)
-        self.taak_to_start = d("taak_to_start", lambda ch, s: ch.execution.taakstraf.to_start)
-        self.taak_work = d("taak_work", lambda ch, s: ch.execution.taakstraf.work)
-        self.taak_detention = d("taak_detention", lambda ch, s: ch.execution.taakstraf.replacement_detention)
-        self.length = d("custodial_length", lambda ch, s: ch.execution.custodial.length[s])
-        self.callup_time = d("callup", lambda ch, s: ch.execution.custodial.callup)
-        self.find_time = d("find_time", lambda ch, s: ch.execution.custodial.find_time)
+            call_later(ctx.env, t, self._callup_changed, share)
+        e = [ch.execution for ch in ctx.chains]
+        self.return_share = [ctx.schedule(x.delivery_return_share) for x in e]
+        self.paid_share = [ctx.schedule(x.fines.paid_share) for x in e]
+        self.plan_share = [ctx.schedule(x.fines.plan_share) for x in e]
+        self.failure_share = [ctx.schedule(x.taakstraf.failure_share) for x in e]
+        self.zelfmelder_share = [ctx.schedule(x.custodial.zelfmelder_share) for x in e]
+        self.no_show_share = [ctx.schedule(x.custodial.no_show_share) for x in e]
+        d, u = ctx.draw.duration, ctx.draw.uniform
+        self.delivery = d("delivery", lambda ch, stream: ch.execution.delivery)
+        self.delivery_rework = d("delivery_rework", lambda ch, stream: ch.execution.delivery_rework)
+        self.pay_time = d("pay_time", lambda ch, stream: ch.execution.fines.pay_time)
+        self.plan_time = d("plan_time", lambda ch, stream: ch.execution.fines.plan_time)
+        self.fine_detention = d("fine_detention", lambda ch, stream: ch.execution.fines.replacement_detention)
+        self.taak_intake = d("taak_intake", lambda ch, stream: ch.execution.taakstraf.intake)
+        self.taak_to_start = d("taak_to_start", lambda ch, stream: ch.execution.taakstraf.to_start)
+        self.taak_work = d("taak_work", lambda ch, stream: ch.execution.taakstraf.work)
+        self.taak_detention = d("taak_detention", lambda ch, stream: ch.execution.taakstraf.replacement_detention)
+        self.length = d("custodial_length", lambda ch, stream: ch.execution.custodial.length[stream])
+        self.callup_time = d("callup", lambda ch, stream: ch.execution.custodial.callup)
+        self.find_time = d("find_time", lambda ch, stream: ch.execution.custodial.find_time)
         self.u_return = u("delivery_return")
         self.u_fine = u("fine_payment")
         self.u_taak = u("taakstraf_failure")
@@ -83,10 +82,10 @@ class Execution:
 
     def final(self, cid: int, detained: bool) -> None:
         """The decision is final: acquittals and suspended sentences end here; other sentences go to execution."""
-        m = self.ctx
-        c = m.cases
+        ctx = self.ctx
+        c = ctx.cases
         v = c.verdict[cid]
-        now = m.env.now
+        now = ctx.env.now
         if v == Verdict.ACQUITTAL or v == Verdict.SUSPENDED:
             c.leave(cid, now)
             c.outcome[cid] = Outcome.ACQUITTAL if v == Verdict.ACQUITTAL else Outcome.SUSPENDED
@@ -100,20 +99,20 @@ class Execution:
             self.deliver(cid)
 
     def deliver(self, cid: int) -> None:
-        m = self.ctx
-        c = m.cases
-        c.enter(cid, Stage.CJIB_DELIVERY, m.env.now)
+        ctx = self.ctx
+        c = ctx.cases
+        c.enter(cid, Stage.CJIB_DELIVERY, ctx.env.now)
         delay = self.delivery.get(cid)
-        if self.u_return.item(cid) < self.return_share[m.region_of[cid]].at(m.env.now):
+        if self.u_return.item(cid) < self.return_share[ctx.region_of[cid]].at(ctx.env.now):
             c.delivery_returns[cid] += 1
             delay += self.delivery_rework.get(cid)
-        m.after(delay, self._delivered, cid)
+        ctx.after(delay, self._delivered, cid)
 
     def _delivered(self, cid: int) -> None:
-        m = self.ctx
-        c = m.cases
-        now = m.env.now
-        r = m.region_of[cid]
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
+        r = ctx.region_of[cid]
         c.t_cjib[cid] = now
         v = c.verdict[cid]
         if v == Verdict.FINE:
@@ -123,16 +122,16 @@ class Execution:
             u = self.u_fine.item(cid)
             paid = self.paid_share[r].at(now)
             if u < paid:
-                m.after(self.pay_time.get(cid), self._ended, cid)
+                ctx.after(self.pay_time.get(cid), self._ended, cid)
             elif u < paid + self.plan_share[r].at(now):
-                m.after(self.plan_time.get(cid), self._ended, cid)
+                ctx.after(self.plan_time.get(cid), self._ended, cid)
             else:
                 self._detained_length[cid] = self.fine_detention.get(cid)
-                m.after(self.pay_time.get(cid), self._replacement, cid)
+                ctx.after(self.pay_time.get(cid), self._replacement, cid)
         elif v == Verdict.TAAKSTRAF:
             c.execution[cid] = ExecutionKind.TAAKSTRAF
             c.enter(cid, Stage.TAAKSTRAF, now)
-            m.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
+            ctx.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
         else:  # custodial, not detained at the verdict
             if self.u_zelf.item(cid) < self.zelfmelder_share[r].at(now):
                 c.execution[cid] = ExecutionKind.ZELFMELDER
@@ -159,10 +158,10 @@ class Execution:
         self.reclassering.put(cid, self.taak_to_start.get(cid) + work, self._taak_done)
 
     def _taak_done(self, cid: int) -> None:
-        m = self.ctx
-        c = m.cases
-        c.t_exec_start[cid] = m.env.now - self._work_of.pop(cid)
-        if self.u_taak.item(cid) < self.failure_share[m.region_of[cid]].at(m.env.now):
+        ctx = self.ctx
+        c = ctx.cases
+        c.t_exec_start[cid] = ctx.env.now - self._work_of.pop(cid)
+        if self.u_taak.item(cid) < self.failure_share[ctx.region_of[cid]].at(ctx.env.now):
             self._detained_length[cid] = self.taak_detention.get(cid)
             self._replacement(cid)
         else:
@@ -175,9 +174,9 @@ class Execution:
         self._to_arrest(cid)
 
     def _to_arrest(self, cid: int) -> None:
-        m = self.ctx
-        m.cases.enter(cid, Stage.ARRESTANT_WAIT, m.env.now)
-        m.after(self.find_time.get(cid) if not m.cases.replacement_detention[cid] else self.find_time.again(cid),
+        ctx = self.ctx
+        ctx.cases.enter(cid, Stage.ARRESTANT_WAIT, ctx.env.now)
+        ctx.after(self.find_time.get(cid) if not ctx.cases.replacement_detention[cid] else self.find_time.again(cid),
                 self._found, cid)
 
     def _found(self, cid: int) -> None:
@@ -204,25 +203,25 @@ class Execution:
         self._in_cell(cid)
 
     def _no_show(self, cid: int) -> None:
-        m = self.ctx
+        ctx = self.ctx
         self._callup_of.pop(cid, None)
-        m.cases.execution[cid] = ExecutionKind.ARRESTANT
+        ctx.cases.execution[cid] = ExecutionKind.ARRESTANT
         self._to_arrest(cid)
 
     def _in_cell(self, cid: int) -> None:
-        m = self.ctx
-        c = m.cases
-        c.enter(cid, Stage.DETENTION, m.env.now)
+        ctx = self.ctx
+        c = ctx.cases
+        c.enter(cid, Stage.DETENTION, ctx.env.now)
         if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: first time in execution
-            c.t_exec_start[cid] = m.env.now
+            c.t_exec_start[cid] = ctx.env.now
 
     def _served(self, cid: int) -> None:
         self._ended(cid)
 
     def _ended(self, cid: int) -> None:
-        m = self.ctx
-        c = m.cases
-        now = m.env.now
+        ctx = self.ctx
+        c = ctx.cases
+        now = ctx.env.now
         c.leave(cid, now)
         c.t_exec_end[cid] = now
         c.t_end[cid] = now

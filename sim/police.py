@@ -31,10 +31,10 @@ class Police:
             for r, ch in zip(ctx.region_names, ctx.chains)
         ]
         duration = ctx.draw.duration
-        self.arrest_processing = duration("arrest_processing", lambda ch, s: ch.police.arrest_processing)
-        self.investigation = duration("investigation", lambda ch, s: ch.police.investigation)
-        self.file_completion = duration("file_completion", lambda ch, s: ch.police.file_completion)
-        self.rework = duration("rework", lambda ch, s: ch.om.rework)
+        self.arrest_processing = duration("arrest_processing", lambda ch, stream: ch.police.arrest_processing)
+        self.investigation = duration("investigation", lambda ch, stream: ch.police.investigation)
+        self.file_completion = duration("file_completion", lambda ch, stream: ch.police.file_completion)
+        self.rework = duration("rework", lambda ch, stream: ch.om.rework)
 
     def connect(self, to_om: Callable[[int], None], returned_to_om: Callable[[int], None]) -> None:
         """Where cases go next: a new case file to the OM, and a reworked returned case back to it."""

@@ -50,12 +50,12 @@ class Prosecution:
             hours = (g.open_hour, g.close_hour, frozenset(g.open_weekdays), wd0)
             self.regular.append(Station(env, f"om_regular:{rname}", ctx.schedule(g.staff).breakpoints(), hours=hours))
         # per region, per stream: schedules
-        self.zsm_share = [[ctx.schedule(ch.om.zsm_share_not_arrested[s]) for s in ctx.stream_names] for ch in ctx.chains]
+        self.zsm_share = [[ctx.schedule(ch.om.zsm_share_not_arrested[stream]) for stream in ctx.stream_names] for ch in ctx.chains]
         self.mix = [
             [
-                {key: ctx.mix(getattr(ch.om.decision_mix[s], key), Route.from_key, Route.REGULAR)
+                {key: ctx.mix(getattr(ch.om.decision_mix[stream], key), Route.from_key, Route.REGULAR)
                  for key in ("zsm_arrested", "zsm", "regular")}
-                for s in ctx.stream_names
+                for stream in ctx.stream_names
             ]
             for ch in ctx.chains
         ]
@@ -72,10 +72,10 @@ class Prosecution:
         self.u_sanction = draw.uniform("strafbeschikking_sanction")
         self.u_verzet = draw.uniform("verzet")
         self._return_rng = ctx.streams("u:om_return:repeat")
-        self.zsm_handling = draw.duration("zsm_handling", lambda ch, s: ch.om.zsm.handling)
-        self.regular_handling = draw.duration("om_handling", lambda ch, s: ch.om.regular.handling)
-        self.info_wait = draw.duration("zsm_info_wait", lambda ch, s: ch.om.info_wait)
-        self.verzet_delay = draw.duration("verzet_delay", lambda ch, s: ch.om.strafbeschikking.verzet_delay)
+        self.zsm_handling = draw.duration("zsm_handling", lambda ch, stream: ch.om.zsm.handling)
+        self.regular_handling = draw.duration("om_handling", lambda ch, stream: ch.om.regular.handling)
+        self.info_wait = draw.duration("zsm_info_wait", lambda ch, stream: ch.om.info_wait)
+        self.verzet_delay = draw.duration("verzet_delay", lambda ch, stream: ch.om.strafbeschikking.verzet_delay)
 
     def connect(
         self,
@@ -147,14 +147,14 @@ class Prosecution:
         ctx = self.ctx
         c = ctx.cases
         now = ctx.env.now
-        r, s = ctx.region_of[cid], ctx.stream_of[cid]
+        r, stream = ctx.region_of[cid], ctx.stream_of[cid]
         u = self.u_decision.item(cid)
         held = False
         if ctx.arrested_of[cid]:
             held = c.channel[cid] == _ZSM and c.returns[cid] == 0 and now <= c.t_offence[cid] + self.custody_days[r]
             c.custody_release[cid] = not held
         key = "zsm_arrested" if held else ("zsm" if c.channel[cid] == _ZSM else "regular")
-        route = self.mix[r][s][key].pick(u, now)
+        route = self.mix[r][stream][key].pick(u, now)
         if route in _DETAINED_ROUTES and not held:
             route = _SNELRECHT_NOT_DETAINED  # nobody held: a summons without detention
         c.route_initial[cid] = route
