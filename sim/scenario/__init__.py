@@ -24,7 +24,7 @@ The package, by job (everything below is importable from `sim.scenario` itself):
 * `schedules` — `Schedule` and the schedule types of the format;
 * `base` — the pydantic base of every section and the plain number types;
 * `durations` — `DurationSpec` and the distribution specs;
-* `sections` — the chain's sections and `Chain`, one region's stage parameters;
+* `sections` — the chain's sections and `ChainConfig`, one region's stage parameters;
 * `checks` — cross-checks between sections and on regional overrides;
 * `scenario_model` — legal limits, intake, regions and `Scenario` itself;
 * `files` — reading TOML, ``extends``, ``include``, deep merge, `load_raw`;
@@ -49,8 +49,8 @@ from .durations import (
 from .files import OWN_KEYS, _read_toml, deep_merge, load_raw
 from .forecast_volumes import FORECAST_PATHS
 from .problems import Problem, ScenarioError
-from .regions import Rollout
-from .scenario_model import Intake, Legal, RegionSpec, Scenario, StreamSpec
+from .regions import RolloutConfig
+from .scenario_model import IntakeConfig, LegalConfig, RegionSpec, Scenario, StreamSpec
 from .schedules import (
     CapacitySched,
     ScaleSched,
@@ -64,20 +64,20 @@ from .sections import (
     CHAIN_KEYS,
     NATIONAL_ONLY,
     REGIONAL_CAPACITIES,
-    AdviceKind,
-    Appeal,
-    Chain,
-    Courts,
-    Custodial,
-    DecisionMix,
-    Desk,
-    Execution,
-    Fines,
-    Police,
-    Prosecution,
-    SessionType,
-    Strafbeschikking,
-    Taakstraf,
+    AdviceKindConfig,
+    AppealConfig,
+    ChainConfig,
+    CourtsConfig,
+    CustodialConfig,
+    DecisionMixConfig,
+    DeskConfig,
+    ExecutionConfig,
+    FinesConfig,
+    PoliceConfig,
+    ProsecutionConfig,
+    SessionTypeConfig,
+    StrafbeschikkingConfig,
+    TaakstrafConfig,
 )
 from .toml_out import dump_toml
 from .vocabulary import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
@@ -92,9 +92,10 @@ __all__ = [
     "Base", "PosFloat", "NonNegFloat", "Share",
     "DurationSpec", "FixedSpec", "ExponentialSpec", "LognormalSpec", "GammaSpec", "UniformSpec", "EmpiricalSpec",
     # sections
-    "Scenario", "Legal", "Intake", "StreamSpec", "RegionSpec", "Rollout",
-    "Chain", "Police", "Prosecution", "Desk", "DecisionMix", "Strafbeschikking", "AdviceKind", "Courts", "SessionType",
-    "Appeal", "Execution", "Fines", "Taakstraf", "Custodial",
+    "Scenario", "LegalConfig", "IntakeConfig", "StreamSpec", "RegionSpec", "RolloutConfig",
+    "ChainConfig", "PoliceConfig", "ProsecutionConfig", "DeskConfig", "DecisionMixConfig", "StrafbeschikkingConfig",
+    "AdviceKindConfig", "CourtsConfig", "SessionTypeConfig", "AppealConfig", "ExecutionConfig", "FinesConfig",
+    "TaakstrafConfig", "CustodialConfig",
     "CHAIN_KEYS", "REGIONAL_CAPACITIES", "NATIONAL_ONLY", "chain_problems",
     # vocabulary
     "ROUTES", "FAST_TRACK", "COURT_QUEUES", "VERDICTS",

@@ -13,7 +13,7 @@ from .forecast_volumes import _forecasts
 from .problems import Problem, ScenarioError, _problems_from
 from .regions import _apply_rollout, _regional_raw
 from .scenario_model import Scenario
-from .sections import Chain
+from .sections import ChainConfig
 
 
 def load(path: str | Path, overrides: dict | None = None) -> Scenario:
@@ -37,7 +37,7 @@ def from_dict(merged: dict, file: str = "<scenario>") -> Scenario:
     for name, spec in regions.items():
         raw = _regional_raw(merged, name, spec, len(regions))
         try:
-            chains[name] = Chain.model_validate(raw)
+            chains[name] = ChainConfig.model_validate(raw)
         except ValidationError as e:
             problems += _problems_from(e, file, f"regions.{name}(resolved)")
             continue

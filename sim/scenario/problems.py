@@ -36,6 +36,10 @@ def _problems_from(e: ValidationError, file: str, prefix: str = "") -> list[Prob
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key (not part of the scenario format; check spelling)"
+        elif err["type"] == "model_type":
+            # "... or instance of PoliceConfig": name the section as the messages always have ("Police")
+            name = err.get("ctx", {}).get("class_name", "")
+            msg = msg.replace(name, name.removesuffix("Config")) if name else msg
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         if not loc and err["type"] == "value_error":

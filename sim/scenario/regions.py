@@ -16,7 +16,7 @@ from .files import deep_merge, load_raw
 from .problems import Problem, ScenarioError, _problems_from
 from .scenario_model import Scenario
 from .schedules import _to_schedule
-from .sections import CHAIN_KEYS, NATIONAL_ONLY, REGIONAL_CAPACITIES, Chain
+from .sections import CHAIN_KEYS, NATIONAL_ONLY, REGIONAL_CAPACITIES, ChainConfig
 
 
 def _scale_schedule(value: Any, factor: float, integer: bool) -> Any:
@@ -54,7 +54,7 @@ def _regional_raw(merged: dict, region: str, spec: dict, n_regions: int) -> dict
     return deep_merge(chain, spec.get("override") or {})
 
 
-class Rollout(Base):
+class RolloutConfig(Base):
     """See `sim.rollout`: the values of `before` hold in a region until its date, this scenario's from then."""
 
     before: str
@@ -74,7 +74,7 @@ def _apply_rollout(merged: dict, file: str) -> dict:
     from .build import from_dict  # from_dict applies the roll-out, and the roll-out validates both sides with it
 
     try:
-        ro = Rollout.model_validate(merged["rollout"])
+        ro = RolloutConfig.model_validate(merged["rollout"])
     except ValidationError as e:
         raise ScenarioError(_problems_from(e, file, "rollout")) from None
     regions = merged.get("regions") or {"national": {"share": 1.0}}
@@ -139,7 +139,7 @@ def _fixed_numbers() -> frozenset[str]:
                 walk(sub)
 
     walk(Scenario)
-    walk(Chain)
+    walk(ChainConfig)
     return frozenset(names)
 
 

@@ -12,10 +12,19 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from .base import Base, NonNegFloat, PosFloat, Share
 from .checks import _override_problems, chain_problems
 from .schedules import Schedule, ShareSched
-from .sections import CHAIN_KEYS, AdviceKind, Appeal, Chain, Courts, Execution, Police, Prosecution
+from .sections import (
+    CHAIN_KEYS,
+    AdviceKindConfig,
+    AppealConfig,
+    ChainConfig,
+    CourtsConfig,
+    ExecutionConfig,
+    PoliceConfig,
+    ProsecutionConfig,
+)
 
 
-class Legal(Base):
+class LegalConfig(Base):
     """Legal time limits (DOMAIN.md §3). Windows are hard: a fast-track case is never heard after its window."""
 
     ophouden_hours: PosFloat = 9.0  # art. 56a Sv
@@ -76,7 +85,7 @@ class StreamSpec(Base):
         return self.volume[str(use)]
 
 
-class Intake(Base):
+class IntakeConfig(Base):
     """Offences per case stream, spread over the week by `weekday_pattern` (Monday first)."""
 
     weekday_pattern: list[PosFloat] = Field(default=[1.0] * 7, min_length=7, max_length=7)
@@ -99,17 +108,17 @@ class Scenario(Base):
     runout_days: NonNegFloat = 0.0  # keep simulating without new intake so cases can finish
     seed: Annotated[int, Field(ge=0)] = 1
     replications: Annotated[int, Field(ge=1)] = 5
-    legal: Legal = Legal()
-    intake: Intake
+    legal: LegalConfig = LegalConfig()
+    intake: IntakeConfig
     regions: dict[str, RegionSpec] = Field(default_factory=lambda: {"national": RegionSpec(share=1.0)})
-    police: Police
-    om: Prosecution
-    advice: dict[str, AdviceKind] = Field(default_factory=dict)
-    courts: Courts
-    appeal: Appeal
-    execution: Execution
+    police: PoliceConfig
+    om: ProsecutionConfig
+    advice: dict[str, AdviceKindConfig] = Field(default_factory=dict)
+    courts: CourtsConfig
+    appeal: AppealConfig
+    execution: ExecutionConfig
 
-    _chains: dict[str, Chain] = PrivateAttr(default_factory=dict)
+    _chains: dict[str, ChainConfig] = PrivateAttr(default_factory=dict)
     # streams whose volume is a forecast: (first year, point by year, sampled paths [path, year], info)
     _forecasts: dict[str, tuple] = PrivateAttr(default_factory=dict)
 
@@ -169,7 +178,7 @@ class Scenario(Base):
             return -math.inf
         return float((date - self.start_date).days)
 
-    def chain(self, region: str) -> Chain:
+    def chain(self, region: str) -> ChainConfig:
         return self._chains[region]
 
     def volume(self, stream: str, year: int, replication: int = 0) -> float:

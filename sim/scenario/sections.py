@@ -1,4 +1,4 @@
-"""The chain's sections: police, prosecution (OM), advice, courts, appeal and execution, and `Chain`, the stage
+"""The chain's sections: police, prosecution (OM), advice, courts, appeal and execution, and `ChainConfig`, the stage
 parameters of one region. Also which of the chain's capacities are split over regions and which are national."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _check_mix(mix: dict[str, Schedule], allowed: tuple[str, ...], what: str) ->
     return mix
 
 
-class DecisionMix(Base):
+class DecisionMixConfig(Base):
     """OM decision shares for one stream: at the ZSM desk for arrested suspects (the only ones who can be tried
     while detained), at the ZSM desk for other suspects, and in regular OM handling. Where a mix for suspects who
     are not held names a detained route, those cases get snelrecht for suspects who are not detained."""
@@ -42,14 +42,14 @@ class DecisionMix(Base):
         return _check_mix(v, ROUTES, "routes")
 
 
-class Police(Base):
+class PoliceConfig(Base):
     detectives: CapacitySched  # concurrent investigations (national; split over regions)
     investigation: DurationSpec  # detective work per case without arrest
     file_completion: DurationSpec  # finishing the PV and case file, after the investigation
     arrest_processing: DurationSpec  # arrest to PV at the ZSM desk (inside ophouden)
 
 
-class Desk(Base):
+class DeskConfig(Base):
     staff: CapacitySched  # cases handled at once (national; split over regions)
     handling: DurationSpec  # work per case
     return_share: ShareSched = 0.0  # returned to police for more investigation
@@ -64,20 +64,20 @@ class Desk(Base):
         return self
 
 
-class Strafbeschikking(Base):
+class StrafbeschikkingConfig(Base):
     fine_share: ShareSched  # rest is taakstraf
     verzet_share: ShareSched = 0.0
     verzet_delay: DurationSpec = 14.0  # decision to verzet reaching the court
 
 
-class Prosecution(Base):
-    zsm: Desk
-    regular: Desk
+class ProsecutionConfig(Base):
+    zsm: DeskConfig
+    regular: DeskConfig
     zsm_share_not_arrested: dict[str, ShareSched]  # per stream; arrested suspects always go to ZSM
     info_wait: DurationSpec  # ZSM: waiting for information before deciding a case without a held suspect
     rework: DurationSpec  # police rework of a returned case
-    decision_mix: dict[str, DecisionMix]  # per stream
-    strafbeschikking: Strafbeschikking
+    decision_mix: dict[str, DecisionMixConfig]  # per stream
+    strafbeschikking: StrafbeschikkingConfig
     # verzet cases are heard by a route whose window does not run from an arrest long past
     verzet_queue: Literal["snelrecht_not_detained", "regular_pr", "regular_mk"] = "regular_pr"
     fallback: dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
@@ -100,7 +100,7 @@ class Prosecution(Base):
         return v
 
 
-class AdviceKind(Base):
+class AdviceKindConfig(Base):
     applies_to: Literal["adult", "youth", "all"] = "all"
     share: dict[str, ShareSched]  # per stream: share of court cases needing this report
     capacity: CapacitySched  # reports in progress at once (national)
@@ -110,7 +110,7 @@ class AdviceKind(Base):
     )  # court routes whose cases may need this report
 
 
-class SessionType(Base):
+class SessionTypeConfig(Base):
     per_week: SessionsSched  # sessions per week (national; split over regions)
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default=[0, 1, 2, 3, 4], min_length=1)
     slots: SlotsSched  # cases per session (rounded to whole slots)
@@ -120,8 +120,8 @@ class SessionType(Base):
     fill_lead_days: NonNegFloat = 10.0  # how many days before the session regular cases are put on it
 
 
-class Courts(Base):
-    sessions: dict[str, SessionType] = Field(min_length=1)
+class CourtsConfig(Base):
+    sessions: dict[str, SessionTypeConfig] = Field(min_length=1)
     mk_share: dict[str, ShareSched]  # per stream: share of regular summons to the meervoudige kamer
     adjournment_share: ShareSched = 0.0  # per hearing: file incomplete, defence not ready
     adjournment_min_days: NonNegFloat = 1.0  # earliest next hearing after an adjournment
@@ -145,7 +145,7 @@ class Courts(Base):
         return v
 
 
-class Appeal(Base):
+class AppealConfig(Base):
     share: dict[str, ShareSched]  # per verdict: share appealed
     duration: DurationSpec
 
@@ -158,7 +158,7 @@ class Appeal(Base):
         return v
 
 
-class Fines(Base):
+class FinesConfig(Base):
     paid_share: ShareSched
     plan_share: ShareSched  # rest is unpaid -> replacement detention
     pay_time: DurationSpec
@@ -176,7 +176,7 @@ class Fines(Base):
         return self
 
 
-class Taakstraf(Base):
+class TaakstrafConfig(Base):
     capacity: CapacitySched  # reclassering: community-service orders supervised at once (national)
     intake: DurationSpec  # delivery to intake
     to_start: DurationSpec  # intake to start of work
@@ -185,7 +185,7 @@ class Taakstraf(Base):
     replacement_detention: DurationSpec
 
 
-class Custodial(Base):
+class CustodialConfig(Base):
     cells: CapacitySched  # DJI cells available to this chain's convicts (national)
     length: dict[str, DurationSpec]  # per stream: days actually served
     zelfmelder_share: ShareSched  # of convicts not detained at verdict; rest are arrestanten
@@ -196,27 +196,27 @@ class Custodial(Base):
     find_time: DurationSpec  # arrestant: time to be found
 
 
-class Execution(Base):
+class ExecutionConfig(Base):
     delivery: DurationSpec  # decision final to delivered at CJIB (aanlevering ter executie)
     delivery_return_share: ShareSched = 0.0
     delivery_rework: DurationSpec = 0.0
-    fines: Fines
-    taakstraf: Taakstraf
-    custodial: Custodial
+    fines: FinesConfig
+    taakstraf: TaakstrafConfig
+    custodial: CustodialConfig
 
 
-class Chain(Base):
+class ChainConfig(Base):
     """The stage parameters for one region (national values with that region's overrides)."""
 
-    police: Police
-    om: Prosecution
-    advice: dict[str, AdviceKind] = Field(default_factory=dict)
-    courts: Courts
-    appeal: Appeal
-    execution: Execution
+    police: PoliceConfig
+    om: ProsecutionConfig
+    advice: dict[str, AdviceKindConfig] = Field(default_factory=dict)
+    courts: CourtsConfig
+    appeal: AppealConfig
+    execution: ExecutionConfig
 
 
-CHAIN_KEYS = tuple(Chain.model_fields)
+CHAIN_KEYS = tuple(ChainConfig.model_fields)
 
 # Capacities that are split over regions by capacity share: (section path, key).
 REGIONAL_CAPACITIES = (("police",), "detectives"), (("om", "zsm"), "staff"), (("om", "regular"), "staff")
