@@ -26,7 +26,7 @@ The package, by job (everything below is importable from `sim.scenario` itself):
 * `durations` — `DurationSpec` and the distribution specs;
 * `sections` — the chain's sections and `ChainConfig`, one region's stage parameters;
 * `checks` — cross-checks between sections and on regional overrides;
-* `scenario_model` — legal limits, intake, regions and `Scenario` itself;
+* `scenario_model` — legal limits, intake, regions, and `Scenario`: these run settings plus the chain's sections;
 * `files` — reading TOML, ``extends``, ``include``, deep merge, `load_raw`;
 * `regions` — a region's resolved chain and the roll-out;
 * `build` — `from_dict` and `load`: merged data to a validated `Scenario`;
@@ -50,7 +50,7 @@ from .files import OWN_KEYS, _read_toml, deep_merge, load_raw
 from .forecast_volumes import FORECAST_PATHS
 from .problems import Problem, ScenarioError
 from .regions import RolloutConfig
-from .scenario_model import IntakeConfig, LegalConfig, RegionSpec, Scenario, StreamSpec
+from .scenario_model import IntakeConfig, LegalConfig, RegionSpec, RunConfig, Scenario, StreamSpec
 from .schedules import (
     CapacitySched,
     ScaleSched,
@@ -92,7 +92,7 @@ __all__ = [
     "Base", "PosFloat", "NonNegFloat", "Share",
     "DurationSpec", "FixedSpec", "ExponentialSpec", "LognormalSpec", "GammaSpec", "UniformSpec", "EmpiricalSpec",
     # sections
-    "Scenario", "LegalConfig", "IntakeConfig", "StreamSpec", "RegionSpec", "RolloutConfig",
+    "Scenario", "RunConfig", "LegalConfig", "IntakeConfig", "StreamSpec", "RegionSpec", "RolloutConfig",
     "ChainConfig", "PoliceConfig", "ProsecutionConfig", "DeskConfig", "DecisionMixConfig", "StrafbeschikkingConfig",
     "AdviceKindConfig", "CourtsConfig", "SessionTypeConfig", "AppealConfig", "ExecutionConfig", "FinesConfig",
     "TaakstrafConfig", "CustodialConfig",

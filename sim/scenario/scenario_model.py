@@ -12,16 +12,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from .base import Base, NonNegFloat, PosFloat, Share
 from .checks import _override_problems, chain_problems
 from .schedules import Schedule, ShareSched
-from .sections import (
-    CHAIN_KEYS,
-    AdviceKindConfig,
-    AppealConfig,
-    ChainConfig,
-    CourtsConfig,
-    ExecutionConfig,
-    PoliceConfig,
-    ProsecutionConfig,
-)
+from .sections import CHAIN_KEYS, ChainConfig
 
 
 class LegalConfig(Base):
@@ -98,7 +89,10 @@ class RegionSpec(Base):
     override: dict[str, Any] = Field(default_factory=dict)
 
 
-class Scenario(Base):
+class RunConfig(Base):
+    """What a scenario sets besides the chain's sections: its name, the period simulated, seed and replications,
+    the legal time limits, the intake and the regions."""
+
     name: str
     description: str = ""
     extends: str | None = None
@@ -111,16 +105,6 @@ class Scenario(Base):
     legal: LegalConfig = LegalConfig()
     intake: IntakeConfig
     regions: dict[str, RegionSpec] = Field(default_factory=lambda: {"national": RegionSpec(share=1.0)})
-    police: PoliceConfig
-    om: ProsecutionConfig
-    advice: dict[str, AdviceKindConfig] = Field(default_factory=dict)
-    courts: CourtsConfig
-    appeal: AppealConfig
-    execution: ExecutionConfig
-
-    _chains: dict[str, ChainConfig] = PrivateAttr(default_factory=dict)
-    # streams whose volume is a forecast: (first year, point by year, sampled paths [path, year], info)
-    _forecasts: dict[str, tuple] = PrivateAttr(default_factory=dict)
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -147,6 +131,16 @@ class Scenario(Base):
             if bad:
                 raise ValueError(f"{name}.override: unknown sections {bad}; allowed {list(CHAIN_KEYS)}")
         return v
+
+
+class Scenario(ChainConfig, RunConfig):
+    """A whole scenario: the run settings (`RunConfig`) and the national chain (the sections of `ChainConfig`, the
+    same definition each region's chain uses). pydantic puts the fields of the last base first, so the run settings
+    come before the chain's sections, in the resolved TOML and in the order problems are reported."""
+
+    _chains: dict[str, ChainConfig] = PrivateAttr(default_factory=dict)
+    # streams whose volume is a forecast: (first year, point by year, sampled paths [path, year], info)
+    _forecasts: dict[str, tuple] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistency(self):

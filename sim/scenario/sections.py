@@ -206,7 +206,8 @@ class ExecutionConfig(Base):
 
 
 class ChainConfig(Base):
-    """The stage parameters for one region (national values with that region's overrides)."""
+    """The stage parameters for one region (national values with that region's overrides). `Scenario` inherits
+    these sections for the national values, so the format defines them once."""
 
     police: PoliceConfig
     om: ProsecutionConfig
