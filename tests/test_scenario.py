@@ -76,6 +76,20 @@ def test_show_output_loads_back_to_the_same_scenario(tmp_path):
     assert again.resolved_dict() == sc.resolved_dict()
 
 
+def test_scenario_has_the_chain_sections_after_its_run_settings():
+    """The chain's sections are defined once (ChainConfig); a Scenario has them after its run settings, the order of
+    the resolved TOML and of reported problems."""
+    assert issubclass(S.Scenario, S.ChainConfig)
+    assert list(S.Scenario.model_fields) == list(S.RunConfig.model_fields) + list(S.CHAIN_KEYS)
+
+
+def test_a_section_given_as_a_number_is_named_as_in_the_format(tmp_path):
+    p = variant(tmp_path, "police = 3\n[om]\nzsm = 1\n")
+    found = problems(p)
+    assert f"{p}: police: Input should be a valid dictionary or instance of Police" in found, found
+    assert f"{p}: om.zsm: Input should be a valid dictionary or instance of Desk" in found, found
+
+
 @pytest.mark.parametrize(
     "body, key, reason",
     [

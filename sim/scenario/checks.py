@@ -1,0 +1,54 @@
+"""Cross-checks no single section can make: per-stream tables against the intake streams, court queues against
+the session types that serve them, and what a regional override may not set."""
+
+from __future__ import annotations
+
+from .sections import NATIONAL_ONLY
+from .vocabulary import COURT_QUEUES
+
+
+def chain_problems(chain, streams: set[str]) -> list[str]:
+    """Cross-section checks that hold for the national chain and for every region's resolved chain: every
+    per-stream table names exactly the intake streams, every court queue has a session type that serves it, and
+    regular cases get at least the summons term (art. 265 Sv) before a session they are put on."""
+    problems = []
+
+    def need_streams(mapping: dict, where: str):
+        missing = sorted(streams - set(mapping))
+        extra = sorted(set(mapping) - streams)
+        if missing:
+            problems.append(f"{where}: missing streams {missing}")
+        if extra:
+            problems.append(f"{where}: unknown streams {extra} (intake has {sorted(streams)})")
+
+    need_streams(chain.om.decision_mix, "om.decision_mix")
+    need_streams(chain.om.zsm_share_not_arrested, "om.zsm_share_not_arrested")
+    need_streams(chain.courts.mk_share, "courts.mk_share")
+    need_streams(chain.execution.custodial.length, "execution.custodial.length")
+    for name, kind in chain.advice.items():
+        need_streams(kind.share, f"advice.{name}.share")
+    served = {q for st in chain.courts.sessions.values() for q in st.serves}
+    for q in COURT_QUEUES:
+        if q not in served:
+            problems.append(f"courts.sessions: no session type serves {q!r}")
+    return problems
+
+
+def _override_problems(region: str, override: dict, advice_kinds: set[str]) -> list[str]:
+    problems = []
+    where = f"regions.{region}.override"
+    for path in NATIONAL_ONLY:
+        node = override
+        for p in path:
+            node = node.get(p) if isinstance(node, dict) else None
+        if node is not None:
+            problems.append(f"{where}.{'.'.join(path)}: a national capacity; set it in [{'.'.join(path[:-1])}]")
+    advice = override.get("advice")
+    if isinstance(advice, dict):
+        for kind, spec in advice.items():
+            if kind not in advice_kinds:
+                problems.append(f"{where}.advice.{kind}: unknown advice kind; a kind must be defined nationally "
+                                f"(known: {sorted(advice_kinds)})")
+            elif isinstance(spec, dict) and "capacity" in spec:
+                problems.append(f"{where}.advice.{kind}.capacity: a national capacity; set it in [advice.{kind}]")
+    return problems

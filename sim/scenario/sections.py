@@ -1,0 +1,231 @@
+"""The chain's sections: police, prosecution (OM), advice, courts, appeal and execution, and `ChainConfig`, the stage
+parameters of one region. Also which of the chain's capacities are split over regions and which are national."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import Base, NonNegFloat
+from .durations import DurationSpec
+from .schedules import CapacitySched, Schedule, SessionsSched, ShareSched, SlotsSched
+from .vocabulary import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
+
+
+def _check_mix(mix: dict[str, Schedule], allowed: tuple[str, ...], what: str) -> dict[str, Schedule]:
+    unknown = sorted(set(mix) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; allowed: {list(allowed)}")
+    dates = sorted({d for s in mix.values() for d, _ in s.points})
+    for d in dates:
+        total = sum(s.at_date(d) for s in mix.values())
+        if abs(total - 1.0) > 1e-6:
+            when = "" if d == dt.date.min else f" from {d.isoformat()}"
+            raise ValueError(f"shares must sum to 1, they sum to {total:.6g}{when}")
+    return mix
+
+
+class DecisionMixConfig(Base):
+    """OM decision shares for one stream: at the ZSM desk for arrested suspects (the only ones who can be tried
+    while detained), at the ZSM desk for other suspects, and in regular OM handling. Where a mix for suspects who
+    are not held names a detained route, those cases get snelrecht for suspects who are not detained."""
+
+    zsm_arrested: dict[str, ShareSched]
+    zsm: dict[str, ShareSched]
+    regular: dict[str, ShareSched]
+
+    @field_validator("zsm_arrested", "zsm", "regular")
+    @classmethod
+    def _sums(cls, v):
+        return _check_mix(v, ROUTES, "routes")
+
+
+class PoliceConfig(Base):
+    detectives: CapacitySched  # concurrent investigations (national; split over regions)
+    investigation: DurationSpec  # detective work per case without arrest
+    file_completion: DurationSpec  # finishing the PV and case file, after the investigation
+    arrest_processing: DurationSpec  # arrest to PV at the ZSM desk (inside ophouden)
+
+
+class DeskConfig(Base):
+    staff: CapacitySched  # cases handled at once (national; split over regions)
+    handling: DurationSpec  # work per case
+    return_share: ShareSched = 0.0  # returned to police for more investigation
+    open_hour: Annotated[float, Field(ge=0, le=24)] = 0.0
+    close_hour: Annotated[float, Field(ge=0, le=24)] = 24.0
+    open_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default=[0, 1, 2, 3, 4, 5, 6], min_length=1)
+
+    @model_validator(mode="after")
+    def _hours(self):
+        if self.close_hour <= self.open_hour:
+            raise ValueError("close_hour must be after open_hour")
+        return self
+
+
+class StrafbeschikkingConfig(Base):
+    fine_share: ShareSched  # rest is taakstraf
+    verzet_share: ShareSched = 0.0
+    verzet_delay: DurationSpec = 14.0  # decision to verzet reaching the court
+
+
+class ProsecutionConfig(Base):
+    zsm: DeskConfig
+    regular: DeskConfig
+    zsm_share_not_arrested: dict[str, ShareSched]  # per stream; arrested suspects always go to ZSM
+    info_wait: DurationSpec  # ZSM: waiting for information before deciding a case without a held suspect
+    rework: DurationSpec  # police rework of a returned case
+    decision_mix: dict[str, DecisionMixConfig]  # per stream
+    strafbeschikking: StrafbeschikkingConfig
+    # verzet cases are heard by a route whose window does not run from an arrest long past
+    verzet_queue: Literal["snelrecht_not_detained", "regular_pr", "regular_mk"] = "regular_pr"
+    fallback: dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
+        default_factory=lambda: {
+            "supersnelrecht": "snelrecht_detained",
+            "snelrecht_detained": "regular",
+            "snelrecht_not_detained": "regular",
+        }
+    )
+
+    @field_validator("fallback")
+    @classmethod
+    def _fallback(cls, v):
+        if set(v) != set(FAST_TRACK):
+            raise ValueError(f"fallback must name a slower route for each of {list(FAST_TRACK)}")
+        order = {"supersnelrecht": 0, "snelrecht_detained": 1, "snelrecht_not_detained": 2, "regular": 3}
+        for a, b in v.items():
+            if order[b] <= order[a]:
+                raise ValueError(f"fallback of {a} must be a slower route, got {b}")
+        return v
+
+
+class AdviceKindConfig(Base):
+    applies_to: Literal["adult", "youth", "all"] = "all"
+    share: dict[str, ShareSched]  # per stream: share of court cases needing this report
+    capacity: CapacitySched  # reports in progress at once (national)
+    duration: DurationSpec
+    routes: list[Literal["supersnelrecht", "snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
+        default=["snelrecht_detained", "snelrecht_not_detained", "regular"]
+    )  # court routes whose cases may need this report
+
+
+class SessionTypeConfig(Base):
+    per_week: SessionsSched  # sessions per week (national; split over regions)
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default=[0, 1, 2, 3, 4], min_length=1)
+    slots: SlotsSched  # cases per session (rounded to whole slots)
+    officier_share: ShareSched = 1.0  # share of sessions with an officier available; others are cancelled
+    serves: list[Literal[COURT_QUEUES]] = Field(min_length=1)  # type: ignore[valid-type]
+    fill_from_backlog: bool = False  # fill empty slots from the regular backlog
+    fill_lead_days: NonNegFloat = 10.0  # how many days before the session regular cases are put on it
+
+
+class CourtsConfig(Base):
+    sessions: dict[str, SessionTypeConfig] = Field(min_length=1)
+    mk_share: dict[str, ShareSched]  # per stream: share of regular summons to the meervoudige kamer
+    adjournment_share: ShareSched = 0.0  # per hearing: file incomplete, defence not ready
+    adjournment_min_days: NonNegFloat = 1.0  # earliest next hearing after an adjournment
+    preparation_days: NonNegFloat = 0.0  # decision to earliest fast-track hearing
+    verdict_mix: dict[str, dict[str, ShareSched]]  # per route
+
+    @field_validator("verdict_mix")
+    @classmethod
+    def _verdicts(cls, v):
+        missing = [r for r in ROUTES[2:] if r not in v]
+        if missing:
+            raise ValueError(f"verdict_mix needs a mix for every court route; missing {missing}")
+        extra = sorted(set(v) - set(ROUTES[2:]) - {"verzet"})
+        if extra:
+            raise ValueError(f"unknown routes {extra}")
+        for route, mix in v.items():
+            try:
+                _check_mix(mix, VERDICTS, "verdicts")
+            except ValueError as e:
+                raise ValueError(f"{route}: {e}") from None
+        return v
+
+
+class AppealConfig(Base):
+    share: dict[str, ShareSched]  # per verdict: share appealed
+    duration: DurationSpec
+
+    @field_validator("share")
+    @classmethod
+    def _verdicts(cls, v):
+        extra = sorted(set(v) - set(VERDICTS))
+        if extra:
+            raise ValueError(f"unknown verdicts {extra}; allowed {list(VERDICTS)}")
+        return v
+
+
+class FinesConfig(Base):
+    paid_share: ShareSched
+    plan_share: ShareSched  # rest is unpaid -> replacement detention
+    pay_time: DurationSpec
+    plan_time: DurationSpec
+    replacement_detention: DurationSpec
+
+    @model_validator(mode="after")
+    def _at_most_one(self):
+        dates = sorted({d for sch in (self.paid_share, self.plan_share) for d, _ in sch.points})
+        for d in dates:
+            total = self.paid_share.at_date(d) + self.plan_share.at_date(d)
+            if total > 1.0 + 1e-9:
+                when = "" if d == dt.date.min else f" from {d.isoformat()}"
+                raise ValueError(f"paid_share + plan_share must be at most 1 (the rest is unpaid), got {total:.6g}{when}")
+        return self
+
+
+class TaakstrafConfig(Base):
+    capacity: CapacitySched  # reclassering: community-service orders supervised at once (national)
+    intake: DurationSpec  # delivery to intake
+    to_start: DurationSpec  # intake to start of work
+    work: DurationSpec  # start to completion
+    failure_share: ShareSched
+    replacement_detention: DurationSpec
+
+
+class CustodialConfig(Base):
+    cells: CapacitySched  # DJI cells available to this chain's convicts (national)
+    length: dict[str, DurationSpec]  # per stream: days actually served
+    zelfmelder_share: ShareSched  # of convicts not detained at verdict; rest are arrestanten
+    callup: DurationSpec  # cell free to reporting
+    no_show_share: ShareSched = 0.0  # zelfmelders who do not report -> arrestant
+    # share of zelfmelders DJI calls up when a cell is free; 0 = call-up stopped (cell shortage, December 2023)
+    callup_share: ShareSched = 1.0
+    find_time: DurationSpec  # arrestant: time to be found
+
+
+class ExecutionConfig(Base):
+    delivery: DurationSpec  # decision final to delivered at CJIB (aanlevering ter executie)
+    delivery_return_share: ShareSched = 0.0
+    delivery_rework: DurationSpec = 0.0
+    fines: FinesConfig
+    taakstraf: TaakstrafConfig
+    custodial: CustodialConfig
+
+
+class ChainConfig(Base):
+    """The stage parameters for one region (national values with that region's overrides). `Scenario` inherits
+    these sections for the national values, so the format defines them once."""
+
+    police: PoliceConfig
+    om: ProsecutionConfig
+    advice: dict[str, AdviceKindConfig] = Field(default_factory=dict)
+    courts: CourtsConfig
+    appeal: AppealConfig
+    execution: ExecutionConfig
+
+
+CHAIN_KEYS = tuple(ChainConfig.model_fields)
+
+# Capacities that are split over regions by capacity share: (section path, key).
+REGIONAL_CAPACITIES = (("police",), "detectives"), (("om", "zsm"), "staff"), (("om", "regular"), "staff")
+
+
+# National capacities: one station for the whole country, so a region cannot set its own.
+NATIONAL_ONLY = (
+    ("execution", "taakstraf", "capacity"),
+    ("execution", "custodial", "cells"),
+    ("execution", "custodial", "callup_share"),
+)
