@@ -11,7 +11,7 @@ import tomli_w
 from typer.testing import CliRunner
 
 from conftest import BASELINE, small_overrides
-from sim.cli import app
+from sim.cli.app import app
 
 runner = CliRunner()
 
