@@ -85,7 +85,7 @@ def test_bad_driver_and_policy_are_reported_together(tmp_path):
 
 
 def test_the_forecaster_does_not_import_simpy():
-    code = ("import sys, sim.forecast, sim.forecast.cli, sim.forecast.intake, sim.forecast.chain; "
-            "print('simpy' in sys.modules)")
+    code = ("import sys, sim.forecast, sim.forecast.workflow, sim.cli.forecast, sim.forecast.intake, "
+            "sim.forecast.chain; print('simpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
