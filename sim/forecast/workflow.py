@@ -3,12 +3,15 @@
 
 Bad input (a missing file, no year/value columns, an unknown series, gaps, a series too short, a model that cannot
 be fitted) raises `ForecastInputError`, whose ``problems`` are ``file: reason`` lines, before anything is written.
+The results folder is built under ``<out>.partial`` and renamed into place when complete, as runs are
+(`sim.runner.ResultsWriter`), so a failed forecast leaves nothing half-written and never mixes two forecasts' files.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +132,9 @@ def read_inputs(opts: ForecastOptions) -> Inputs:
     out = None
     if y is not None:
         out = Path(opts.out) if opts.out else Path("results") / "forecast" / _slug(y.name)
+        if Path.cwd().resolve().is_relative_to(out.resolve()):  # `write_results` would replace it as a whole
+            problems.append(f"--out {out}: a forecast replaces its results folder as a whole, and this one holds "
+                            "the current folder; choose a folder of its own")
     if problems:
         raise ForecastInputError(problems)
     return Inputs(y=y, drivers=drivers, parent_name=parent_name, effects=effects, out=out)
@@ -193,15 +199,29 @@ def _factory(name: str, parent_name: str | None):
 def write_results(opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest: Backtest | None,
                   started: float) -> Path:
     """Write the results folder `inputs.out`: the forecasts (and policy effects and backtest) as CSV, the plots,
-    and provenance.json (`started`: the `time.time()` the command began, for its wall time)."""
+    and provenance.json (`started`: the `time.time()` the command began, for its wall time).
+
+    As a run's folder (`sim.runner.ResultsWriter`), it is built under ``<out>.partial`` and renamed into place
+    only when complete, replacing an earlier folder of that name; if anything fails, the ``.partial`` folder is
+    removed and an earlier folder is left as it was."""
     out = inputs.out
-    out.mkdir(parents=True, exist_ok=True)
-    files = _write_tables(out, fitted, backtest)
-    if opts.plots:
-        files += draw_plots(out, opts, inputs, fitted, backtest)
-    provenance = _provenance(opts, inputs, fitted, backtest, files, started)
-    with open(out / "provenance.json", "w") as f:
-        json.dump(provenance, f, indent=2, default=_json_default)
+    tmp = out.with_name(out.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        files = _write_tables(tmp, fitted, backtest)
+        if opts.plots:
+            files += draw_plots(tmp, opts, inputs, fitted, backtest)
+        provenance = _provenance(opts, inputs, fitted, backtest, files, started)
+        with open(tmp / "provenance.json", "w") as f:
+            json.dump(provenance, f, indent=2, default=_json_default)
+        if out.exists():  # an earlier forecast's folder: replaced as a whole, so no file of it is left over
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return out
 
 
