@@ -8,10 +8,11 @@ import tomllib
 import pyarrow.parquet as pq
 import pytest
 import tomli_w
+import typer
 from typer.testing import CliRunner
 
 from conftest import BASELINE, small_overrides
-from sim.cli import app
+from sim.cli.app import app
 
 runner = CliRunner()
 
@@ -82,8 +83,12 @@ def test_run_with_a_bad_scenario_writes_nothing(tmp_path):
     assert not out.exists() and not list(tmp_path.glob("out*"))
 
 
-def test_every_command_has_help_with_an_example():
-    for cmd in ("run", "validate", "show", "plot", "compare", "report", "forecast"):
+def test_every_command_is_there_and_has_help_with_an_example():
+    """Every command module is imported unconditionally (sim/cli/__init__.py): one that fails to import fails the
+    command line, it does not make its commands disappear from this list."""
+    commands = list(typer.main.get_command(app).commands)
+    assert commands == ["run", "validate", "show", "plot", "compare", "bench", "report", "forecast"]
+    for cmd in commands:
         r = runner.invoke(app, [cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.output, cmd
 

@@ -10,7 +10,7 @@ import tomli_w
 from typer.testing import CliRunner
 
 from conftest import BASELINE, small_overrides, small_scenario
-from sim.cli import app
+from sim.cli.app import app
 from sim.compare import COLUMNS, compare, read_comparison
 from sim.scenario import from_dict
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "calibration" / "data"
@@ -84,8 +84,56 @@ def test_bad_driver_and_policy_are_reported_together(tmp_path):
     assert "nope.csv: file not found" in r.output and "--policy" in r.output
 
 
+OM_ARGS = ["forecast", str(OM), "--series", "om_instroom_misdrijfzaken_reeks", "--min-train", "9", "--horizon", "2",
+           "--paths", "200"]
+
+
+def test_a_forecast_that_fails_midway_leaves_no_folder(tmp_path, monkeypatch):
+    """The folder is built under OUT.partial and renamed when complete: a failure while writing (here: drawing the
+    plots, after the tables are written) leaves neither OUT nor OUT.partial, and an earlier OUT as it was."""
+    from sim.forecast import workflow
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("plotting failed")
+
+    monkeypatch.setattr(workflow, "draw_plots", boom)
+    out = tmp_path / "om"
+    r = runner.invoke(app, OM_ARGS + ["--out", str(out)])
+    assert r.exit_code != 0 and isinstance(r.exception, RuntimeError)
+    assert not out.exists() and not (tmp_path / "om.partial").exists()
+    assert list(tmp_path.iterdir()) == []
+
+    out.mkdir()
+    (out / "forecast.csv").write_text("an earlier forecast\n")
+    r = runner.invoke(app, OM_ARGS + ["--out", str(out)])
+    assert isinstance(r.exception, RuntimeError)
+    assert (out / "forecast.csv").read_text() == "an earlier forecast\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["om"]
+
+
+def test_a_forecast_replaces_an_earlier_folder_without_mixing_their_files(tmp_path):
+    out = tmp_path / "om"
+    r = runner.invoke(app, OM_ARGS + ["--backtest", "--no-plots", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "backtest.csv").exists()
+    r = runner.invoke(app, OM_ARGS + ["--no-plots", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["forecast.csv", "provenance.json"]
+    assert json.loads((out / "provenance.json").read_text())["backtest"] is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["om"]
+
+
+def test_an_output_folder_holding_the_current_folder_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keep.txt").write_text("mine")
+    for out in (".", ".."):
+        r = runner.invoke(app, OM_ARGS + ["--out", out])
+        assert r.exit_code == 2 and "holds the current folder" in r.output, r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
 def test_the_forecaster_does_not_import_simpy():
-    code = ("import sys, sim.forecast, sim.forecast.cli, sim.forecast.intake, sim.forecast.chain; "
-            "print('simpy' in sys.modules)")
+    code = ("import sys, sim.forecast, sim.forecast.workflow, sim.cli.forecast, sim.forecast.intake, "
+            "sim.forecast.chain; print('simpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"

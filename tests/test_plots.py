@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
 from sim import plots, scenario
-from sim.cli import app
+from sim.cli.app import app
 from sim.kpis import BACKLOG_STAGES, KpiRow
 from sim.runner import run_scenario
 from sim.scenario import FAST_TRACK, ROUTES

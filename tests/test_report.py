@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from conftest import small_scenario
 from sim import report as R
-from sim.cli import app
+from sim.cli.app import app
 from sim.compare import ComparisonRow, compare
 from sim.scenario import from_dict
 

@@ -6,7 +6,8 @@ level)``); `baselines` holds naive, drift, damped ETS, Theta and their combinati
 with AR(1) errors and projected drivers; `breaks` the trend-break test; `backtest` and `metrics` the rolling-origin
 evaluation; `chain` links registered crime to OM intake and routes; `policy` adds named policy effects on top of
 the policy-neutral base; `intake` turns a scenario's ``volume = { forecast = ... }`` into yearly intake paths for
-the simulator; `plots` draws; `cli` is the ``ketensim forecast`` command. See docs/forecasting.md.
+the simulator; `plots` draws; `workflow` reads, fits and writes a forecast results folder for the ``ketensim
+forecast`` command (`sim/cli/forecast.py`). See docs/forecasting.md.
 """
 
 from .base import DEFAULT_LEVELS, Forecast, Forecaster, NotFittedError

@@ -1,0 +1,28 @@
+"""The `ketensim` command line: a thin Typer app (`app.py`: the app, shared parts, error rendering) and one module
+per command group. Commands parse, call the library, and render; they do no work of their own.
+
+| module | commands |
+|---|---|
+| `run.py` | `run`, `compare` (their console tables: `summary.py`) |
+| `scenarios.py` | `validate`, `show` |
+| `plots.py` | `plot`, `report` |
+| `forecast.py` | `forecast` |
+| `bench.py` | `bench` |
+
+The commands are added to `app` here, in the order `ketensim --help` lists them. Every module is imported
+unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
+"""
+
+from . import bench, forecast, plots, run, scenarios
+from .app import app
+
+app.command()(run.run)
+app.command()(scenarios.validate)
+app.command()(scenarios.show)
+app.command()(plots.plot)
+app.command()(run.compare)
+app.command()(bench.bench)
+app.command()(plots.report)
+app.command()(forecast.forecast)
+
+__all__ = ["app"]

@@ -1,0 +1,92 @@
+"""The Typer app of the `ketensim` command line, its shared parts, and the one place where errors are rendered.
+
+Bad input (a scenario that does not validate, a missing file, a results folder that is not one) is printed as
+``file: key.path: reason`` lines and the command exits with code 2, without a traceback and without writing anything:
+commands call `fail`, or wrap a library call in `bad_input`, and never print errors themselves.
+
+The commands live in one module per group (`run`, `scenarios`, `plots`, `forecast`, `bench`); `sim/cli/__init__.py`
+adds them to `app` in the order `ketensim --help` lists them.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, NoReturn
+
+import typer
+from rich.console import Console
+
+from .. import __version__
+from ..scenario import ScenarioError, load
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a bug report should not print arrays of a million cases
+    rich_markup_mode="markdown",
+    help="ketensim: discrete-event simulator of the Dutch criminal justice chain (strafrechtketen).\n\n"
+    "Example: `ketensim run scenarios/baseline.toml --replications 5 --jobs 2`",
+)
+console = Console()
+if not console.is_terminal:  # a log file or a pipe: no terminal width to respect, keep tables on one line per row
+    console = Console(width=160)
+err = Console(stderr=True)
+
+
+# ------------------------------------------------------------------------------------------------------ errors
+
+def fail(lines: Iterable[str]) -> NoReturn:
+    """Report bad input, one ``error:`` line each, on standard error, and exit with code 2."""
+    for line in lines:
+        err.print(f"[red]error:[/red] {line}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def problems_of(e: BaseException) -> list[str]:
+    """The lines an error is reported as: its ``problems`` (ScenarioError: ``file: key.path: reason``; the report's
+    and the forecaster's errors: ``file: reason``) if it has them, else its message."""
+    problems = getattr(e, "problems", None)
+    return [str(p) for p in problems] if problems is not None else [str(e)]
+
+
+@contextmanager
+def bad_input(*errors: type[BaseException]):
+    """Report these errors, raised by the library inside the block, as bad input (`fail`). Anything else is a bug
+    and keeps its traceback."""
+    try:
+        yield
+    except errors as e:
+        fail(problems_of(e))
+
+
+def load_scenario(path: Path):
+    """The scenario in `path`, resolved and validated; a scenario that does not validate is bad input."""
+    with bad_input(ScenarioError):
+        return load(path)
+
+
+# ------------------------------------------------------------------------------------------------- shared parts
+
+@contextmanager
+def progress(label: str, total: int):
+    """A progress bar on standard error while work is done (only on a terminal); yields `advance(k)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda k: bar.advance(task, k)
+
+
+def _version(value: bool):
+    if value:
+        console.print(f"ketensim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+):
+    pass

@@ -1,0 +1,56 @@
+"""``ketensim plot`` and ``ketensim report``: figures and the HTML workshop report from results folders already
+written. The work is `sim.plots.plot_results` and `sim.report.write_report`."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from .app import bad_input, console, fail
+
+
+def plot(results_dir: Path = typer.Argument(..., help="A results folder written by `ketensim run`.")):
+    """Draw the standard plots into RESULTS_DIR/plots: lead times per route, fast-track window attainment (legal
+    windows marked), backlog per stage over time with a band over replications, route shares, end-to-end lead
+    times, and court session fill.
+
+    Example: `ketensim plot results/baseline/20261122-101500-seed2019`
+    """
+    from ..plots import plot_results
+
+    if not (results_dir / "provenance.json").exists():
+        fail([f"{results_dir}: not a ketensim results folder (no provenance.json)"])
+    with bad_input(FileNotFoundError):
+        files = plot_results(results_dir)
+    for f in files:
+        console.print(str(f))
+
+
+def report(
+    results: List[Path] = typer.Argument(..., help="A `ketensim compare` folder, or one or more `ketensim run` "
+                                                   "folders."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write (default: "
+                                                                "FIRST_FOLDER/report.html)."),
+):
+    """Write ONE self-contained HTML report (plots embedded, no JavaScript, nothing loaded from elsewhere) for a
+    `ketensim compare` folder, or for one or more `ketensim run` folders side by side.
+
+    In the order a workshop discusses it: provenance (scenarios, seed, replications, version, dates, commands); per
+    scenario its description and the settings it changes relative to the reference (before → after); the headline
+    findings (significant paired differences, largest first, with units and 95% intervals); the key figures per theme
+    with their intervals and differences; and the plots, each with a caption. Run folders were not paired, so they are
+    shown side by side without differences, and the report says so.
+
+    Example: `ketensim report results/compare/20261122-101500-baseline-vs-actieplan --out workshop.html`
+    """
+    from ..report import ReportError, write_report
+
+    command = shlex.join(["ketensim", "report", *map(str, results)] + (["--out", str(out)] if out else []))
+    # ReportError: the folders cannot be reported on; the others: a file that vanished or cannot be read while drawing
+    with bad_input(ReportError, FileNotFoundError, ValueError):
+        path = write_report(results, out, command=command)
+    Console().print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)")

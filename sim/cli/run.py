@@ -1,0 +1,153 @@
+"""``ketensim run`` and ``ketensim compare``: run scenarios into a results folder, print the key figures, draw the
+plots. The work is `sim.runner.run_scenario` and `sim.compare.compare`; the tables are `sim.cli.summary`."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .app import console, fail, load_scenario, progress
+from .summary import print_comparison, print_summary
+
+
+class Executor(str, Enum):
+    processes = "processes"
+    dask = "dask"
+
+
+class Breakdown(str, Enum):
+    region = "region"
+    stream = "stream"
+
+
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario TOML file."),
+    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, help="Replications (default: the scenario's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed (default: the scenario's)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Results folder (default: results/SCENARIO/TIME-seedS)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into OUT/plots."),
+    by: Optional[Breakdown] = typer.Option(None, "--by", help="Also write the case figures per region or per stream (kpis_by_region.csv / kpis_by_stream.csv)."),
+    records: bool = typer.Option(True, "--records/--no-records", help="Write the per-case and per-hearing records; --no-records for big sweeps (key figures, backlogs and sessions only; no case plots)."),
+    executor: Executor = typer.Option(Executor.processes, "--executor", help="Run replications in local processes, or on a Dask cluster (results are identical)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)."),
+):
+    """Run a scenario: replications, results folder, key figures and plots.
+
+    Example: `ketensim run scenarios/baseline.toml --replications 5 --jobs 2 --out results/baseline/try1`
+    """
+    from ..runner import default_out_dir, run_scenario
+
+    sc = load_scenario(scenario)
+    reps = replications or sc.replications
+    out = out if out is not None else default_out_dir(sc, sc.seed if seed is None else seed)
+    check_writable(out)
+    console.print(
+        f"[bold]{sc.name}[/bold]: {reps} replication(s) of {sc.horizon_days:g} days "
+        f"(+{sc.runout_days:g} run-out), seed {sc.seed if seed is None else seed}, {jobs} job(s)"
+    )
+    with progress("replications", reps) as advance, _executor(executor, scheduler, jobs) as ex:
+        result = run_scenario(
+            sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
+            progress=advance, by=by.value if by else None, executor=ex, records=records,
+        )
+    print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
+    console.print(
+        f"{result.cases:,} cases simulated in {result.wall_seconds:.1f} s "
+        f"({result.cases / max(result.wall_seconds, 1e-9):,.0f} cases/s)"
+    )
+    _draw_plots("plot_results", result.out_dir, plots, records)
+    console.print(f"results: {result.out_dir}")
+
+
+def compare(
+    scenarios: List[Path] = typer.Argument(..., help="Scenario files; the first is the reference."),
+    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=2, help="Replications per scenario (default: the first scenario's)."),
+    seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed, the same for all scenarios (default: the first scenario's)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: results/compare/TIME-NAMES)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (results are identical)."),
+    by: Optional[Breakdown] = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the comparison plots into OUT/plots."),
+    records: bool = typer.Option(True, "--records/--no-records", help="Write each scenario's per-case records; --no-records for big sweeps (no case plots)."),
+    executor: Executor = typer.Option(Executor.processes, "--executor", help="Run in local processes, or on a Dask cluster (results are identical)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."),
+):
+    """Run scenarios with common random numbers and compare every key figure with the first: each scenario's mean
+    and 95% CI, and the difference from the first with the 95% CI of the paired difference (* = excludes zero).
+
+    Example: `ketensim compare scenarios/baseline.toml scenarios/actieplan.toml -r 10 --jobs 2`
+    """
+    from ..compare import compare as run_compare
+    from ..compare import default_compare_dir
+
+    if len(scenarios) < 2:
+        fail(["compare: give at least two scenario files (the first is the reference)"])
+    loaded = [load_scenario(f) for f in scenarios]
+    names = [s.name for s in loaded]
+    problems = duplicate_name_problems(scenarios, loaded)
+    if problems:
+        fail(problems)
+    reps = replications or loaded[0].replications
+    out = out if out is not None else default_compare_dir(names)
+    check_writable(out)
+    console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
+    with progress("runs", reps * len(loaded)) as advance, _executor(executor, scheduler, jobs) as ex:
+        out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
+                           executor=ex, progress=advance, records=records)
+    print_comparison(out_.rows, out_.scenarios)
+    _draw_plots("plot_comparison", out_.out_dir, plots, records)
+    console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
+    console.print(f"workshop report: ketensim report {out_.out_dir}")
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+# `check_writable` and `duplicate_name_problems` are checks that belong to the library (`sim.runner` owns the
+# results folder, `sim.compare` the comparison); they live here until those modules can take them.
+
+def check_writable(out: Path) -> None:
+    """Refuse an output folder that cannot be written before any work is done (exit 2, nothing written)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        probe = out.parent / f".ketensim-probe-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        fail([f"{out}: cannot write results there ({e.strerror or e})"])
+
+
+def duplicate_name_problems(files: list[Path], scenarios: list) -> list[str]:
+    """One ``file: name: ...`` line per scenario whose name another compared scenario also has: the comparison's
+    folders and columns are named after the scenarios, so the names must differ."""
+    names = [s.name for s in scenarios]
+    return [f"{f}: name: scenario names must differ, {s.name!r} is used twice" for f, s in zip(files, scenarios)
+            if names.count(s.name) > 1]
+
+
+@contextmanager
+def _executor(kind: Executor, scheduler: str | None, jobs: int):
+    """The executor for --executor/--scheduler; a cluster that cannot be used is bad input (exit 2)."""
+    from ..executors import ExecutorError, open_executor
+
+    try:
+        with open_executor(kind.value, scheduler, jobs) as ex:
+            yield ex
+    except ExecutorError as e:
+        fail([f"--executor {kind.value}: {e}"])
+
+
+def _draw_plots(function: str, out_dir: Path, plots: bool, records: bool) -> None:
+    """Draw the standard plots of a run or a comparison, unless asked not to or the case records are missing."""
+    if not plots:
+        return
+    if not records:
+        console.print("plots: not drawn (they need the per-case records; run without --no-records)")
+        return
+    from .. import plots as plots_module
+
+    files = getattr(plots_module, function)(out_dir)
+    console.print(f"plots: {len(files)} files in {out_dir / 'plots'}")
