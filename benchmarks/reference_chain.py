@@ -3,15 +3,26 @@
 `sim/` moves cases with SimPy events and callbacks and pre-draws every random input from named streams. This module
 does the same chain the way a SimPy textbook would: `env.process(case(...))` for every case, `yield env.timeout(...)`
 for every delay, `simpy.Resource` / `PriorityResource` with ``with res.request() as req: yield req`` for every station,
-and events for waiting on court sessions, the court backlog and advice reports. It is built from the same
-`sim.scenario.Scenario` and writes the case columns `sim.kpis.case_kpis` needs, so the two can be compared
-statistically (tests/test_reference.py) and for speed (`python -m benchmarks`). It is kept plain on purpose; do not
-optimise it.
+and a process per court session. It is kept plain on purpose; do not optimise it.
 
-The logic follows docs/model.md stage by stage:
+**What it shares with the model, and why.** A yardstick that runs the model's own code cannot catch a bug in it, so
+this module imports nothing of the model's logic (not `sim.intake`, `sim.model`, `sim.courts`, `sim.kpis`,
+`sim.records.CaseTable`, `sim.events`, `sim.stations`, ...). It shares only:
 
-* **intake**: `sim.intake.generate` (plain numpy, no SimPy), so the offences are those of the real model's intake
-  for the same seed; arrested and youth are drawn at registration;
+* **scenario loading**: the validated `sim.scenario.Scenario` it reads its numbers from (including each region's
+  chain with its share of national capacity, `Scenario.volume` for a stream's yearly volume, `Schedule.at_date`, and
+  a duration spec's `build().sample` for random durations), because both must be run on the same input;
+* **vocabulary**: the names of routes, court queues, verdicts, channels, outcomes and execution kinds, so that its
+  case columns use the same codes as the model's and mean the same (one import block below).
+
+It draws its own random numbers (Python's `random` for the intake, one numpy Generator for the rest, seeded from the
+seed and replication, not from `sim.streams`): agreement with the real model is statistical, not case by case. Its
+own parts, each written the simplest clear way from docs/model.md:
+
+* **intake** (`arrivals`): per stream and region a Poisson process whose rate is constant within a day (yearly volume
+  for the calendar year / days in that year × weekday factor / mean factor × region share); offences one by one with
+  exponential gaps, each kept with the known-suspect share and not screened out; arrested and youth drawn at
+  registration;
 * **police**: an arrested suspect's PV reaches the ZSM desk after `arrest_processing`; other cases wait for a
   detective of their region (FIFO), are investigated, and the file is completed;
 * **OM**: arrested suspects to the ZSM desk with priority, a share of the others to the ZSM desk after `info_wait`,
@@ -22,56 +33,78 @@ The logic follows docs/model.md stage by stage:
 * **advice reports** requested at the summons, written by a national pool per kind; a regular case joins the backlog
   only when its reports are in; a fast-track case whose report is missing at the hearing is adjourned until it
   arrives;
-* **courts**: the weekly calendar per region and session type (built as in `sim/courts.py`: sessions at 09:00, a
-  fractional number per week carried over, an officier drawn per session); fast-track cases are booked into the
-  first free session inside their legal window or fall back (`om.fallback`); regular cases wait in a FIFO backlog
-  per region that sessions draw from `fill_lead_days` before they sit (fast-track sessions with `fill_from_backlog`
-  too); adjourned regular cases go to the front; adjournments, the verdict mix (verzet cases by the `verzet` mix);
+* **court calendar** (`build_calendar`): per region and session type, sessions at 09:00 on the type's weekdays, as
+  many on each day as keep the number so far at the expected number (per_week / weekdays a day) rounded; slots
+  rounded; an officier drawn per session, sessions without one left out;
+* **legal windows and planning** (`open_window`, `book_fast`): supersnelrecht within 3 days of the arrest, snelrecht
+  detained within 17 days of the arrest, not detained 14 to 28 days after the summons; a fast-track case is booked
+  into the first session of its region that serves its queue, has a free slot, has not sat and lies inside its
+  window (looked up day by day), or falls back (`om.fallback`); regular cases wait in a FIFO backlog per region that
+  each session takes from `fill_lead_days` before it sits (fast-track sessions with `fill_from_backlog` too);
+  adjourned regular cases go to the front; adjournments; the verdict mix (verzet cases by the `verzet` mix);
 * **appeal**, then **execution**: delivery to CJIB (with returns), fines (paid, plan, unpaid → replacement
   detention), taakstraf (intake, a national reclassering place, work; failure → replacement detention), custodial
   with DJI cells as one national `PriorityResource` (aansluitend before arrestanten before zelfmelders; a zelfmelder
-  holds the cell during the call-up; no-shows become arrestanten).
+  holds the cell during the call-up; no-shows become arrestanten);
+* **key figures** (`reference_kpis`): the figures tests/test_reference.py compares, counted case by case in plain
+  Python from the definitions in docs/model.md.
 
-What it simplifies (none of it touches the figures `case_kpis` reports for the scenarios it is used on):
+`run_reference` returns the case columns under the model's column names and codes (the subset it records), so
+`sim.kpis.case_kpis` can also be run on them: the test does that to check the model's key-figure code against
+`reference_kpis` on the same cases.
 
-* random numbers come from one numpy Generator per replication (drawn in blocks), not from named streams: agreement
-  with the real model is statistical, not case by case;
+What it simplifies (none of it touches the figures compared for the scenarios it is used on):
+
 * station capacities must be constant (a schedule of capacities is refused), and `callup_share` must be constant;
-  shares, durations and their `scale`, sessions per week, slots and officier shares may follow schedules;
+  shares, durations and their `scale`, volumes, sessions per week, slots and officier shares may follow schedules;
 * a desk's opening hours: a case that gets a server while the desk is closed keeps it and starts when the desk opens.
   The same number of cases start at the opening as in the real model (servers freed during the closure); only a
   high-priority case arriving at the ZSM desk during the night can no longer overtake a case that was granted a
   server before it;
-* no backlog per stage, station statistics, session or hearing tables: only the case columns.
+* no diverted counts, backlog per stage, station statistics, session or hearing tables: only the case columns.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import gc
 import math
-from bisect import bisect_left, bisect_right
+import random
+import statistics
 from collections import deque
 
 import numpy as np
 import simpy
 
-from sim import intake as intake_mod
-from sim.domain import Channel, ExecutionKind, Outcome, Route, Verdict, keys
-from sim.records import CODE_COLUMNS, TIME_COLUMNS
+from sim.scenario import Scenario, Schedule
 
-CHANNELS = keys(Channel)
-EXEC, OUTCOME = {k: i for i, k in enumerate(keys(ExecutionKind))}, {k: i for i, k in enumerate(keys(Outcome))}
-ROUTE, VERDICT = {k: i for i, k in enumerate(keys(Route))}, {k: i for i, k in enumerate(keys(Verdict))}
-from sim.scenario import COURT_QUEUES, FAST_TRACK, Scenario, Schedule
-from sim.streams import Streams
+# Vocabulary only: names whose positions are the codes in the case columns. Kept in this one block.
+from sim.domain import FAST_TRACK_ROUTES, Channel, CourtQueue, ExecutionKind, Outcome, Route, Verdict, keys
+
+CHANNELS, EXECUTION_KINDS, OUTCOMES = keys(Channel), keys(ExecutionKind), keys(Outcome)
+COURT_QUEUES, ROUTES, VERDICTS = keys(CourtQueue), keys(Route), keys(Verdict)
+FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
 
 Q = {name: i for i, name in enumerate(COURT_QUEUES)}
 Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)
 FAST_Q = (Q_SUPER, Q_DET, Q_NOT)
+BACKLOG = {"regular_pr": 0, "regular_mk": 1}  # index of a regular queue's backlog in a region's pair
 QUEUE_ROUTE = (*FAST_TRACK, "regular", "regular")  # the route a case heard in each court queue is decided in
-ZSM, REGULAR = CHANNELS.index("zsm"), CHANNELS.index("regular")
+ROUTE = {name: i for i, name in enumerate(ROUTES)}
+VERDICT = {name: i for i, name in enumerate(VERDICTS)}
+EXEC = {name: i for i, name in enumerate(EXECUTION_KINDS)}
+OUTCOME = {name: i for i, name in enumerate(OUTCOMES)}
+NO_CHANNEL, ZSM, REGULAR = (CHANNELS.index(n) for n in ("none", "zsm", "regular"))
 PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
 SESSION_HOUR = 9.0
+
+# The case columns this module records, under the model's names (see `run_reference`).
+TIME_COLUMNS = ("t_offence", "t_registration", "t_om_intake", "t_decision", "t_window_start", "t_first_hearing",
+                "t_verdict", "t_final", "t_cjib", "t_exec_start", "t_exec_end", "t_end")  # nan: not reached
+FLAG_COLUMNS = ("youth", "arrested", "custody_release", "verzet", "appealed", "replacement_detention")
+COUNT_COLUMNS = ("fell_back_from", "fallbacks", "adjournments", "returns", "delivery_returns")
+CODE_COLUMNS = ("region", "stream", "channel", "route_initial", "route", "verdict", "execution", "outcome")
 
 
 class Desk:
@@ -123,16 +156,17 @@ class Desk:
 
 
 class Session:
-    """One court session (zitting): its time, slots, and the event of its sitting."""
+    """One court session (zitting) that has an officier: when it sits, its slots, and the event of its sitting."""
 
-    __slots__ = ("time", "region", "slots", "used", "held", "pulls", "fill_at", "sits")
+    __slots__ = ("time", "region", "serves", "slots", "used", "pulls", "fill_at", "sits")
 
-    def __init__(self, time, region, slots, held):
-        self.time, self.region, self.slots, self.held = time, region, slots, held
+    def __init__(self, env, time, region, serves, slots, pulls, fill_at):
+        self.time, self.region, self.slots = time, region, slots
+        self.serves = serves  # court queues it hears
+        self.pulls = pulls  # backlogs (0 politierechter, 1 meervoudige kamer) it takes cases from, in order
+        self.fill_at = fill_at  # when it takes them
         self.used = 0
-        self.pulls: list[int] = []  # backlogs (0 politierechter, 1 meervoudige kamer) it takes cases from
-        self.fill_at = time
-        self.sits: simpy.Event | None = None
+        self.sits = env.event()
 
 
 class Case:
@@ -155,37 +189,34 @@ class ReferenceChain:
 
     def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None):
         sc = self.sc = scenario
+        self.replication = replication
         self.seed = sc.seed if seed is None else seed
         self.env = env = simpy.Environment()
         self.rng = np.random.default_rng([self.seed, replication, 0x5EF])
         self._uniforms: list[float] = []
         self._draws: dict[int, list[float]] = {}
-        self._scheds: dict[int, tuple[list[float], list[float]]] = {}
-
-        self.arrivals = intake_mod.generate(sc, Streams(self.seed, replication))
-        n = self.n = len(self.arrivals.time)
-        self.col = {name: np.full(n, np.nan) for name in TIME_COLUMNS}
-        for name, dtype in CODE_COLUMNS.items():
-            fill = -1 if name in ("route_initial", "route", "verdict", "execution") else 0
-            self.col[name] = np.full(n, fill, dtype=dtype)
-        self.col["region"][:] = self.arrivals.region
-        self.col["stream"][:] = self.arrivals.stream
-        self.col["t_offence"][:] = self.arrivals.time
-        self.col["t_registration"][:] = self.arrivals.time
 
         self.region_names = list(sc.regions)
         self.stream_names = list(sc.intake.streams)
         self.chains = [sc.chain(r) for r in self.region_names]
-        weekday0 = self.weekday0 = sc.start_date.weekday()
+        self.weekday0 = sc.start_date.weekday()
+
+        self.arrivals = self.make_arrivals()
+        n = self.n = len(self.arrivals)
+        self.col = {name: np.full(n, np.nan) for name in TIME_COLUMNS}
+        self.col.update({name: np.zeros(n, bool) for name in FLAG_COLUMNS})
+        self.col.update({name: np.zeros(n, np.int16) for name in COUNT_COLUMNS})
+        self.col.update({name: np.full(n, -1, np.int16) for name in CODE_COLUMNS})
+        self.col["channel"][:] = NO_CHANNEL
+        self.col["outcome"][:] = OUTCOME["open"]
+
         legal = sc.legal
         self.custody_days = legal.ophouden_hours / 24.0 + legal.inverzekeringstelling_days
-        self.window_days = {Q_SUPER: legal.supersnelrecht_window_days, Q_DET: legal.snelrecht_detained_window_days,
-                            Q_NOT: legal.snelrecht_not_detained_window_days}
 
         # stations: per region, and national pools
         self.detectives = [simpy.Resource(env, self.capacity(ch.police.detectives)) for ch in self.chains]
-        self.zsm = [Desk(env, self.capacity(ch.om.zsm.staff), ch.om.zsm, weekday0) for ch in self.chains]
-        self.om_regular = [Desk(env, self.capacity(ch.om.regular.staff), ch.om.regular, weekday0)
+        self.zsm = [Desk(env, self.capacity(ch.om.zsm.staff), ch.om.zsm, self.weekday0) for ch in self.chains]
+        self.om_regular = [Desk(env, self.capacity(ch.om.regular.staff), ch.om.regular, self.weekday0)
                            for ch in self.chains]
         self.writers = {name: simpy.Resource(env, self.capacity(kind.capacity)) for name, kind in sc.advice.items()}
         self.reclassering = simpy.Resource(env, self.capacity(sc.execution.taakstraf.capacity))
@@ -196,7 +227,7 @@ class ReferenceChain:
 
         # courts: the calendar, and a backlog per region (politierechter, meervoudige kamer) of waiting cases
         self.backlog = [(deque(), deque()) for _ in self.chains]
-        self._build_calendar()
+        self.build_calendar()
 
     # ------------------------------------------------------------------ scenario values and random draws
 
@@ -206,14 +237,15 @@ class ReferenceChain:
         c = schedule.first
         return math.inf if math.isinf(c) else int(round(c))
 
+    def date(self, t: float) -> dt.date:
+        """The calendar date of simulation time `t` (days since 00:00 on the start date)."""
+        return self.sc.start_date + dt.timedelta(days=math.floor(t))
+
     def at(self, schedule: Schedule, t: float | None = None) -> float:
-        """The value of a scenario schedule in force now (or at day `t`)."""
+        """The value of a scenario schedule in force now (or at time `t`): the one for that calendar date."""
         if schedule.constant:
             return schedule.first
-        times, values = self._scheds.get(id(schedule)) or self._scheds.setdefault(
-            id(schedule), ([self.sc.day_of(d) for d, _ in schedule.points], schedule.values()))
-        i = bisect_right(times, self.env.now if t is None else t) - 1
-        return values[max(i, 0)]
+        return schedule.at_date(self.date(self.env.now if t is None else t))
 
     def u(self) -> float:
         """A uniform draw on [0, 1)."""
@@ -237,11 +269,57 @@ class ReferenceChain:
                 return name
         return default
 
+    # ------------------------------------------------------------------ intake
+
+    def make_arrivals(self) -> list[tuple[float, int, int]]:
+        """The cases that enter the chain, (registration time, region, stream), in time order.
+
+        Offences of a stream in a region form a Poisson process with a rate that is constant during each day: the
+        stream's volume for that calendar year / the days in that year × the weekday's factor / the mean factor ×
+        the region's share. Within a day the gaps between offences are exponential with that rate; at midnight the
+        next gap is drawn from the new day's rate (the exponential is memoryless, so starting afresh is exact).
+        Intake stops at `horizon_days`. An offence becomes a case if it has a known suspect (`known_suspect_share`
+        that day) and that suspect is not screened out (`screened_out_share`); registration is at the offence."""
+        sc = self.sc
+        rnd = random.Random(f"reference-intake:{self.seed}:{self.replication}")
+        pattern = sc.intake.weekday_pattern
+        mean_factor = sum(pattern) / len(pattern)
+        horizon = sc.horizon_days
+        out = []
+        for s, (sname, stream) in enumerate(sc.intake.streams.items()):
+            for r, region in enumerate(sc.regions.values()):
+                for day in range(math.ceil(horizon)):
+                    date = self.date(day)
+                    days_in_year = 366 if calendar.isleap(date.year) else 365
+                    per_day = sc.volume(sname, date.year, self.replication) / days_in_year
+                    rate = per_day * pattern[date.weekday()] / mean_factor * region.share
+                    if rate <= 0:
+                        continue
+                    known = stream.known_suspect_share.at_date(date)
+                    screened = stream.screened_out_share.at_date(date)
+                    end = min(day + 1.0, horizon)
+                    t = day + rnd.expovariate(rate)
+                    while t < end:
+                        if rnd.random() < known and rnd.random() >= screened:
+                            out.append((t, r, s))
+                        t += rnd.expovariate(rate)
+        out.sort()
+        return out
+
+    def intake(self):
+        env, col = self.env, self.col
+        for cid, (t, r, s) in enumerate(self.arrivals):
+            yield env.timeout(t - env.now)
+            col["region"][cid], col["stream"][cid] = r, s
+            col["t_offence"][cid] = col["t_registration"][cid] = t
+            env.process(self.case(Case(cid, r, s, self.stream_names[s], self.chains[r], t)))
+
     # ------------------------------------------------------------------ running
 
     def run(self) -> dict[str, np.ndarray]:
         self.env.process(self.intake())
-        self.env.process(self.clerk())
+        for s in self.all_sessions:
+            self.env.process(self.session(s))
         # The cyclic garbage collector is paused while SimPy runs, as in sim/model.py, so that a speed ratio
         # compares the two designs and not a GC setting (with it on, a national year takes about 1.8 times as long).
         gc_was_enabled = gc.isenabled()
@@ -252,16 +330,6 @@ class ReferenceChain:
             if gc_was_enabled:
                 gc.enable()
         return self.col
-
-    def intake(self):
-        env = self.env
-        a = self.arrivals
-        for cid, t in enumerate(a.time.tolist()):
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            r, s = int(a.region[cid]), int(a.stream[cid])
-            case = Case(cid, r, s, self.stream_names[s], self.chains[r], t)
-            env.process(self.case(case))
 
     # ------------------------------------------------------------------ one case, police to decision
 
@@ -330,10 +398,15 @@ class ReferenceChain:
             c.u_mk = self.u()
             c.reports = self.request_reports(c, route)
             if route == "regular":
-                q = Q_MK if c.u_mk < self.at(ch.courts.mk_share[c.sname]) else Q_PR
+                q = self.regular_queue(c)
             else:
                 q = Q[route]
             yield from self.trial(c, q, env.now + ch.courts.preparation_days)
+
+    def regular_queue(self, c: Case) -> int:
+        """A regular summons goes to the meervoudige kamer with the stream's `mk_share`, else the politierechter
+        (one draw per case, so a case that falls back to regular later goes the same way it would have)."""
+        return Q_MK if c.u_mk < self.at(c.ch.courts.mk_share[c.sname]) else Q_PR
 
     # ------------------------------------------------------------------ advice reports
 
@@ -352,83 +425,92 @@ class ReferenceChain:
             yield req
             yield self.env.timeout(days)
 
-    # ------------------------------------------------------------------ courts
+    # ------------------------------------------------------------------ the court calendar
 
-    def _build_calendar(self):
-        """Sessions per region and type, as `sim/courts.py` builds them; per region and court queue the held
-        sessions that serve it, in time order."""
-        sc, env = self.sc, self.env
-        total = sc.total_days
-        sessions = []
+    def build_calendar(self):
+        """The sessions that will sit, per region and calendar day (`self.sessions_on[(region, day)]`).
+
+        For each region and session type: on each of the type's weekdays the expected number of sessions so far
+        grows by per_week / (number of weekdays), with per_week in force that day, and that day gets as many
+        sessions as it takes for the number made so far to be the expected number rounded to the nearest whole.
+        All sit at 09:00, before the end of the run. Each has `slots` places (rounded) and sits only if an officier
+        is available (drawn per session with `officier_share`); a session without one is cancelled and left out.
+        A session that serves a regular queue takes cases from that backlog `fill_lead_days` before it sits; one
+        with `fill_from_backlog` takes politierechter cases then, too."""
+        total = self.sc.total_days
+        self.sessions_on: dict[tuple[int, int], list[Session]] = {}
+        self.all_sessions: list[Session] = []
         for r, ch in enumerate(self.chains):
             for st in ch.courts.sessions.values():
                 weekdays = set(st.weekdays)
-                acc = 0.5
-                for d in range(math.ceil(total)):
-                    if (self.weekday0 + d) % 7 not in weekdays:
-                        continue
-                    t = d + SESSION_HOUR / 24.0
+                pulls = [BACKLOG[q] for q in st.serves if q in BACKLOG]
+                if st.fill_from_backlog and BACKLOG["regular_pr"] not in pulls:
+                    pulls.append(BACKLOG["regular_pr"])
+                expected, made = 0.0, 0
+                for day in range(math.ceil(total)):
+                    t = day + SESSION_HOUR / 24.0
                     if t >= total:
                         break
-                    acc += self.at(st.per_week, d) / len(weekdays)
-                    count = int(acc)
-                    acc -= count
-                    for _ in range(count):
-                        s = Session(t, r, max(0, int(round(self.at(st.slots, d)))),
-                                    self.rng.random() < self.at(st.officier_share, d))
-                        s.pulls = [Q[q] - Q_PR for q in st.serves if q in ("regular_pr", "regular_mk")]
-                        if st.fill_from_backlog and 0 not in s.pulls:
-                            s.pulls.append(0)
-                        s.fill_at = max(0.0, t - st.fill_lead_days)
-                        sessions.append((s, st.serves))
-        sessions.sort(key=lambda x: x[0].time)
-        self.sessions = [s for s, _ in sessions if s.held]
-        self.q_times = [[[] for _ in COURT_QUEUES] for _ in self.chains]
-        self.q_sessions = [[[] for _ in COURT_QUEUES] for _ in self.chains]
-        for s, serves in sessions:
-            if s.held:
-                s.sits = env.event()
-                for q in serves:
-                    self.q_times[s.region][Q[q]].append(s.time)
-                    self.q_sessions[s.region][Q[q]].append(s)
+                    date = self.date(day)
+                    if date.weekday() not in weekdays:
+                        continue
+                    expected += st.per_week.at_date(date) / len(weekdays)
+                    while made < math.floor(expected + 0.5):
+                        made += 1
+                        if self.u() >= st.officier_share.at_date(date):
+                            continue  # no officier: cancelled
+                        s = Session(self.env, t, r, {Q[q] for q in st.serves}, max(0, round(st.slots.at_date(date))),
+                                    pulls, max(0.0, t - st.fill_lead_days))
+                        self.sessions_on.setdefault((r, day), []).append(s)
+                        self.all_sessions.append(s)
 
-    def clerk(self):
-        """The court's planning office: fills each session from the backlog `fill_lead_days` before it sits, and
-        opens each session at its time."""
+    def session(self, s: Session):
+        """A session's own process: it takes cases from the backlog at its fill time, then sits."""
         env = self.env
-        FILL, SIT = 0, 1
-        agenda = sorted([(s.fill_at, FILL, i) for i, s in enumerate(self.sessions) if s.pulls]
-                        + [(s.time, SIT, i) for i, s in enumerate(self.sessions)])
-        for t, what, i in agenda:
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            s = self.sessions[i]
-            if what == FILL:
-                free = s.slots - s.used
-                for b in s.pulls:
-                    waiting = self.backlog[s.region][b]
-                    while free > 0 and waiting:
-                        s.used += 1
-                        free -= 1
-                        waiting.popleft().succeed(s)
-            else:
-                s.sits.succeed()
+        if s.pulls:
+            yield env.timeout(max(0.0, s.fill_at - env.now))
+            free = s.slots - s.used
+            for b in s.pulls:
+                waiting = self.backlog[s.region][b]
+                while free > 0 and waiting:
+                    s.used += 1
+                    free -= 1
+                    waiting.popleft().succeed(s)
+        yield env.timeout(s.time - env.now)
+        s.sits.succeed()
 
-    def plan_fast(self, c: Case, q: int, earliest: float) -> Session | None:
-        """The first session serving queue `q` in the case's region, from `earliest` to the end of its window, that
-        has a free slot and has not sat yet; booked, or None."""
-        times, sessions = self.q_times[c.r][q], self.q_sessions[c.r][q]
-        i = bisect_left(times, earliest)
-        while i < len(times) and times[i] <= c.win_end:
-            s = sessions[i]
-            if s.used < s.slots and not s.sits.triggered:
-                s.used += 1
-                return s
-            i += 1
+    # ------------------------------------------------------------------ legal windows and planning
+
+    def open_window(self, c: Case, q: int, earliest: float) -> float:
+        """The case enters court queue `q` now. A fast-track queue has a hard legal window: supersnelrecht within
+        `supersnelrecht_window_days` of the arrest, snelrecht for detained suspects within
+        `snelrecht_detained_window_days` of the arrest, snelrecht for suspects not detained between
+        `snelrecht_not_detained_min_days` and `snelrecht_not_detained_window_days` after the summons (now). Sets the
+        window on the case; returns the earliest hearing time."""
+        legal, now = self.sc.legal, self.env.now
+        if q == Q_SUPER:
+            c.win_start, c.win_end = c.t_offence, c.t_offence + legal.supersnelrecht_window_days
+        elif q == Q_DET:
+            c.win_start, c.win_end = c.t_offence, c.t_offence + legal.snelrecht_detained_window_days
+        elif q == Q_NOT:
+            c.win_start, c.win_end = now, now + legal.snelrecht_not_detained_window_days
+            earliest = max(earliest, now + legal.snelrecht_not_detained_min_days)
+        return earliest
+
+    def book_fast(self, c: Case, q: int, earliest: float) -> Session | None:
+        """Book the case into the first session of its region, from `earliest` to the end of its window, that serves
+        queue `q`, has not sat yet and has a free slot; None if there is none. Looked up day by day."""
+        for day in range(math.floor(earliest), math.floor(c.win_end) + 1):
+            for s in self.sessions_on.get((c.r, day), ()):
+                if (q in s.serves and earliest <= s.time <= c.win_end and s.used < s.slots
+                        and not s.sits.triggered):
+                    s.used += 1
+                    return s
         return None
 
     def fall_back(self, c: Case, q: int) -> tuple[int, float]:
-        """The window cannot be met: the suspect is released and the case goes to the slower route."""
+        """The window cannot be met: the suspect is released and the case goes to the slower route in
+        `om.fallback`; returns its new queue and earliest hearing."""
         self.col["fallbacks"][c.cid] += 1
         self.col["fell_back_from"][c.cid] |= 1 << q
         new = c.ch.om.fallback[COURT_QUEUES[q]]
@@ -436,44 +518,38 @@ class ReferenceChain:
             self.col["route"][c.cid] = ROUTE[new]
         now = self.env.now
         if new == "regular":
-            return (Q_MK if c.u_mk < self.at(c.ch.courts.mk_share[c.sname]) else Q_PR), now
+            return self.regular_queue(c), now
         return Q[new], now + c.ch.courts.preparation_days
 
     def court(self, c: Case, q: int, earliest: float):
         """Planning, hearings and adjournments until a hearing gives a verdict; returns the queue it was heard in."""
         env, courts = self.env, c.ch.courts
-        new_queue, front = True, False
+        earliest = self.open_window(c, q, earliest)
+        front = False
         while True:
             if q in FAST_Q:
-                if new_queue:  # the legal window of this route
-                    if q == Q_NOT:
-                        c.win_start = env.now
-                        earliest = max(earliest, env.now + self.sc.legal.snelrecht_not_detained_min_days)
-                    else:
-                        c.win_start = c.t_offence  # the arrest
-                    c.win_end = c.win_start + self.window_days[q]
-                session = self.plan_fast(c, q, earliest)
+                session = self.book_fast(c, q, earliest)
                 if session is None:
                     q, earliest = self.fall_back(c, q)
-                    new_queue = True
+                    earliest = self.open_window(c, q, earliest)
                     continue
             else:
                 if not c.reports.triggered:
                     yield c.reports  # a regular case joins the backlog when its reports are in
                 booked = env.event()
-                waiting = self.backlog[c.r][q - Q_PR]
+                waiting = self.backlog[c.r][BACKLOG[COURT_QUEUES[q]]]
                 if front:
                     waiting.appendleft(booked)
                 else:
                     waiting.append(booked)
+                front = False
                 session = yield booked
-            new_queue = front = False
 
             yield session.sits  # the hearing
             if math.isnan(self.col["t_first_hearing"][c.cid]):
                 self.col["t_first_hearing"][c.cid] = env.now
-            if q in FAST_Q and env.now > c.win_end + 1e-9:
-                raise AssertionError(f"case {c.cid} heard after its {COURT_QUEUES[q]} window")
+            if q in FAST_Q and not (c.win_start <= env.now <= c.win_end + 1e-9):
+                raise AssertionError(f"case {c.cid} heard outside its {COURT_QUEUES[q]} window")
             if not c.reports.triggered:  # a report is missing: adjourned until it arrives
                 self.col["adjournments"][c.cid] += 1
                 yield c.reports
@@ -607,6 +683,69 @@ class ReferenceChain:
             self.col["t_exec_end"][c.cid] = now
 
 
+# --------------------------------------------------------------------------------------------------- key figures
+
+def reference_kpis(c: dict[str, np.ndarray], scenario: Scenario) -> dict[tuple[str, str], float]:
+    """The key figures tests/test_reference.py compares, counted case by case from the definitions in docs/model.md
+    (written here, not taken from `sim.kpis`). Keys are (metric, group) as in `kpis.csv`.
+
+    The cohort is the cases registered from the end of the warm-up to the end of the horizon; "per year" divides by
+    the cohort period in years of 365.25 days. Routes are final routes (after fall-backs).
+
+    * ``cases[route]``: cohort cases decided in the route, per year;
+    * ``days_to_decision_p50[route]``: median days from registration to the OM decision (sepot, strafbeschikking)
+      or to the verdict (court routes), over the route's cases that got there before the run ended;
+    * ``within_window_share[fast-track route]``: cases heard and decided in the route (verzet cases aside) /
+      (those + cases that fell back out of it);
+    * ``om_intake``: cohort cases that reached the OM, per year; ``via_zsm_share``: the share of those whose
+      channel (the last desk that handled them) is ZSM;
+    * ``sentences[verdict]``: court verdicts per year (a strafbeschikking is not a court verdict).
+    """
+    years = (scenario.horizon_days - scenario.warmup_days) / 365.25
+    cols = {name: c[name].tolist() for name in ("t_registration", "t_om_intake", "t_decision", "t_verdict",
+                                                 "channel", "route", "verdict", "verzet", "fell_back_from")}
+    cases = dict.fromkeys(ROUTES, 0)
+    lead: dict[str, list[float]] = {name: [] for name in ROUTES}
+    decided_in = dict.fromkeys(FAST_TRACK, 0)
+    fell_out_of = dict.fromkeys(FAST_TRACK, 0)
+    sentences = dict.fromkeys(VERDICTS, 0)
+    om_intake = via_zsm = 0
+    for reg, om, decision, verdict_time, channel, route, verdict, verzet, fell in zip(*cols.values()):
+        if not scenario.warmup_days <= reg < scenario.horizon_days:
+            continue
+        if not math.isnan(om):
+            om_intake += 1
+            via_zsm += channel == ZSM
+        heard = not math.isnan(verdict_time)
+        if heard:
+            sentences[VERDICTS[verdict]] += 1
+        for name in FAST_TRACK:
+            if fell & (1 << Q[name]):
+                fell_out_of[name] += 1
+        if route < 0:
+            continue  # not decided yet
+        name = ROUTES[route]
+        cases[name] += 1
+        end = decision if name in ("sepot", "strafbeschikking") else verdict_time
+        if not math.isnan(end):
+            lead[name].append(end - reg)
+        if name in FAST_TRACK and heard and not verzet:
+            decided_in[name] += 1
+    out: dict[tuple[str, str], float] = {}
+    for name in ROUTES:
+        out[("cases", name)] = cases[name] / years
+        out[("days_to_decision_p50", name)] = statistics.median(lead[name]) if lead[name] else math.nan
+    for name in FAST_TRACK:
+        total = decided_in[name] + fell_out_of[name]
+        out[("within_window_share", name)] = decided_in[name] / total if total else math.nan
+    out[("om_intake", "all")] = om_intake / years
+    out[("via_zsm_share", "all")] = via_zsm / om_intake if om_intake else math.nan
+    for name in VERDICTS:
+        out[("sentences", name)] = sentences[name] / years
+    return out
+
+
 def run_reference(scenario: Scenario, replication: int = 0, seed: int | None = None) -> dict[str, np.ndarray]:
-    """One replication of the reference chain: the case columns (as `ReplicationResult.columns`, for `case_kpis`)."""
+    """One replication of the reference chain: its case columns, one row per case in order of registration, under
+    the names and codes of the model's case records (`ReplicationResult.columns`, the subset recorded here)."""
     return ReferenceChain(scenario, replication, seed).run()
