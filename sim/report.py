@@ -29,7 +29,6 @@ import base64
 import datetime as dt
 import html
 import io
-import json
 import math
 import os
 import shlex
@@ -42,9 +41,10 @@ import numpy as np
 
 from . import __version__
 from . import plots as P
-from .compare import ComparisonRow, read_comparison
+from .compare import ComparisonRow
+from .results import (ResultTables, check_compare_folder, check_run_folder, probe_provenance, read_chain_tables,
+                      read_comparison_rows, read_provenance, read_results)
 
-RUN_FILES = ("provenance.json", "kpis.csv", "cases.parquet", "backlog.csv")
 # Keys that say what a scenario is called or how it was run, not what it models; `compare` runs every scenario
 # with the same seed and replications anyway.
 NOT_A_CHANGE = ("name", "description", "seed", "replications")
@@ -151,15 +151,15 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
     problems: list[str] = []
     kinds: dict[Path, tuple[str, dict]] = {}
     for f in folders:
-        prov = _read_provenance(f, problems)
+        prov = probe_provenance(f, problems)
         if prov is None:
             continue
         if "scenarios" in prov:
             kinds[f] = ("compare", prov)
-            _check_compare(f, prov, problems)
+            check_compare_folder(f, prov, problems)
         elif "resolved_scenario" in prov:
             kinds[f] = ("run", prov)
-            _check_run(f, problems)
+            check_run_folder(f, problems)
         else:
             problems.append(f"{f}: not a ketensim results or compare folder (provenance.json has neither "
                             "'scenarios' nor 'resolved_scenario')")
@@ -174,9 +174,8 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
         prov = kinds[f][1]
         names = [str(n) for n in prov["scenarios"]]
         run_dirs = {n: f / n for n in names}
-        return ReportInputs("compare", folders, names, run_dirs,
-                            {n: json.loads((f / n / "provenance.json").read_text()) for n in names}, prov,
-                            read_comparison(f / "comparison.csv"))
+        return ReportInputs("compare", folders, names, run_dirs, {n: read_provenance(f / n) for n in names}, prov,
+                            read_comparison_rows(f))
     names, run_dirs, provs = [], {}, {}
     for f in folders:
         prov = kinds[f][1]
@@ -191,57 +190,6 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
         run_dirs[name] = f
         provs[name] = prov
     return ReportInputs("runs", folders, names, run_dirs, provs)
-
-
-def _read_provenance(folder: Path, problems: list[str]) -> dict | None:
-    if not folder.exists():
-        problems.append(f"{folder}: no such folder")
-        return None
-    if not folder.is_dir():
-        problems.append(f"{folder}: not a folder (give a results folder of `ketensim run` or `ketensim compare`)")
-        return None
-    path = folder / "provenance.json"
-    if not path.exists():
-        problems.append(f"{folder}: not a ketensim results or compare folder (no provenance.json)")
-        return None
-    try:
-        prov = json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        problems.append(f"{path}: not readable as JSON ({e})")
-        return None
-    if not isinstance(prov, dict):
-        problems.append(f"{path}: not a ketensim provenance file")
-        return None
-    return prov
-
-
-def _check_run(folder: Path, problems: list[str], what: str = "results folder") -> None:
-    missing = [name for name in RUN_FILES if not (folder / name).exists()]
-    if missing:
-        problems.append(f"{folder}: missing {', '.join(missing)} (not a complete ketensim {what})")
-        return
-    try:
-        prov = json.loads((folder / "provenance.json").read_text())
-    except (OSError, ValueError) as e:
-        problems.append(f"{folder / 'provenance.json'}: not readable as JSON ({e})")
-        return
-    if "resolved_scenario" not in prov:
-        problems.append(f"{folder}: provenance.json has no resolved_scenario (not a ketensim {what})")
-
-
-def _check_compare(folder: Path, prov: dict, problems: list[str]) -> None:
-    names = prov.get("scenarios")
-    if not isinstance(names, list) or not names:
-        problems.append(f"{folder}: provenance.json names no scenarios (not a ketensim compare folder)")
-        return
-    if not (folder / "comparison.csv").exists():
-        problems.append(f"{folder}: missing comparison.csv (not a complete ketensim compare folder)")
-    for n in names:
-        sub = folder / str(n)
-        if not sub.is_dir():
-            problems.append(f"{folder}: missing the results folder of scenario {n!r} ({sub})")
-        else:
-            _check_run(sub, problems, what=f"results folder of scenario {n!r}")
 
 
 # ------------------------------------------------------------------------------------------------ changes
@@ -369,7 +317,7 @@ def build_report(inputs: ReportInputs, *, command: str | None = None, now: dt.da
     (drawing them is most of the time a report takes)."""
     now = now or dt.datetime.now().astimezone()
     names = inputs.names
-    tables = {n: P.read_results(inputs.run_dirs[n]) for n in names}
+    tables = {n: read_results(inputs.run_dirs[n]) for n in names}
     resolved = {n: inputs.run_provenance[n].get("resolved_scenario", {}) for n in names}
     parts = [_head(names, inputs)]
     parts.append(_provenance_section(inputs, tables, command, now))
@@ -457,7 +405,7 @@ def _head(names: list[str], inputs: ReportInputs) -> str:
     )
 
 
-def _provenance_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables], command: str | None,
+def _provenance_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], command: str | None,
                         now: dt.datetime) -> str:
     rows: list[tuple[str, str]] = []
     first = tables[inputs.names[0]].info
@@ -588,7 +536,7 @@ def _direction(better: int) -> str:
     return {1: "better", -1: "worse"}.get(better, "neutral")
 
 
-def _table_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables]) -> str:
+def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> str:
     names = inputs.names
     out = ['<h2 id="table">Key figures per theme</h2>']
     if inputs.paired:
@@ -675,9 +623,9 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
     return f'<td class="{cls}">{html_text}</td>'
 
 
-def _plots_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables], resolved: Mapping[str, Mapping]) -> str:
+def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], resolved: Mapping[str, Mapping]) -> str:
     names = inputs.names
-    chain = {n: P.read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
+    chain = {n: read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
     makers = dict(P.standard_figures(tables))
     makers.update(P.comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
     out = ['<h2 id="plots">Plots</h2>']
