@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import __version__
+from . import formatting as fmt
 from . import plots as P
+from .catalogue import THEMES as KPI_THEMES, better, describe_kpi, difference_unit, metrics_of
 from .compare import ComparisonRow
 from .results import (ResultTables, check_compare_folder, check_run_folder, probe_provenance, read_chain_tables,
                       read_comparison_rows, read_provenance, read_results)
@@ -51,21 +51,11 @@ NOT_A_CHANGE = ("name", "description", "seed", "replications")
 MAX_CHANGES = 80  # rows of the changes table per scenario; the rest are counted
 MAX_HEADLINES = 10  # per scenario; the rest are folded away
 
-THEMES = (
-    ("Routes", ("cases", "days_to_decision_p50", "days_to_decision_p90", "days_to_execution_end_p50")),
-    ("Fast-track windows", ("within_window_share", "fallbacks", "window_days_max")),
-    ("Backlogs", ("backlog_end", "open_at_end")),
-    ("Court sessions", ("session_fill_rate", "sessions_cancelled_share", "adjournments_per_hearing_case")),
-    ("Chain", None),  # everything else: intake, ZSM share, returns, end-to-end lead time, sentences
+# The themes of the key-figure tables (`sim.catalogue`); "Chain" takes everything no theme claims (intake, ZSM
+# share, returns, end-to-end lead time, sentences), in the order of the rows.
+THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "backlogs", "sessions")) + (
+    ("Chain", None),
 )
-# Which way is better, for colouring significant differences: -1 lower is better, +1 higher is better. Figures
-# without a clear "better" (cases per route, sentences, intake) are left neutral.
-BETTER = {
-    "days_to_decision_p50": -1, "days_to_decision_p90": -1, "days_to_execution_end_p50": -1,
-    "days_offence_to_execution_end_p50": -1, "window_days_max": -1, "within_window_share": 1, "fallbacks": -1,
-    "backlog_end": -1, "open_at_end": -1, "session_fill_rate": 1, "sessions_cancelled_share": -1,
-    "adjournments_per_hearing_case": -1, "returned_share": -1,
-}
 
 CAPTIONS = {
     "difference_from_reference.png": "Difference of each scenario from the reference for the main key figures, "
@@ -228,10 +218,11 @@ def format_value(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, (int, float)):
-        return _plain_number(v)
+        return fmt.plain_number(v)
     if _is_schedule(v):
         first, rest = v[0], v[1:]
-        return " · ".join([_plain_number(first[1])] + [f"from {str(d)[:10]}: {_plain_number(x)}" for d, x in rest])
+        return " · ".join([fmt.plain_number(first[1])]
+                          + [f"from {str(d)[:10]}: {fmt.plain_number(x)}" for d, x in rest])
     if isinstance(v, (list, tuple)):
         return ", ".join(format_value(x) for x in v) if v else "(none)"
     if isinstance(v, Mapping):
@@ -253,16 +244,6 @@ def _is_date_like(x) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _plain_number(x: float) -> str:
-    if isinstance(x, float) and math.isinf(x):
-        return "unlimited" if x > 0 else "−unlimited"
-    if isinstance(x, float) and math.isnan(x):
-        return "n/a"
-    if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}"
 
 
 # ------------------------------------------------------------------------------------------------ findings
@@ -291,18 +272,19 @@ def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str
         if not r.significant or math.isnan(r.diff):
             continue
         base = ref.get((r.metric, r.group))
-        label, unit, factor = P.describe_kpi(r.metric, r.group)
-        dunit = P.difference_unit(unit)
+        label, unit, factor = describe_kpi(r.metric, r.group)
+        dunit = difference_unit(unit)
         d, lo, hi = r.diff * factor, r.diff_ci_low * factor, r.diff_ci_high * factor
-        text = f"{label} {_signed(d)}{' ' + dunit if dunit else ''} (95% CI {_signed(lo)} to {_signed(hi)})"
+        text = (f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} "
+                f"(95% CI {fmt.signed(lo)} to {fmt.signed(hi)})")
         if base is not None and not math.isnan(base.mean):
             pct = "%" if unit == "%" else ""
-            text += f", from {_num(base.mean * factor)}{pct} to {_num(r.mean * factor)}{pct}"
+            text += f", from {fmt.number(base.mean * factor)}{pct} to {fmt.number(r.mean * factor)}{pct}"
         scale = max(abs(r.mean), abs(base.mean) if base is not None and not math.isnan(base.mean) else 0.0)
         size = abs(r.diff) / scale if scale > 0 else math.inf
-        direction = BETTER.get(r.metric, 0)
-        better = 0 if direction == 0 else (1 if d * direction > 0 else -1)
-        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, better))
+        direction = better(r.metric)
+        sign = 0 if direction == 0 else (1 if d * direction > 0 else -1)
+        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, sign))
     for name in out:
         out[name].sort(key=lambda f: -f.size)
     return out
@@ -580,7 +562,7 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
         head = "".join(f"<th>{_e(n)}{' (reference)' if paired and i == 0 else ''}</th>" for i, n in enumerate(names))
         body = []
         for m, g in these:
-            label, unit, factor = P.describe_kpi(m, g)
+            label, unit, factor = describe_kpi(m, g)
             unit_text = f" ({unit})" if unit and unit not in label else ""
             row = [f"<td>{_e(label)}{_e(unit_text)}</td>"]
             for i, n in enumerate(names):
@@ -599,12 +581,12 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
     if not _has_value(r):
         return '<td class="num">—</td>'
     pct = "%" if unit == "%" else ""
-    text = f"{_num(r.mean * factor)}{pct}"
+    text = f"{fmt.number(r.mean * factor)}{pct}"
     if not math.isnan(r.ci_low):
         lo, hi = r.ci_low * factor, r.ci_high * factor
         if unit == "%":  # a share's interval stays a share
             lo, hi = max(lo, 0.0), min(hi, 100.0)
-        text += f" [{_num(lo)}–{_num(hi)}]"
+        text += f" [{fmt.number(lo)}–{fmt.number(hi)}]"
     html_text = _e(text)
     cls = "num"
     if with_diff and isinstance(r, ComparisonRow) and not math.isnan(r.diff):
@@ -612,12 +594,12 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
         if r.diff == 0 and (math.isnan(r.diff_ci_low) or r.diff_ci_low == r.diff_ci_high == 0):
             d = "Δ 0 (identical)"
         else:
-            d = f"Δ {_signed(r.diff * factor)}{dunit}"
+            d = f"Δ {fmt.signed(r.diff * factor)}{dunit}"
             if not math.isnan(r.diff_ci_low):
-                d += f" [{_signed(r.diff_ci_low * factor)} to {_signed(r.diff_ci_high * factor)}]"
+                d += f" [{fmt.signed(r.diff_ci_low * factor)} to {fmt.signed(r.diff_ci_high * factor)}]"
         if r.significant:
             d = "★ " + d
-            direction = BETTER.get(metric, 0)
+            direction = better(metric)
             cls += " sig " + ("neutral" if direction == 0 else "better" if r.diff * direction > 0 else "worse")
         html_text += f'<span class="diff">{_e(d)}</span>'
     return f'<td class="{cls}">{html_text}</td>'
@@ -669,28 +651,3 @@ def _png_data_uri(fig) -> str:
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _signed(x: float) -> str:
-    if math.isnan(x):
-        return "n/a"
-    return ("−" if x < 0 else "+") + _num(abs(x))
-
-
-def _num(x: float) -> str:
-    if math.isnan(x):
-        return "n/a"
-    ax = abs(x)
-    if ax >= 1000:
-        s = f"{ax:,.0f}"
-    elif ax >= 100:
-        s = f"{ax:.0f}"
-    elif ax >= 10 or ax == 0:
-        s = f"{ax:.1f}"
-    elif ax >= 1:
-        s = f"{ax:.1f}"
-    elif ax >= 0.01:
-        s = f"{ax:.2f}"
-    else:  # two significant digits, never in scientific notation
-        s = np.format_float_positional(ax, precision=2, unique=True, fractional=False, trim="-")
-    return ("−" if x < 0 else "") + s
