@@ -13,7 +13,7 @@ The content follows the order in which a workshop discusses it:
    zero, the largest (relative to the reference) first, in plain words with units;
 4. the comparison table per theme (routes, fast-track windows, backlogs, court sessions, chain): each scenario's
    mean with its 95% interval, and its difference from the reference with the interval, significant ones marked;
-5. the plots (`sim.plots`), each with a caption.
+5. the plots (`sim.figures`), each with a caption.
 
 Plain results folders (``ketensim run``) can be given instead, one or more: then each run's key figures are shown
 side by side without paired differences (the runs were not paired), and the report says so.
@@ -39,9 +39,10 @@ from typing import Any
 
 from . import __version__
 from . import formatting as fmt
-from . import plots as P
 from .catalogue import THEMES as KPI_THEMES, better, describe_kpi, difference_unit, metrics_of
 from .compare import ComparisonRow
+from .figures.sets import comparison_figures, standard_figures
+from .figures.style import save_png
 from .results import (ResultTables, check_compare_folder, check_run_folder, probe_provenance, read_chain_tables,
                       read_comparison_rows, read_provenance, read_results)
 
@@ -608,8 +609,8 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
 def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], resolved: Mapping[str, Mapping]) -> str:
     names = inputs.names
     chain = {n: read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
-    makers = dict(P.standard_figures(tables))
-    makers.update(P.comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
+    makers = dict(standard_figures(tables))
+    makers.update(comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
     out = ['<h2 id="plots">Plots</h2>']
     if not inputs.paired and len(names) > 1:
         out.append('<p class="note">These runs were not paired: the plots show them side by side, without '
@@ -630,8 +631,7 @@ def _png_data_uri(fig) -> str:
     and makes the report about a third of the size (a workshop report is mailed around)."""
     buf = io.BytesIO()
     # no metadata: matplotlib would write its own name and web address into the PNG
-    fig.savefig(buf, format="png", dpi=P.DPI, facecolor="white", metadata={"Software": None})
-    fig.clear()
+    save_png(fig, buf, format="png", metadata={"Software": None})
     data = buf.getvalue()
     try:
         from PIL import Image  # a dependency of matplotlib
