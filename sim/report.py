@@ -13,7 +13,7 @@ The content follows the order in which a workshop discusses it:
    zero, the largest (relative to the reference) first, in plain words with units;
 4. the comparison table per theme (routes, fast-track windows, backlogs, court sessions, chain): each scenario's
    mean with its 95% interval, and its difference from the reference with the interval, significant ones marked;
-5. the plots (`sim.plots`), each with a caption.
+5. the plots (`sim.figures`), each with a caption.
 
 Plain results folders (``ketensim run``) can be given instead, one or more: then each run's key figures are shown
 side by side without paired differences (the runs were not paired), and the report says so.
@@ -29,7 +29,6 @@ import base64
 import datetime as dt
 import html
 import io
-import json
 import math
 import os
 import shlex
@@ -38,34 +37,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import __version__
-from . import plots as P
-from .compare import ComparisonRow, read_comparison
+from . import formatting as fmt
+from .catalogue import THEMES as KPI_THEMES, better, describe_kpi, difference_unit, metrics_of
+from .compare import ComparisonRow
+from .figures.sets import comparison_figures, standard_figures
+from .figures.style import save_png
+from .results import (ResultTables, check_compare_folder, check_run_folder, probe_provenance, read_chain_tables,
+                      read_comparison_rows, read_provenance, read_results)
 
-RUN_FILES = ("provenance.json", "kpis.csv", "cases.parquet", "backlog.csv")
 # Keys that say what a scenario is called or how it was run, not what it models; `compare` runs every scenario
 # with the same seed and replications anyway.
 NOT_A_CHANGE = ("name", "description", "seed", "replications")
 MAX_CHANGES = 80  # rows of the changes table per scenario; the rest are counted
 MAX_HEADLINES = 10  # per scenario; the rest are folded away
 
-THEMES = (
-    ("Routes", ("cases", "days_to_decision_p50", "days_to_decision_p90", "days_to_execution_end_p50")),
-    ("Fast-track windows", ("within_window_share", "fallbacks", "window_days_max")),
-    ("Backlogs", ("backlog_end", "open_at_end")),
-    ("Court sessions", ("session_fill_rate", "sessions_cancelled_share", "adjournments_per_hearing_case")),
-    ("Chain", None),  # everything else: intake, ZSM share, returns, end-to-end lead time, sentences
+# The themes of the key-figure tables (`sim.catalogue`); "Chain" takes everything no theme claims (intake, ZSM
+# share, returns, end-to-end lead time, sentences), in the order of the rows.
+THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "backlogs", "sessions")) + (
+    ("Chain", None),
 )
-# Which way is better, for colouring significant differences: -1 lower is better, +1 higher is better. Figures
-# without a clear "better" (cases per route, sentences, intake) are left neutral.
-BETTER = {
-    "days_to_decision_p50": -1, "days_to_decision_p90": -1, "days_to_execution_end_p50": -1,
-    "days_offence_to_execution_end_p50": -1, "window_days_max": -1, "within_window_share": 1, "fallbacks": -1,
-    "backlog_end": -1, "open_at_end": -1, "session_fill_rate": 1, "sessions_cancelled_share": -1,
-    "adjournments_per_hearing_case": -1, "returned_share": -1,
-}
 
 CAPTIONS = {
     "difference_from_reference.png": "Difference of each scenario from the reference for the main key figures, "
@@ -151,15 +142,15 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
     problems: list[str] = []
     kinds: dict[Path, tuple[str, dict]] = {}
     for f in folders:
-        prov = _read_provenance(f, problems)
+        prov = probe_provenance(f, problems)
         if prov is None:
             continue
         if "scenarios" in prov:
             kinds[f] = ("compare", prov)
-            _check_compare(f, prov, problems)
+            check_compare_folder(f, prov, problems)
         elif "resolved_scenario" in prov:
             kinds[f] = ("run", prov)
-            _check_run(f, problems)
+            check_run_folder(f, problems)
         else:
             problems.append(f"{f}: not a ketensim results or compare folder (provenance.json has neither "
                             "'scenarios' nor 'resolved_scenario')")
@@ -174,9 +165,8 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
         prov = kinds[f][1]
         names = [str(n) for n in prov["scenarios"]]
         run_dirs = {n: f / n for n in names}
-        return ReportInputs("compare", folders, names, run_dirs,
-                            {n: json.loads((f / n / "provenance.json").read_text()) for n in names}, prov,
-                            read_comparison(f / "comparison.csv"))
+        return ReportInputs("compare", folders, names, run_dirs, {n: read_provenance(f / n) for n in names}, prov,
+                            read_comparison_rows(f))
     names, run_dirs, provs = [], {}, {}
     for f in folders:
         prov = kinds[f][1]
@@ -191,57 +181,6 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
         run_dirs[name] = f
         provs[name] = prov
     return ReportInputs("runs", folders, names, run_dirs, provs)
-
-
-def _read_provenance(folder: Path, problems: list[str]) -> dict | None:
-    if not folder.exists():
-        problems.append(f"{folder}: no such folder")
-        return None
-    if not folder.is_dir():
-        problems.append(f"{folder}: not a folder (give a results folder of `ketensim run` or `ketensim compare`)")
-        return None
-    path = folder / "provenance.json"
-    if not path.exists():
-        problems.append(f"{folder}: not a ketensim results or compare folder (no provenance.json)")
-        return None
-    try:
-        prov = json.loads(path.read_text())
-    except (OSError, ValueError) as e:
-        problems.append(f"{path}: not readable as JSON ({e})")
-        return None
-    if not isinstance(prov, dict):
-        problems.append(f"{path}: not a ketensim provenance file")
-        return None
-    return prov
-
-
-def _check_run(folder: Path, problems: list[str], what: str = "results folder") -> None:
-    missing = [name for name in RUN_FILES if not (folder / name).exists()]
-    if missing:
-        problems.append(f"{folder}: missing {', '.join(missing)} (not a complete ketensim {what})")
-        return
-    try:
-        prov = json.loads((folder / "provenance.json").read_text())
-    except (OSError, ValueError) as e:
-        problems.append(f"{folder / 'provenance.json'}: not readable as JSON ({e})")
-        return
-    if "resolved_scenario" not in prov:
-        problems.append(f"{folder}: provenance.json has no resolved_scenario (not a ketensim {what})")
-
-
-def _check_compare(folder: Path, prov: dict, problems: list[str]) -> None:
-    names = prov.get("scenarios")
-    if not isinstance(names, list) or not names:
-        problems.append(f"{folder}: provenance.json names no scenarios (not a ketensim compare folder)")
-        return
-    if not (folder / "comparison.csv").exists():
-        problems.append(f"{folder}: missing comparison.csv (not a complete ketensim compare folder)")
-    for n in names:
-        sub = folder / str(n)
-        if not sub.is_dir():
-            problems.append(f"{folder}: missing the results folder of scenario {n!r} ({sub})")
-        else:
-            _check_run(sub, problems, what=f"results folder of scenario {n!r}")
 
 
 # ------------------------------------------------------------------------------------------------ changes
@@ -280,10 +219,11 @@ def format_value(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, (int, float)):
-        return _plain_number(v)
+        return fmt.plain_number(v)
     if _is_schedule(v):
         first, rest = v[0], v[1:]
-        return " · ".join([_plain_number(first[1])] + [f"from {str(d)[:10]}: {_plain_number(x)}" for d, x in rest])
+        return " · ".join([fmt.plain_number(first[1])]
+                          + [f"from {str(d)[:10]}: {fmt.plain_number(x)}" for d, x in rest])
     if isinstance(v, (list, tuple)):
         return ", ".join(format_value(x) for x in v) if v else "(none)"
     if isinstance(v, Mapping):
@@ -305,16 +245,6 @@ def _is_date_like(x) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _plain_number(x: float) -> str:
-    if isinstance(x, float) and math.isinf(x):
-        return "unlimited" if x > 0 else "−unlimited"
-    if isinstance(x, float) and math.isnan(x):
-        return "n/a"
-    if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}"
 
 
 # ------------------------------------------------------------------------------------------------ findings
@@ -343,18 +273,19 @@ def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str
         if not r.significant or math.isnan(r.diff):
             continue
         base = ref.get((r.metric, r.group))
-        label, unit, factor = P.describe_kpi(r.metric, r.group)
-        dunit = P.difference_unit(unit)
+        label, unit, factor = describe_kpi(r.metric, r.group)
+        dunit = difference_unit(unit)
         d, lo, hi = r.diff * factor, r.diff_ci_low * factor, r.diff_ci_high * factor
-        text = f"{label} {_signed(d)}{' ' + dunit if dunit else ''} (95% CI {_signed(lo)} to {_signed(hi)})"
+        text = (f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} "
+                f"(95% CI {fmt.signed(lo)} to {fmt.signed(hi)})")
         if base is not None and not math.isnan(base.mean):
             pct = "%" if unit == "%" else ""
-            text += f", from {_num(base.mean * factor)}{pct} to {_num(r.mean * factor)}{pct}"
+            text += f", from {fmt.number(base.mean * factor)}{pct} to {fmt.number(r.mean * factor)}{pct}"
         scale = max(abs(r.mean), abs(base.mean) if base is not None and not math.isnan(base.mean) else 0.0)
         size = abs(r.diff) / scale if scale > 0 else math.inf
-        direction = BETTER.get(r.metric, 0)
-        better = 0 if direction == 0 else (1 if d * direction > 0 else -1)
-        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, better))
+        direction = better(r.metric)
+        sign = 0 if direction == 0 else (1 if d * direction > 0 else -1)
+        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, sign))
     for name in out:
         out[name].sort(key=lambda f: -f.size)
     return out
@@ -369,7 +300,7 @@ def build_report(inputs: ReportInputs, *, command: str | None = None, now: dt.da
     (drawing them is most of the time a report takes)."""
     now = now or dt.datetime.now().astimezone()
     names = inputs.names
-    tables = {n: P.read_results(inputs.run_dirs[n]) for n in names}
+    tables = {n: read_results(inputs.run_dirs[n]) for n in names}
     resolved = {n: inputs.run_provenance[n].get("resolved_scenario", {}) for n in names}
     parts = [_head(names, inputs)]
     parts.append(_provenance_section(inputs, tables, command, now))
@@ -457,7 +388,7 @@ def _head(names: list[str], inputs: ReportInputs) -> str:
     )
 
 
-def _provenance_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables], command: str | None,
+def _provenance_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], command: str | None,
                         now: dt.datetime) -> str:
     rows: list[tuple[str, str]] = []
     first = tables[inputs.names[0]].info
@@ -588,7 +519,7 @@ def _direction(better: int) -> str:
     return {1: "better", -1: "worse"}.get(better, "neutral")
 
 
-def _table_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables]) -> str:
+def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> str:
     names = inputs.names
     out = ['<h2 id="table">Key figures per theme</h2>']
     if inputs.paired:
@@ -632,7 +563,7 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
         head = "".join(f"<th>{_e(n)}{' (reference)' if paired and i == 0 else ''}</th>" for i, n in enumerate(names))
         body = []
         for m, g in these:
-            label, unit, factor = P.describe_kpi(m, g)
+            label, unit, factor = describe_kpi(m, g)
             unit_text = f" ({unit})" if unit and unit not in label else ""
             row = [f"<td>{_e(label)}{_e(unit_text)}</td>"]
             for i, n in enumerate(names):
@@ -651,12 +582,12 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
     if not _has_value(r):
         return '<td class="num">—</td>'
     pct = "%" if unit == "%" else ""
-    text = f"{_num(r.mean * factor)}{pct}"
+    text = f"{fmt.number(r.mean * factor)}{pct}"
     if not math.isnan(r.ci_low):
         lo, hi = r.ci_low * factor, r.ci_high * factor
         if unit == "%":  # a share's interval stays a share
             lo, hi = max(lo, 0.0), min(hi, 100.0)
-        text += f" [{_num(lo)}–{_num(hi)}]"
+        text += f" [{fmt.number(lo)}–{fmt.number(hi)}]"
     html_text = _e(text)
     cls = "num"
     if with_diff and isinstance(r, ComparisonRow) and not math.isnan(r.diff):
@@ -664,22 +595,22 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
         if r.diff == 0 and (math.isnan(r.diff_ci_low) or r.diff_ci_low == r.diff_ci_high == 0):
             d = "Δ 0 (identical)"
         else:
-            d = f"Δ {_signed(r.diff * factor)}{dunit}"
+            d = f"Δ {fmt.signed(r.diff * factor)}{dunit}"
             if not math.isnan(r.diff_ci_low):
-                d += f" [{_signed(r.diff_ci_low * factor)} to {_signed(r.diff_ci_high * factor)}]"
+                d += f" [{fmt.signed(r.diff_ci_low * factor)} to {fmt.signed(r.diff_ci_high * factor)}]"
         if r.significant:
             d = "★ " + d
-            direction = BETTER.get(metric, 0)
+            direction = better(metric)
             cls += " sig " + ("neutral" if direction == 0 else "better" if r.diff * direction > 0 else "worse")
         html_text += f'<span class="diff">{_e(d)}</span>'
     return f'<td class="{cls}">{html_text}</td>'
 
 
-def _plots_section(inputs: ReportInputs, tables: Mapping[str, P.ResultTables], resolved: Mapping[str, Mapping]) -> str:
+def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], resolved: Mapping[str, Mapping]) -> str:
     names = inputs.names
-    chain = {n: P.read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
-    makers = dict(P.standard_figures(tables))
-    makers.update(P.comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
+    chain = {n: read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
+    makers = dict(standard_figures(tables))
+    makers.update(comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
     out = ['<h2 id="plots">Plots</h2>']
     if not inputs.paired and len(names) > 1:
         out.append('<p class="note">These runs were not paired: the plots show them side by side, without '
@@ -700,8 +631,7 @@ def _png_data_uri(fig) -> str:
     and makes the report about a third of the size (a workshop report is mailed around)."""
     buf = io.BytesIO()
     # no metadata: matplotlib would write its own name and web address into the PNG
-    fig.savefig(buf, format="png", dpi=P.DPI, facecolor="white", metadata={"Software": None})
-    fig.clear()
+    save_png(fig, buf, format="png", metadata={"Software": None})
     data = buf.getvalue()
     try:
         from PIL import Image  # a dependency of matplotlib
@@ -721,28 +651,3 @@ def _png_data_uri(fig) -> str:
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
-
-
-def _signed(x: float) -> str:
-    if math.isnan(x):
-        return "n/a"
-    return ("−" if x < 0 else "+") + _num(abs(x))
-
-
-def _num(x: float) -> str:
-    if math.isnan(x):
-        return "n/a"
-    ax = abs(x)
-    if ax >= 1000:
-        s = f"{ax:,.0f}"
-    elif ax >= 100:
-        s = f"{ax:.0f}"
-    elif ax >= 10 or ax == 0:
-        s = f"{ax:.1f}"
-    elif ax >= 1:
-        s = f"{ax:.1f}"
-    elif ax >= 0.01:
-        s = f"{ax:.2f}"
-    else:  # two significant digits, never in scientific notation
-        s = np.format_float_positional(ax, precision=2, unique=True, fractional=False, trim="-")
-    return ("−" if x < 0 else "") + s

@@ -21,8 +21,20 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from sim import plots, scenario
-from sim.cli.app import app
+from sim import formatting, scenario
+from sim.figures.backlogs import backlog_figure
+from sim.figures.differences import difference_figure, region_effect_figure, window_attainment_figure
+from sim.figures.lead_times import lead_time_figure
+from sim.figures.routes import route_flow_figure, route_share_figure
+from sim.figures.sessions import session_fill_figure
+from sim.figures.sets import COMPARISON_FILES, FILES, plot_comparison, plot_results
+from sim.figures.style import FALLBACK_COLOUR
+from sim.figures.throughput import throughput_figure
+from sim.figures.windows import window_figure
+from sim.labels import ROUTE_LABELS, STAGE_LABELS, WEEKLY_EVENTS
+from sim.results import (EXECUTION_GROUPS, BacklogTable, RegionMonthTable, read_backlog, read_case_tables,
+                         read_chain_tables, read_kpis, read_run_info, region_change_dates)
+from sim.cli import app
 from sim.kpis import BACKLOG_STAGES, KpiRow
 from sim.runner import run_scenario
 from sim.scenario import FAST_TRACK, ROUTES
@@ -50,22 +62,22 @@ def results(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def info(results):
-    return plots.read_run_info(results)
+    return read_run_info(results)
 
 
 @pytest.fixture(scope="module")
 def kpis(results):
-    return plots.read_kpis(results)
+    return read_kpis(results)
 
 
 @pytest.fixture(scope="module")
 def cases(results, info):
-    return plots.read_case_tables(results, info)
+    return read_case_tables(results, info)
 
 
 @pytest.fixture(scope="module")
 def backlog(results, info):
-    return plots.read_backlog(results, info)
+    return read_backlog(results, info)
 
 
 def kpi(rows: list[KpiRow], metric: str, group: str) -> KpiRow:
@@ -108,8 +120,8 @@ def assert_labelled(fig: Figure, xlabels: bool = True) -> None:
 
 
 def test_plot_results_writes_six_non_blank_pngs(results):
-    files = plots.plot_results(results)
-    assert files == [results / "plots" / name for name in plots.FILES]
+    files = plot_results(results)
+    assert files == [results / "plots" / name for name in FILES]
     assert len(files) == 6
     for f in files:
         img = mpimg.imread(f)
@@ -145,7 +157,7 @@ def test_case_tables_count_the_same_cohort_as_the_kpis(cases, kpis, info):
         expected = kpi(kpis, "cases", route).mean * years * info.replications
         assert 0 < cases.decision_days[route].size <= round(expected)
         assert np.all(cases.decision_days[route] >= 0)
-    everything = sum(cases.offence_to_execution_end_days[r].size for r in plots.EXECUTION_GROUPS[1:])
+    everything = sum(cases.offence_to_execution_end_days[r].size for r in EXECUTION_GROUPS[1:])
     assert cases.offence_to_execution_end_days["all"].size == everything
 
 
@@ -183,17 +195,17 @@ def test_backlog_table_has_one_row_per_replication_and_day(results, backlog, inf
 
 def test_loaders_name_the_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="provenance.json"):
-        plots.read_run_info(tmp_path)
+        read_run_info(tmp_path)
 
 
 # ------------------------------------------------------------------------------------------------ figures
 
 
 def test_lead_time_figure_one_labelled_panel_per_route_with_p50_and_p90(cases):
-    fig = plots.lead_time_figure({"baseline": cases.decision_days}, "Lead times — scenario baseline", groups=ROUTES)
+    fig = lead_time_figure({"baseline": cases.decision_days}, "Lead times — scenario baseline", groups=ROUTES)
     assert_labelled(fig)
     axes = visible_axes(fig)
-    assert [ax.get_title() for ax in axes] == [plots.ROUTE_LABELS[r] for r in ROUTES]
+    assert [ax.get_title() for ax in axes] == [ROUTE_LABELS[r] for r in ROUTES]
     for ax, route in zip(axes, ROUTES):
         assert ax.get_xlabel().startswith("days")
         p50, p90 = np.percentile(cases.decision_days[route], [50, 90])
@@ -210,7 +222,7 @@ def test_lead_time_figure_with_several_scenarios_draws_one_curve_each():
     rng = np.random.default_rng(1)
     a = {"sepot": rng.lognormal(3, 1, 500), "regular": rng.lognormal(4, 0.5, 800)}
     b = {"sepot": a["sepot"] * 2, "regular": np.empty(0)}
-    fig = plots.lead_time_figure({"baseline": a, "faster": b}, "two scenarios", groups=["sepot", "regular"])
+    fig = lead_time_figure({"baseline": a, "faster": b}, "two scenarios", groups=["sepot", "regular"])
     sepot, regular = visible_axes(fig)
     curves = lambda ax: [l for l in ax.get_lines() if len(l.get_xdata()) > 10]  # noqa: E731
     assert len(curves(sepot)) == 2 and len(curves(regular)) == 1
@@ -219,7 +231,7 @@ def test_lead_time_figure_with_several_scenarios_draws_one_curve_each():
 
 
 def test_lead_time_figure_with_an_empty_route_shows_no_cases():
-    fig = plots.lead_time_figure({"sepot": np.array([]), "regular": np.array([1.0, 2.0, 30.0])}, "empty route")
+    fig = lead_time_figure({"sepot": np.array([]), "regular": np.array([1.0, 2.0, 30.0])}, "empty route")
     sepot, regular = visible_axes(fig)
     assert "no cases" in texts(sepot)
     assert "no cases" not in texts(regular)
@@ -227,7 +239,7 @@ def test_lead_time_figure_with_an_empty_route_shows_no_cases():
 
 
 def test_window_figure_draws_the_legal_windows_at_the_right_days(cases, kpis, info):
-    fig = plots.window_figure({"baseline": cases.window_days}, info.windows, "windows", kpis={"baseline": kpis})
+    fig = window_figure({"baseline": cases.window_days}, info.windows, "windows", kpis={"baseline": kpis})
     assert_labelled(fig)
     axes = visible_axes(fig)
     assert len(axes) == 3
@@ -244,14 +256,14 @@ def test_window_figure_draws_the_legal_windows_at_the_right_days(cases, kpis, in
 def test_window_figure_follows_the_windows_it_is_given():
     days = {"supersnelrecht": np.array([0.5, 1.0, 4.5]), "snelrecht_not_detained": np.array([10.0, 12.0])}
     windows = {"supersnelrecht": (0.0, 5.0), "snelrecht_not_detained": (7.0, 21.0)}
-    fig = plots.window_figure(days, windows, "custom windows")
+    fig = window_figure(days, windows, "custom windows")
     assert [vertical_lines(ax) for ax in visible_axes(fig)] == [[5.0], [7.0, 21.0]]
 
 
 def test_window_figure_with_an_empty_route_shows_no_cases(info):
     days = {"supersnelrecht": np.empty(0), "snelrecht_detained": np.array([4.0, 5.0]),
             "snelrecht_not_detained": np.empty(0)}
-    fig = plots.window_figure({"a": days, "b": days}, info.windows, "empty")
+    fig = window_figure({"a": days, "b": days}, info.windows, "empty")
     axes = visible_axes(fig)
     assert "no cases" in texts(axes[0]) and "no cases" in texts(axes[2])
     assert "no cases" not in texts(axes[1])
@@ -260,10 +272,10 @@ def test_window_figure_with_an_empty_route_shows_no_cases(info):
 
 
 def test_backlog_figure_panel_per_stage_with_band_and_marks(backlog, info):
-    fig = plots.backlog_figure({"baseline": backlog}, "backlog")
+    fig = backlog_figure({"baseline": backlog}, "backlog")
     assert_labelled(fig, xlabels=False)  # calendar dates need no label
     axes = visible_axes(fig)
-    assert [ax.get_title() for ax in axes] == [plots.STAGE_LABELS[s] for s in BACKLOG_STAGES]
+    assert [ax.get_title() for ax in axes] == [STAGE_LABELS[s] for s in BACKLOG_STAGES]
     warm = mdates.date2num(np.datetime64(info.date_of(info.warmup_days)))
     horizon = mdates.date2num(np.datetime64(info.date_of(info.horizon_days)))
     for ax, stage in zip(axes, BACKLOG_STAGES):
@@ -277,14 +289,14 @@ def test_backlog_figure_panel_per_stage_with_band_and_marks(backlog, info):
 
 
 def test_backlog_figure_with_an_empty_stage_shows_no_cases(backlog):
-    table = plots.BacklogTable(backlog.dates, {"police": backlog.cases["police"], "appeal": np.empty((0, 0))})
-    fig = plots.backlog_figure(table, "one empty stage")
+    table = BacklogTable(backlog.dates, {"police": backlog.cases["police"], "appeal": np.empty((0, 0))})
+    fig = backlog_figure(table, "one empty stage")
     police, appeal = visible_axes(fig)
     assert "no cases" in texts(appeal) and "no cases" not in texts(police)
 
 
 def test_route_share_figure_bars_are_the_kpi_means_with_intervals(kpis):
-    fig = plots.route_share_figure({"baseline": kpis}, "route shares")
+    fig = route_share_figure({"baseline": kpis}, "route shares")
     assert_labelled_single(fig)
     (ax,) = visible_axes(fig)
     heights = [p.get_height() for p in ax.patches]
@@ -295,7 +307,7 @@ def test_route_share_figure_bars_are_the_kpi_means_with_intervals(kpis):
 
 
 def test_session_fill_figure_bars_are_percentages(kpis, info):
-    fig = plots.session_fill_figure({"baseline": kpis}, "sessions", session_types=list(info.session_types))
+    fig = session_fill_figure({"baseline": kpis}, "sessions", session_types=list(info.session_types))
     fill, cancelled = visible_axes(fig)
     # a session type without sessions (the baseline's weekend RC) has no fill rate: drawn as an empty bar
     assert [p.get_height() for p in fill.patches] == pytest.approx(
@@ -307,7 +319,7 @@ def test_session_fill_figure_bars_are_percentages(kpis, info):
 
 def test_bar_figures_take_several_scenarios_and_missing_values(kpis):
     fewer = [r for r in kpis if not (r.metric == "cases" and r.group == "supersnelrecht")]
-    fig = plots.route_share_figure({"a": kpis, "b": fewer}, "two")
+    fig = route_share_figure({"a": kpis, "b": fewer}, "two")
     (ax,) = visible_axes(fig)
     assert len(ax.patches) == 2 * len(ROUTES)
     assert "no data" in texts(ax)
@@ -330,8 +342,8 @@ def test_plot_comparison_draws_every_scenario_side_by_side(results, tmp_path):
     for name in ("reference", "variant"):
         shutil.copytree(results, folder / name, ignore=shutil.ignore_patterns("plots"))
     (folder / "provenance.json").write_text(json.dumps({"scenarios": ["reference", "variant"]}))
-    files = plots.plot_comparison(folder)
-    assert files == [folder / "plots" / name for name in plots.FILES]
+    files = plot_comparison(folder)
+    assert files == [folder / "plots" / name for name in FILES]
     for f in files:
         assert np.any(mpimg.imread(f)[..., :3] < 0.95, axis=-1).mean() > 0.03
     assert not (folder / "reference" / "plots").exists()
@@ -340,19 +352,19 @@ def test_plot_comparison_draws_every_scenario_side_by_side(results, tmp_path):
 def test_plot_comparison_refuses_a_folder_without_scenarios(results, tmp_path):
     (tmp_path / "provenance.json").write_text(json.dumps({"scenario": "x"}))
     with pytest.raises(ValueError, match="names no scenarios"):
-        plots.plot_comparison(tmp_path)
+        plot_comparison(tmp_path)
 
 
 def test_long_titles_are_wrapped_between_what_and_which_scenarios():
     title = "Fast-track routes: time to the verdict hearing within the legal window — scenarios “a-long-name” vs “b”"
-    fig = plots.lead_time_figure({"a": {"sepot": np.array([1.0, 2.0])}}, title)
+    fig = lead_time_figure({"a": {"sepot": np.array([1.0, 2.0])}}, title)
     assert fig._suptitle.get_text().split("\n") == [title.split(" — ")[0], title.split(" — ")[1]]
 
 
 def test_kpi_rows_of_a_breakdown_are_not_taken_for_the_whole_chain(kpis):
     regional = [KpiRow(r.metric, r.group, r.mean * 100, r.ci_low, r.ci_high, r.n, "region=amsterdam")
                 for r in kpis if r.metric == "cases"]
-    fig = plots.route_share_figure(list(kpis) + regional, "with a breakdown")
+    fig = route_share_figure(list(kpis) + regional, "with a breakdown")
     (ax,) = visible_axes(fig)
     assert [p.get_height() for p in ax.patches] == pytest.approx([kpi(kpis, "cases", r).mean for r in ROUTES])
 
@@ -373,17 +385,17 @@ def test_cli_plot_refuses_a_folder_without_provenance(tmp_path):
 def test_cli_plot_draws_into_the_results_folder(results):
     result = CliRunner().invoke(app, ["plot", str(results)])
     assert result.exit_code == 0, result.output
-    for name in plots.FILES:
+    for name in FILES:
         assert name in result.output
         assert (results / "plots" / name).stat().st_size > 10_000
     # drawn again (run, then plot) into the same six files, nothing else
-    assert sorted(p.name for p in (results / "plots").iterdir()) == sorted(plots.FILES)
+    assert sorted(p.name for p in (results / "plots").iterdir()) == sorted(FILES)
 
 
 def test_days_format_is_readable():
-    assert plots._days(1.234) == "1.2" and plots._days(27.86) == "28" and plots._days(1234.0) == "1,234"
-    assert plots._thousands(8500) == "8.5k" and plots._thousands(12000) == "12k" and plots._thousands(750) == "750"
-    assert plots._days(0.0) == "0.0" and plots._days(9.96) == "10.0"
+    assert formatting.days(1.234) == "1.2" and formatting.days(27.86) == "28" and formatting.days(1234.0) == "1,234"
+    assert formatting.thousands(8500) == "8.5k" and formatting.thousands(12000) == "12k" and formatting.thousands(750) == "750"
+    assert formatting.days(0.0) == "0.0" and formatting.days(9.96) == "10.0"
 
 
 # ------------------------------------------------------------------------------------------------ comparison figures
@@ -391,7 +403,7 @@ def test_days_format_is_readable():
 
 @pytest.fixture(scope="module")
 def chain(results, info):
-    return plots.read_chain_tables(results, info)
+    return read_chain_tables(results, info)
 
 
 def _case_columns(results, columns):
@@ -437,13 +449,13 @@ def test_region_change_dates_follow_national_and_regional_schedules():
     phased = {"courts": {"pr": [["2019-01-01", 5.0], ["2021-09-01", 6.0]]},
               "regions": {"a": {"override": {"courts": {"pr": [["2019-01-01", 2.0], ["2021-03-01", 3.0]]}}},
                           "b": {"override": {}}}}
-    dates = plots.region_change_dates(ref, phased)
+    dates = region_change_dates(ref, phased)
     assert dates == {"a": [dt.date(2021, 3, 1)], "b": [dt.date(2021, 9, 1)]}
-    assert plots.region_change_dates(ref, ref) == {"a": [], "b": []}
+    assert region_change_dates(ref, ref) == {"a": [], "b": []}
 
 
 def test_window_attainment_figure_bars_are_the_kpis(kpis, info):
-    fig = plots.window_attainment_figure({"baseline": kpis}, "windows", windows=info.windows)
+    fig = window_attainment_figure({"baseline": kpis}, "windows", windows=info.windows)
     share, fallbacks = visible_axes(fig)
     assert [p.get_height() for p in share.patches] == pytest.approx(
         [100 * kpi(kpis, "within_window_share", r).mean for r in FAST_TRACK])
@@ -455,7 +467,7 @@ def test_window_attainment_figure_bars_are_the_kpis(kpis, info):
 
 def test_route_flow_figure_one_panel_per_scenario_with_numbers_and_differences(chain):
     fewer = {k: v * (0.5 if k[2] == "regular" else 1.0) for k, v in chain.flows.items()}
-    fig = plots.route_flow_figure({"baseline": chain.flows, "fewer": fewer}, "flows")
+    fig = route_flow_figure({"baseline": chain.flows, "fewer": fewer}, "flows")
     first, second = visible_axes(fig)
     assert first.get_title(loc="left").startswith("baseline: OM intake")
     labels = texts(first)
@@ -464,7 +476,7 @@ def test_route_flow_figure_one_panel_per_scenario_with_numbers_and_differences(c
     assert any(t.startswith(f"regular summons  {regular / 2:,.0f} (−") for t in texts(second))
     fell = sum(v for (ch, ini, fin, end), v in chain.flows.items() if ini != fin and ini in FAST_TRACK)
     red = [p for p in first.patches if p.get_facecolor()[:3] == pytest.approx(
-        tuple(int(plots.FALLBACK_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5)))]
+        tuple(int(FALLBACK_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5)))]
     assert (len(red) > 0) == (fell > 0)
     fig.savefig(Path("/dev/null"), format="png")
 
@@ -484,7 +496,7 @@ def test_difference_figure_draws_intervals_around_zero():
             row("days_to_decision_p50", "sepot", "new", 0, 0, 0),
             row("within_window_share", "supersnelrecht", "ref", 0, 0, 0),
             row("within_window_share", "supersnelrecht", "new", 0.02, -0.01, 0.05)]
-    fig = plots.difference_figure(rows, "differences")
+    fig = difference_figure(rows, "differences")
     days, shares = visible_axes(fig)
     assert [t.get_text() for t in days.get_yticklabels()] == ["regular summons: median days to verdict"]
     assert 0.0 in vertical_lines(days) and 0.0 in vertical_lines(shares)
@@ -501,23 +513,23 @@ def test_region_effect_figure_small_multiples_of_paired_differences():
     rng = np.random.default_rng(3)
     ref = {r: rng.uniform(20, 40, (3, months.size)) for r in ("north", "south")}
     new = {r: a - np.arange(months.size) for r, a in ref.items()}
-    tables = {"ref": plots.RegionMonthTable(months, ref), "new": plots.RegionMonthTable(months, new)}
+    tables = {"ref": RegionMonthTable(months, ref), "new": RegionMonthTable(months, new)}
     dates = {"new": {"north": [dt.date(2021, 3, 1)], "south": [dt.date(2021, 5, 1)]}}
-    fig = plots.region_effect_figure(tables, "per region", change_dates=dates)
+    fig = region_effect_figure(tables, "per region", change_dates=dates)
     north, south = visible_axes(fig)
     assert (north.get_title(), south.get_title()) == ("north", "south")
     (line,) = [l for l in north.get_lines() if len(l.get_xdata()) == months.size]
     np.testing.assert_allclose(line.get_ydata(), -np.arange(months.size))
     assert mdates.date2num(np.datetime64("2021-03-01")) in vertical_lines(north)
     assert mdates.date2num(np.datetime64("2021-05-01")) in vertical_lines(south)
-    one = plots.region_effect_figure({"ref": plots.RegionMonthTable(months, {"all": ref["north"]})}, "one region")
+    one = region_effect_figure({"ref": RegionMonthTable(months, {"all": ref["north"]})}, "one region")
     assert len(visible_axes(one)) == 1
 
 
 def test_throughput_figure_one_panel_per_event(chain):
-    fig = plots.throughput_figure({"baseline": chain.weekly}, "weekly")
+    fig = throughput_figure({"baseline": chain.weekly}, "weekly")
     axes = visible_axes(fig)
-    assert [ax.get_title() for ax in axes] == list(plots.WEEKLY_EVENTS.values())
+    assert [ax.get_title() for ax in axes] == list(WEEKLY_EVENTS.values())
     assert all(ax.get_ylabel() == "cases per week" for ax in axes)
     (median,) = [l for l in axes[2].get_lines() if len(l.get_xdata()) > 2]
     np.testing.assert_allclose(median.get_ydata(), np.median(chain.weekly.counts["t_verdict"][:, :-1], axis=0))
@@ -536,9 +548,9 @@ def test_plot_comparison_adds_the_comparison_figures_for_a_compare_folder(result
         rows.append(ComparisonRow(r.metric, r.group, "all", "variant", r.mean * 1.1, r.ci_low, r.ci_high, r.n,
                                   r.mean * 0.1, r.mean * 0.05, r.mean * 0.15))
     write_comparison(rows, folder / "comparison.csv")
-    files = plots.plot_comparison(folder)
-    assert files == [folder / "plots" / n for n in plots.FILES + plots.COMPARISON_FILES]
-    for f in files[len(plots.FILES):]:
+    files = plot_comparison(folder)
+    assert files == [folder / "plots" / n for n in FILES + COMPARISON_FILES]
+    for f in files[len(FILES):]:
         img = mpimg.imread(f)[..., :3]
         assert np.any(img < 0.95, axis=-1).mean() > 0.03, f.name
         assert img.shape[1] >= 1500, f.name

@@ -1,5 +1,5 @@
 """``ketensim plot`` and ``ketensim report``: figures and the HTML workshop report from results folders already
-written. The work is `sim.plots.plot_results` and `sim.report.write_report`."""
+written. The work is `sim.figures.plot_results` and `sim.report.write_report`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def plot(results_dir: Path = typer.Argument(..., help="A results folder written 
 
     Example: `ketensim plot results/baseline/20261122-101500-seed2019`
     """
-    from ..plots import plot_results
+    from ..figures import plot_results
 
     if not (results_dir / "provenance.json").exists():
         fail([f"{results_dir}: not a ketensim results folder (no provenance.json)"])

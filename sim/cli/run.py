@@ -147,7 +147,7 @@ def _draw_plots(function: str, out_dir: Path, plots: bool, records: bool) -> Non
     if not records:
         console.print("plots: not drawn (they need the per-case records; run without --no-records)")
         return
-    from .. import plots as plots_module
+    from .. import figures as plots_module
 
     files = getattr(plots_module, function)(out_dir)
     console.print(f"plots: {len(files)} files in {out_dir / 'plots'}")

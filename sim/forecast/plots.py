@@ -1,6 +1,6 @@
 """Plots of forecasts and backtests. Each function takes tables or forecasts and returns a matplotlib Figure.
 
-Like `sim.plots`, figures are built on `matplotlib.figure.Figure` directly, never through pyplot, so no backend is
+Like `sim.figures`, figures are built on `matplotlib.figure.Figure` directly, never through pyplot, so no backend is
 chosen for whoever imports this module and a figure is freed when it goes out of scope.
 """
 

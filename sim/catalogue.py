@@ -1,0 +1,123 @@
+"""The key-figure catalogue: for every key figure of ``kpis.csv`` (a metric, per group), what it is called in plain
+words, its unit, the factor from the value in the file to that unit (a share becomes %), which way is better, and
+the theme it is shown under. The report's tables and findings, the figures' labels and the console summary take
+this knowledge from here, so a key figure is described the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .kpis import BACKLOG_STAGES
+from .labels import decided_at, group_label as _group_label
+from .results import FAST_TRACK, ROUTES
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One metric of ``kpis.csv``. `label` may hold "{to}", where the lead time ends for the group's route
+    ("OM decision" or "verdict"; "decision" without a route)."""
+
+    metric: str
+    label: str
+    unit: str  # "days", "%", "cases per year", "cases", or "" (a plain ratio)
+    scale: float  # value in kpis.csv × scale = value in `unit`
+    better: int  # -1: lower is better, +1: higher is better, 0: no clear direction
+    theme: str  # a key of THEMES
+    groups: str  # what the group is: "route", "stage", "session type", "verdict", or "all" (the whole chain)
+
+
+# Theme -> heading, in the order the themes are shown.
+THEMES = {
+    "routes": "Routes",
+    "windows": "Fast-track windows",
+    "backlogs": "Backlogs",
+    "sessions": "Court sessions",
+    "sentences": "Sentences",
+    "chain": "Chain",
+}
+
+KEY_FIGURES = {k.metric: k for k in (
+    # routes: cases and lead times per route (registration -> OM decision or verdict, -> end of execution)
+    KeyFigure("cases", "cases per year", "cases per year", 1.0, 0, "routes", "route"),
+    KeyFigure("days_to_decision_p50", "median days to {to}", "days", 1.0, -1, "routes", "route"),
+    KeyFigure("days_to_decision_p90", "90th percentile of days to {to}", "days", 1.0, -1, "routes", "route"),
+    KeyFigure("days_to_execution_end_p50", "median days from registration to end of execution", "days", 1.0, -1,
+              "routes", "route"),
+    # fast-track windows, per fast-track route
+    KeyFigure("within_window_share", "heard within the legal window", "%", 100.0, 1, "windows", "route"),
+    KeyFigure("fallbacks", "fall-backs per year", "cases per year", 1.0, -1, "windows", "route"),
+    KeyFigure("window_days_max", "longest time to the verdict hearing", "days", 1.0, -1, "windows", "route"),
+    # backlogs
+    KeyFigure("backlog_end", "backlog at the end of intake", "cases", 1.0, -1, "backlogs", "stage"),
+    KeyFigure("open_at_end", "cohort cases still open at the end of the run", "cases", 1.0, -1, "backlogs", "all"),
+    # court sessions, per session type
+    KeyFigure("session_fill_rate", "session fill rate", "%", 100.0, 1, "sessions", "session type"),
+    KeyFigure("sessions_cancelled_share", "sessions cancelled", "%", 100.0, -1, "sessions", "session type"),
+    KeyFigure("adjournments_per_hearing_case", "adjournments per case heard", "", 1.0, -1, "sessions", "all"),
+    # sentences, per verdict
+    KeyFigure("sentences", "verdicts per year", "cases per year", 1.0, 0, "sentences", "verdict"),
+    # the chain as a whole
+    KeyFigure("om_intake", "OM intake per year", "cases per year", 1.0, 0, "chain", "all"),
+    KeyFigure("via_zsm_share", "share of OM intake via ZSM", "%", 100.0, 0, "chain", "all"),
+    KeyFigure("returned_share", "share of OM intake returned to the police", "%", 100.0, -1, "chain", "all"),
+    KeyFigure("strafbeschikkingen", "OM strafbeschikkingen per year", "cases per year", 1.0, 0, "chain", "all"),
+    KeyFigure("days_offence_to_execution_end_p50", "median days from offence to end of execution", "days", 1.0, -1,
+              "chain", "all"),
+)}
+
+# The key figures of the "difference from the reference" figure, by panel (heading, unit, (metric, group) ...);
+# "*" = every group present.
+MAIN_DIFFERENCES = (
+    ("Lead times", "days", tuple(("days_to_decision_p50", r) for r in ROUTES)
+     + (("days_to_decision_p90", "regular"), ("days_offence_to_execution_end_p50", "all"))),
+    ("Fast-track windows, ZSM and court sessions", "%", tuple(("within_window_share", r) for r in FAST_TRACK)
+     + (("via_zsm_share", "all"), ("session_fill_rate", "*"))),
+    ("Cases per year", "cases per year", tuple(("fallbacks", r) for r in FAST_TRACK)
+     + tuple(("cases", r) for r in ROUTES)),
+    ("Backlogs at the end of intake, and cases still open", "cases",
+     tuple(("backlog_end", s) for s in BACKLOG_STAGES) + (("open_at_end", "all"),)),
+)
+
+
+def key_figure(metric: str) -> KeyFigure:
+    """The catalogue entry of a metric; one not in the catalogue is named by its own words, without a unit,
+    neutral, under "chain", its groups taken for routes."""
+    found = KEY_FIGURES.get(metric)
+    if found is not None:
+        return found
+    return KeyFigure(metric, metric.replace("_", " "), "", 1.0, 0, "chain", "route")
+
+
+def metrics_of(theme: str) -> tuple[str, ...]:
+    """The metrics of a theme, in catalogue order."""
+    return tuple(m for m, k in KEY_FIGURES.items() if k.theme == theme)
+
+
+def metric_label(metric: str) -> str:
+    """A metric's label without a group, e.g. for a column heading: "median days to decision"."""
+    return key_figure(metric).label.replace("{to}", "decision")
+
+
+def group_label(metric: str, group: str) -> str:
+    """The readable name of a key figure's group: a route, a stage, a session type or a verdict ("" for "all")."""
+    return _group_label(key_figure(metric).groups, group)
+
+
+def describe_kpi(metric: str, group: str) -> tuple[str, str, float]:
+    """(label, unit, factor) of a key figure in plain words, e.g. ("regular summons: median days to verdict",
+    "days", 1.0); shares come as % (factor 100), their differences in percentage points."""
+    k = key_figure(metric)
+    what = k.label.replace("{to}", decided_at(group))
+    g = group_label(metric, group)
+    return (f"{g}: {what}" if g else what), k.unit, k.scale
+
+
+def difference_unit(unit: str) -> str:
+    """The unit of a difference of two values in `unit`: shares differ in percentage points."""
+    return "percentage points" if unit == "%" else unit
+
+
+def better(metric: str) -> int:
+    """Which way a metric is better: -1 lower, +1 higher, 0 no clear direction (cases per route, intake, ...)."""
+    return key_figure(metric).better

@@ -1,0 +1,142 @@
+"""How every figure looks: sizes for a projector, fonts, the colour of each scenario and of the legal limits,
+axes styling, panel grids, the title, legend and note placed around the panels, and saving a figure as PNG.
+
+Figures are built on `matplotlib.figure.Figure` directly, never through pyplot: PNGs are rendered by the Agg canvas
+without a display, the matplotlib backend of a notebook that imports this package is left alone, and a figure is
+freed as soon as it is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..results import UNDECIDED
+
+DPI = 150
+TICK_PT = 12
+LABEL_PT = 13
+PANEL_TITLE_PT = 14
+TITLE_PT = 17
+NOTE_PT = 12
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies and on a washed-out projector.
+SCENARIO_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+WINDOW_COLOUR = "#009E73"
+LIMIT_COLOUR = "#B2182B"
+# Colours of the flow bands: the OM's decision (route chosen); fall-backs stand out in dark red.
+ROUTE_COLOURS = {
+    "sepot": "#9E9E9E",
+    "strafbeschikking": "#E69F00",
+    "supersnelrecht": "#CC79A7",
+    "snelrecht_detained": "#009E73",
+    "snelrecht_not_detained": "#56B4E9",
+    "regular": "#0072B2",
+    UNDECIDED: "#D9D9D9",
+}
+FALLBACK_COLOUR = LIMIT_COLOUR
+
+
+def scenario_colour(k: int) -> str:
+    """The colour of the k-th scenario (the reference is the first)."""
+    return SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)]
+
+
+def style_axes(ax, xlabel: str = "", ylabel: str = "") -> None:
+    ax.tick_params(labelsize=TICK_PT)
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=LABEL_PT)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=LABEL_PT)
+    ax.grid(True, color="0.9", lw=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def grid_shape(n: int, max_cols: int = 3) -> tuple[int, int]:
+    """(rows, columns) of a grid of `n` panels, at most `max_cols` wide."""
+    ncols = min(max(n, 1), max_cols)
+    return math.ceil(max(n, 1) / ncols), ncols
+
+
+def panel_grid(n: int, max_cols: int, figsize: Callable[[int], tuple[float, float]], **subplots
+               ) -> tuple[Figure, np.ndarray, int]:
+    """A figure with a grid of `n` panels (`figsize` from the number of rows), the unused cells hidden; returns
+    the figure, its axes in reading order and the number of columns."""
+    nrows, ncols = grid_shape(n, max_cols)
+    fig = Figure(figsize=figsize(nrows), dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplots).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes, ncols
+
+
+def label_bottom_row(axes: np.ndarray, n: int, ncols: int) -> None:
+    """x tick labels on the lowest panel of each column, also where the cell below it is empty."""
+    for ax in axes[n - ncols:n]:
+        ax.tick_params(axis="x", labelbottom=True)
+
+
+def no_cases(ax) -> None:
+    ax.text(0.5, 0.5, "no cases", transform=ax.transAxes, ha="center", va="center", fontsize=PANEL_TITLE_PT,
+            color="0.45")
+
+
+def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, legend_cols: int = 4) -> None:
+    """Title on top; at the bottom a figure legend (`legend`: handles) and under it the note (cohort, sources) in
+    small print. Both are placed by hand and the panels are laid out above them, so nothing overlaps."""
+    fig.suptitle(_wrap_title(title, fig.get_figwidth()), fontsize=TITLE_PT, fontweight="bold")
+    height_pt = fig.get_figheight() * 72
+    bottom = 4.0  # points from the bottom edge
+    if note:
+        wrapped = textwrap.fill(note, width=int(fig.get_figwidth() * 72 / (0.55 * NOTE_PT)))
+        fig.text(0.01, bottom / height_pt, wrapped, ha="left", va="bottom", fontsize=NOTE_PT, color="0.25")
+        bottom += (wrapped.count("\n") + 1) * 1.25 * NOTE_PT + 6
+    if legend:
+        cols = max(1, min(legend_cols, len(legend)))
+        fig.legend(handles=list(legend), loc="lower center", bbox_to_anchor=(0.5, bottom / height_pt),
+                   ncols=cols, fontsize=TICK_PT, frameon=False, borderaxespad=0.2)
+        bottom += math.ceil(len(legend) / cols) * 1.55 * TICK_PT + 6
+    fig.get_layout_engine().set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
+
+
+def _wrap_title(title: str, width_in: float) -> str:
+    """A title that fits the figure: long ones break after "what" and before "which scenario(s)"."""
+    fits = int(width_in * 72 / (0.62 * TITLE_PT))  # characters of bold text per line, roughly
+    if len(title) <= fits or "\n" in title:
+        return title
+    if " — " in title:
+        what, which = title.split(" — ", 1)
+        return "\n".join(textwrap.fill(part, fits) for part in (what, which))
+    return textwrap.fill(title, fits)
+
+
+def line_width(k: int, n: int, base: float) -> float:
+    """The reference scenario (first) is drawn thicker, so a scenario on top that does not differ leaves it visible."""
+    return base * 1.5 if n > 1 and k == 0 else base
+
+
+def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> None:
+    """(colour, text) items in the upper left of the axes, each hanging under the previous one."""
+    anchor = None
+    for colour, text in items:
+        style = dict(va="top", ha="left", fontsize=TICK_PT, color=colour, zorder=10)
+        if boxed:
+            style["bbox"] = dict(boxstyle="round,pad=0.3", fc="white", ec="0.8", alpha=0.92)
+        if anchor is None:
+            anchor = ax.annotate(text, (0.03, 0.97), xycoords="axes fraction", **style)
+        else:
+            anchor = ax.annotate(text, (0, 0), xycoords=anchor, xytext=(0, -8 if boxed else -2),
+                                 textcoords="offset points", **style)
+
+
+def save_png(fig: Figure, target, **savefig) -> None:
+    """Render the figure as a PNG on white into `target` (a path or a file object), then drop its artists now
+    rather than at garbage collection."""
+    fig.savefig(target, dpi=DPI, facecolor="white", **savefig)
+    fig.clear()
