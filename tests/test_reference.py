@@ -4,8 +4,6 @@ agree statistically on the main key figures; and the comparison must notice a re
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
@@ -15,7 +13,6 @@ from sim.kpis import case_kpis, cohort_mask, mean_ci
 from sim.runner import run_replications
 from sim.scenario import FAST_TRACK, ROUTES, VERDICTS
 
-sys.path.insert(0, str(ROOT))  # benchmarks/ is not an installed package: import it from the repository
 from benchmarks.reference_chain import run_reference  # noqa: E402
 
 REPLICATIONS = 6
