@@ -4,6 +4,8 @@ agree statistically on the main key figures; and the comparison must notice a re
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
