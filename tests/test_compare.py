@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import pytest
 import tomli_w
@@ -15,6 +16,7 @@ from sim.compare import COLUMNS, compare, read_comparison
 from sim.scenario import from_dict
 
 runner = CliRunner()
+REPLICATIONS = 3
 
 
 def named(sc, name):
@@ -31,28 +33,65 @@ def result(tmp_path_factory):
                                  extra={"courts": {"sessions": {"politierechter": {"per_week": 4.6}}}}), "short")
     same = named(base, "same")
     out = tmp_path_factory.mktemp("cmp") / "out"
-    return compare([base, short, same], replications=3, seed=9, out_dir=out, jobs=1)
+    return compare([base, short, same], replications=REPLICATIONS, seed=9, out_dir=out, jobs=1)
 
 
 def _row(rows, metric, group, scenario):
     return next(r for r in rows if (r.metric, r.group, r.scenario, r.breakdown) == (metric, group, scenario, "all"))
 
 
+def _rows_of(rows, scenario):
+    return {(r.metric, r.group, r.breakdown): r for r in rows if r.scenario == scenario}
+
+
 def test_identical_scenario_has_zero_difference(result):
-    """Common random numbers: a copy of the reference reproduces it exactly, so every difference is 0 ± 0."""
-    for r in result.rows:
-        if r.scenario == "same" and r.n:
-            assert r.diff == 0 or r.diff != r.diff, (r.metric, r.group)
-            assert not r.significant
+    """Common random numbers: a copy of the reference reproduces it exactly, so every difference is 0 with the
+    interval [0, 0] (the paired values are equal, their standard deviation is 0) — exactly, not "0 or NaN": a
+    comparison that came out NaN everywhere must fail here. Figures undefined in this short run (n = 0) are
+    undefined in the reference too, and they are few."""
+    base, same = _rows_of(result.rows, "baseline"), _rows_of(result.rows, "same")
+    assert same.keys() == base.keys()
+    checked = 0
+    for key, r in same.items():
+        assert r.n == base[key].n, key
+        if r.n == 0:
+            assert math.isnan(base[key].mean), key
+            continue
+        assert r.n == REPLICATIONS, key  # every replication gives the figure
+        assert math.isfinite(r.diff) and math.isfinite(r.diff_ci_low) and math.isfinite(r.diff_ci_high), key
+        assert (r.diff, r.diff_ci_low, r.diff_ci_high) == (0.0, 0.0, 0.0), key
+        assert r.mean == base[key].mean and (r.ci_low, r.ci_high) == (base[key].ci_low, base[key].ci_high), key
+        assert not r.significant
+        checked += 1
+    # 68 figures in this run, 65 with a value: nearly all of them must have been checked
+    assert checked >= 60 and checked >= 0.9 * len(same), (checked, len(same))
+
+
+def test_the_reference_against_itself_is_zero_too(result):
+    base = _rows_of(result.rows, "baseline")
+    finite = [r for r in base.values() if r.n]
+    assert len(finite) >= 60
+    assert all((r.diff, r.diff_ci_low, r.diff_ci_high) == (0.0, 0.0, 0.0) for r in finite)
 
 
 def test_fewer_sessions_make_regular_cases_wait_longer(result):
-    r = _row(result.rows, "days_to_decision_p50", "regular", "short")
-    assert r.diff > 0 and r.significant
+    base, short = _rows_of(result.rows, "baseline"), _rows_of(result.rows, "short")
+    key = ("days_to_decision_p50", "regular", "all")
+    r = short[key]
+    assert r.n == REPLICATIONS and math.isfinite(r.diff) and math.isfinite(r.diff_ci_low)
+    assert r.diff > 0 and r.significant and r.diff_ci_low > 0
+    # with the same replications on both sides the mean of the paired differences is the difference of the means
+    # (only rounding apart)
+    assert r.diff == pytest.approx(r.mean - base[key].mean, rel=1e-9)
     # the paired interval is narrower than the scenario's own interval: that is the point of pairing
     assert (r.diff_ci_high - r.diff_ci_low) < (r.ci_high - r.ci_low)
-    # the intake is untouched by a court change: same cases, no difference
-    assert _row(result.rows, "om_intake", "all", "short").diff == 0
+    # the intake is untouched by a court change: same cases, exactly no difference, with a zero-width interval
+    for metric in ("om_intake", "via_zsm_share"):
+        row = short[(metric, "all", "all")]
+        assert row.n == REPLICATIONS and (row.diff, row.diff_ci_low, row.diff_ci_high) == (0.0, 0.0, 0.0), metric
+    # and the court change does change results: many figures differ, each a finite paired difference
+    changed = [x for x in short.values() if x.n and x.diff != 0.0]
+    assert len(changed) >= 20 and all(math.isfinite(x.diff) for x in changed)
 
 
 def test_files_written(result):

@@ -20,8 +20,7 @@ from sim.kpis import case_kpis, cohort_mask
 from sim.runner import run_replications
 from sim.scenario import FAST_TRACK, ROUTES, VERDICTS
 
-sys.path.insert(0, str(ROOT))  # benchmarks/ is not an installed package: import it from the repository
-from benchmarks.reference_chain import reference_kpis, run_reference  # noqa: E402
+from benchmarks.reference_chain import reference_kpis, run_reference
 
 # Six replications of each side. The criterion did not need widening when the reference got its own intake: it
 # already drew other offences than the model (its own seed), and with its own intake the 22 figures differ by at most

@@ -4,8 +4,6 @@ the same tandem in plain SimPy. The scenario and the plain-SimPy tandem live in 
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
@@ -14,7 +12,6 @@ from sim import scenario as S
 from sim.kpis import cohort_mask, mean_ci
 from sim.model import run_replication
 
-sys.path.insert(0, str(ROOT))  # benchmarks/ is not an installed package: import it from the repository
 from benchmarks import tandem  # noqa: E402
 
 DAYS = 4000.0
