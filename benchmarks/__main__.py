@@ -1,4 +1,5 @@
 """`python -m benchmarks [--quick] [--repeats N]`: the benchmark suite (see benchmarks/suite.py)."""
+
 import sys
 
 from . import main

@@ -77,10 +77,9 @@ from collections import deque
 import numpy as np
 import simpy
 
-from sim.scenario import Scenario, Schedule
-
 # Vocabulary only: names whose positions are the codes in the case columns. Kept in this one block.
 from sim.domain import FAST_TRACK_ROUTES, Channel, CourtQueue, ExecutionKind, Outcome, Route, Verdict, keys
+from sim.scenario import Scenario, Schedule
 
 CHANNELS, EXECUTION_KINDS, OUTCOMES = keys(Channel), keys(ExecutionKind), keys(Outcome)
 COURT_QUEUES, ROUTES, VERDICTS = keys(CourtQueue), keys(Route), keys(Verdict)
@@ -100,8 +99,20 @@ PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
 SESSION_HOUR = 9.0
 
 # The case columns this module records, under the model's names (see `run_reference`).
-TIME_COLUMNS = ("t_offence", "t_registration", "t_om_intake", "t_decision", "t_window_start", "t_first_hearing",
-                "t_verdict", "t_final", "t_cjib", "t_exec_start", "t_exec_end", "t_end")  # nan: not reached
+TIME_COLUMNS = (
+    "t_offence",
+    "t_registration",
+    "t_om_intake",
+    "t_decision",
+    "t_window_start",
+    "t_first_hearing",
+    "t_verdict",
+    "t_final",
+    "t_cjib",
+    "t_exec_start",
+    "t_exec_end",
+    "t_end",
+)  # nan: not reached
 FLAG_COLUMNS = ("youth", "arrested", "custody_release", "verzet", "appealed", "replacement_detention")
 COUNT_COLUMNS = ("fell_back_from", "fallbacks", "adjournments", "returns", "delivery_returns")
 CODE_COLUMNS = ("region", "stream", "channel", "route_initial", "route", "verdict", "execution", "outcome")
@@ -113,7 +124,7 @@ class Desk:
 
     def __init__(self, env: simpy.Environment, staff: float, desk, weekday0: int):
         self.env = env
-        self.res = simpy.PriorityResource(env, capacity=staff)
+        self.res = simpy.PriorityResource(env, capacity=staff)  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
         self.open_hour, self.close_hour = desk.open_hour, desk.close_hour
         self.weekdays = set(desk.open_weekdays)
         self.weekday0 = weekday0
@@ -172,8 +183,20 @@ class Session:
 class Case:
     """What a case carries along the chain besides its columns."""
 
-    __slots__ = ("cid", "r", "s", "sname", "ch", "t_offence", "youth", "u_mk", "verzet", "reports", "win_start",
-                 "win_end")
+    __slots__ = (
+        "cid",
+        "r",
+        "s",
+        "sname",
+        "ch",
+        "t_offence",
+        "youth",
+        "u_mk",
+        "verzet",
+        "reports",
+        "win_start",
+        "win_end",
+    )
 
     def __init__(self, cid, r, s, sname, ch, t_offence):
         self.cid, self.r, self.s, self.sname, self.ch, self.t_offence = cid, r, s, sname, ch, t_offence
@@ -214,19 +237,32 @@ class ReferenceChain:
         self.custody_days = legal.ophouden_hours / 24.0 + legal.inverzekeringstelling_days
 
         # stations: per region, and national pools
-        self.detectives = [simpy.Resource(env, self.capacity(ch.police.detectives)) for ch in self.chains]
+        self.detectives = [
+            simpy.Resource(env, self.capacity(ch.police.detectives))  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+            for ch in self.chains
+        ]
         self.zsm = [Desk(env, self.capacity(ch.om.zsm.staff), ch.om.zsm, self.weekday0) for ch in self.chains]
-        self.om_regular = [Desk(env, self.capacity(ch.om.regular.staff), ch.om.regular, self.weekday0)
-                           for ch in self.chains]
-        self.writers = {name: simpy.Resource(env, self.capacity(kind.capacity)) for name, kind in sc.advice.items()}
-        self.reclassering = simpy.Resource(env, self.capacity(sc.execution.taakstraf.capacity))
-        self.cells = simpy.PriorityResource(env, self.capacity(sc.execution.custodial.cells))
+        self.om_regular = [
+            Desk(env, self.capacity(ch.om.regular.staff), ch.om.regular, self.weekday0) for ch in self.chains
+        ]
+        self.writers = {
+            name: simpy.Resource(env, self.capacity(kind.capacity))  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+            for name, kind in sc.advice.items()
+        }
+        self.reclassering = simpy.Resource(
+            env,
+            self.capacity(sc.execution.taakstraf.capacity),  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+        )
+        self.cells = simpy.PriorityResource(
+            env,
+            self.capacity(sc.execution.custodial.cells),  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+        )
         if not sc.execution.custodial.callup_share.constant:
             raise NotImplementedError("the reference chain needs a constant execution.custodial.callup_share")
         self.callup_share = sc.execution.custodial.callup_share.first
 
         # courts: the calendar, and a backlog per region (politierechter, meervoudige kamer) of waiting cases
-        self.backlog = [(deque(), deque()) for _ in self.chains]
+        self.backlog: list[tuple[deque[simpy.Event], deque[simpy.Event]]] = [(deque(), deque()) for _ in self.chains]
         self.build_calendar()
 
     # ------------------------------------------------------------------ scenario values and random draws
@@ -459,8 +495,15 @@ class ReferenceChain:
                         made += 1
                         if self.u() >= st.officier_share.at_date(date):
                             continue  # no officier: cancelled
-                        s = Session(self.env, t, r, {Q[q] for q in st.serves}, max(0, round(st.slots.at_date(date))),
-                                    pulls, max(0.0, t - st.fill_lead_days))
+                        s = Session(
+                            self.env,
+                            t,
+                            r,
+                            {Q[q] for q in st.serves},
+                            max(0, round(st.slots.at_date(date))),
+                            pulls,
+                            max(0.0, t - st.fill_lead_days),
+                        )
                         self.sessions_on.setdefault((r, day), []).append(s)
                         self.all_sessions.append(s)
 
@@ -502,8 +545,7 @@ class ReferenceChain:
         queue `q`, has not sat yet and has a free slot; None if there is none. Looked up day by day."""
         for day in range(math.floor(earliest), math.floor(c.win_end) + 1):
             for s in self.sessions_on.get((c.r, day), ()):
-                if (q in s.serves and earliest <= s.time <= c.win_end and s.used < s.slots
-                        and not s.sits.triggered):
+                if q in s.serves and earliest <= s.time <= c.win_end and s.used < s.slots and not s.sits.triggered:
                     s.used += 1
                     return s
         return None
@@ -685,6 +727,7 @@ class ReferenceChain:
 
 # --------------------------------------------------------------------------------------------------- key figures
 
+
 def reference_kpis(c: dict[str, np.ndarray], scenario: Scenario) -> dict[tuple[str, str], float]:
     """The key figures tests/test_reference.py compares, counted case by case from the definitions in docs/model.md
     (written here, not taken from `sim.kpis`). Keys are (metric, group) as in `kpis.csv`.
@@ -702,8 +745,20 @@ def reference_kpis(c: dict[str, np.ndarray], scenario: Scenario) -> dict[tuple[s
     * ``sentences[verdict]``: court verdicts per year (a strafbeschikking is not a court verdict).
     """
     years = (scenario.horizon_days - scenario.warmup_days) / 365.25
-    cols = {name: c[name].tolist() for name in ("t_registration", "t_om_intake", "t_decision", "t_verdict",
-                                                 "channel", "route", "verdict", "verzet", "fell_back_from")}
+    cols = {
+        name: c[name].tolist()
+        for name in (
+            "t_registration",
+            "t_om_intake",
+            "t_decision",
+            "t_verdict",
+            "channel",
+            "route",
+            "verdict",
+            "verzet",
+            "fell_back_from",
+        )
+    }
     cases = dict.fromkeys(ROUTES, 0)
     lead: dict[str, list[float]] = {name: [] for name in ROUTES}
     decided_in = dict.fromkeys(FAST_TRACK, 0)

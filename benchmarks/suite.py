@@ -40,8 +40,16 @@ COMPARE_TARGET_S = 120.0
 COMPARE_REPLICATIONS = 20
 COMPARE_JOBS = 2
 # the baseline and seven of the Actieplan lever scenarios
-COMPARE_FILES = ("baseline", "zsm-selection", "flexible-courts", "officier-available", "files-right-first-time",
-                 "faster-advice", "faster-delivery", "execution-info")
+COMPARE_FILES = (
+    "baseline",
+    "zsm-selection",
+    "flexible-courts",
+    "officier-available",
+    "files-right-first-time",
+    "faster-advice",
+    "faster-delivery",
+    "execution-info",
+)
 
 
 # targets of the performance issue (README "Performance")
@@ -58,14 +66,24 @@ def implied_cases_per_second(cases_per_year: int) -> float:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true",
-                   help="parts 1-3 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare)")
-    p.add_argument("--repeats", type=int, default=None,
-                   help="fresh-process runs per national-year figure (default 3, quick 1)")
-    p.add_argument("--tandem-days", type=float, default=None,
-                   help="simulated days per tandem replication (default 20000, quick 4000; 5 replications, 10 a day)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="parts 1-3 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare)",
+    )
+    p.add_argument(
+        "--repeats", type=int, default=None, help="fresh-process runs per national-year figure (default 3, quick 1)"
+    )
+    p.add_argument(
+        "--tandem-days",
+        type=float,
+        default=None,
+        help="simulated days per tandem replication (default 20000, quick 4000; 5 replications, 10 a day)",
+    )
     p.add_argument("--out", type=Path, default=ROOT / "results" / "bench.json", help="where to write the figures")
-    p.add_argument("legacy_repeats", nargs="?", type=int, default=None, help=argparse.SUPPRESS)  # `python -m benchmarks 5`
+    p.add_argument(
+        "legacy_repeats", nargs="?", type=int, default=None, help=argparse.SUPPRESS
+    )  # `python -m benchmarks 5`
     args = p.parse_args(argv)
     if args.repeats is None:
         args.repeats = args.legacy_repeats or (1 if args.quick else 3)
@@ -100,8 +118,9 @@ def part_national_year(repeats: int) -> dict:
     _log(f"[1] national year, ketensim: {repeats} fresh process(es) ...")
     out = _national_figures("ketensim", repeats)
     loop = nat.timed(nat._reference, repeats)
-    out.update(python_loop_seconds_best=loop["seconds_best"],
-               run_over_python_loop=out["seconds_best"] / loop["seconds_best"])
+    out.update(
+        python_loop_seconds_best=loop["seconds_best"], run_over_python_loop=out["seconds_best"] / loop["seconds_best"]
+    )
     return out
 
 
@@ -121,8 +140,10 @@ def part_tandem(days: float, replications: int = 5) -> dict:
     if tandem.ciw_available():
         systems.append("ciw")
     else:
-        _log("note: ciw is not importable (install it into .venv for the benchmark only: .venv/bin/pip install ciw); "
-             "the Ciw row is skipped")
+        _log(
+            "note: ciw is not importable (install it into .venv for the benchmark only: .venv/bin/pip install ciw); "
+            "the Ciw row is skipped"
+        )
     runs = {}
     for name in systems:
         _log(f"[3] M/M/c tandem, {name}: {replications} replications of {days:,.0f} days (fresh process) ...")
@@ -143,17 +164,31 @@ def part_compare() -> dict:
     from sim.compare import compare
 
     n = len(COMPARE_FILES)
-    _log(f"[5] compare: {n} scenarios x {COMPARE_REPLICATIONS} replications x one national year, "
-         f"--jobs {COMPARE_JOBS} ...")
+    _log(
+        f"[5] compare: {n} scenarios x {COMPARE_REPLICATIONS} replications x one national year, "
+        f"--jobs {COMPARE_JOBS} ..."
+    )
     scenarios = [nat.national(nat.YEAR_DAYS, ROOT / "scenarios" / f"{f}.toml") for f in COMPARE_FILES]
     with tempfile.TemporaryDirectory(prefix="ketensim-bench-") as tmp:
         t0 = time.perf_counter()
         # a sweep: key figures, backlogs and sessions for every run, no per-case tables (--no-records)
-        compare(scenarios, files=[f"scenarios/{f}.toml" for f in COMPARE_FILES], replications=COMPARE_REPLICATIONS,
-                out_dir=Path(tmp) / "compare", jobs=COMPARE_JOBS, records=False)
+        compare(
+            scenarios,
+            files=[f"scenarios/{f}.toml" for f in COMPARE_FILES],
+            replications=COMPARE_REPLICATIONS,
+            out_dir=Path(tmp) / "compare",
+            jobs=COMPARE_JOBS,
+            records=False,
+        )
         wall = time.perf_counter() - t0
-    return {"scenarios": list(COMPARE_FILES), "replications": COMPARE_REPLICATIONS, "jobs": COMPARE_JOBS,
-            "seconds": wall, "target_seconds": COMPARE_TARGET_S, "met": wall < COMPARE_TARGET_S}
+    return {
+        "scenarios": list(COMPARE_FILES),
+        "replications": COMPARE_REPLICATIONS,
+        "jobs": COMPARE_JOBS,
+        "seconds": wall,
+        "target_seconds": COMPARE_TARGET_S,
+        "met": wall < COMPARE_TARGET_S,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- the table
@@ -168,10 +203,18 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
         implied = implied_cases_per_second(y["cases"])
         rows += [
             ("1 national year: cases", f"{y['cases']:,}", "", ""),
-            ("1 national year: wall time best / median (s)", f"{y['seconds_best']:.1f} / {y['seconds_median']:.1f}",
-             "", ""),
-            ("1 cases/second/core, best", f"{y['cases_per_second_best']:,.0f}",
-             f">= {CASES_PER_SECOND_TARGET:,}", yes[y["cases_per_second_best"] >= CASES_PER_SECOND_TARGET]),
+            (
+                "1 national year: wall time best / median (s)",
+                f"{y['seconds_best']:.1f} / {y['seconds_median']:.1f}",
+                "",
+                "",
+            ),
+            (
+                "1 cases/second/core, best",
+                f"{y['cases_per_second_best']:,.0f}",
+                f">= {CASES_PER_SECOND_TARGET:,}",
+                yes[y["cases_per_second_best"] >= CASES_PER_SECOND_TARGET],
+            ),
             ("1 speed the compare target implies (cases/s/core)", f"{implied:,.0f}", "", ""),
             ("1 cases/second/core, median", f"{y['cases_per_second_median']:,.0f}", "", ""),
             ("1 peak memory, one year (MB)", f"{y['peak_memory_mb']:,.0f}", "", ""),
@@ -181,27 +224,54 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
     if r:
         rows += [
             ("2 reference: cases/second, best", f"{r['cases_per_second_best']:,.0f}", "", ""),
-            ("2 speed real / reference (best of each)", f"{r['speed_real_over_reference']:.2f}",
-             f">= {REFERENCE_RATIO_TARGET:g}", yes[r["speed_real_over_reference"] >= REFERENCE_RATIO_TARGET]),
+            (
+                "2 speed real / reference (best of each)",
+                f"{r['speed_real_over_reference']:.2f}",
+                f">= {REFERENCE_RATIO_TARGET:g}",
+                yes[r["speed_real_over_reference"] >= REFERENCE_RATIO_TARGET],
+            ),
         ]
     t = result.get("tandem")
     if t:
         e = t["analytic_sojourn_days"]
-        rows.append((f"3 tandem: customers per system ({t['replications']} reps x {t['days']:,.0f} days)",
-                     f"{t['systems']['ketensim']['customers']:,}", "", ""))
+        rows.append(
+            (
+                f"3 tandem: customers per system ({t['replications']} reps x {t['days']:,.0f} days)",
+                f"{t['systems']['ketensim']['customers']:,}",
+                "",
+                "",
+            )
+        )
         for name, s in t["systems"].items():
             rows.append((f"3 tandem {name}: customers/second", f"{s['customers_per_second']:,.0f}", "", ""))
-        rows.append(("3 speed ketensim / SimPy", f"{t['ketensim_over_simpy_speed']:.2f}",
-                     f">= {SIMPY_RATIO_TARGET:g}", yes[t["ketensim_over_simpy_speed"] >= SIMPY_RATIO_TARGET]))
+        rows.append(
+            (
+                "3 speed ketensim / SimPy",
+                f"{t['ketensim_over_simpy_speed']:.2f}",
+                f">= {SIMPY_RATIO_TARGET:g}",
+                yes[t["ketensim_over_simpy_speed"] >= SIMPY_RATIO_TARGET],
+            )
+        )
         if "ketensim_over_ciw_speed" in t:
-            rows.append(("3 speed ketensim / Ciw", f"{t['ketensim_over_ciw_speed']:.2f}",
-                         f">= {CIW_RATIO_TARGET:g}", yes[t["ketensim_over_ciw_speed"] >= CIW_RATIO_TARGET]))
+            rows.append(
+                (
+                    "3 speed ketensim / Ciw",
+                    f"{t['ketensim_over_ciw_speed']:.2f}",
+                    f">= {CIW_RATIO_TARGET:g}",
+                    yes[t["ketensim_over_ciw_speed"] >= CIW_RATIO_TARGET],
+                )
+            )
         else:
             rows.append(("3 speed ketensim / Ciw", "skipped (ciw not importable)", "", ""))
         for name, s in t["systems"].items():
-            rows.append((f"3 mean sojourn {name} (days, 95% CI)",
-                         f"{s['mean_sojourn_days']:.4f} [{s['ci_low']:.4f}, {s['ci_high']:.4f}]",
-                         f"{e:.4f} (Erlang C)", yes[s["covers_analytic"]]))
+            rows.append(
+                (
+                    f"3 mean sojourn {name} (days, 95% CI)",
+                    f"{s['mean_sojourn_days']:.4f} [{s['ci_low']:.4f}, {s['ci_high']:.4f}]",
+                    f"{e:.4f} (Erlang C)",
+                    yes[s["covers_analytic"]],
+                )
+            )
         rows.append(("3 agree", "yes" if t["agree"] else "no", "yes", yes[t["agree"]]))
     ten = result.get("ten_years")
     if ten:
@@ -212,9 +282,14 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
         ]
     c = result.get("compare")
     if c:
-        rows.append((f"5 compare {len(c['scenarios'])} x {c['replications']} x 1 year, --jobs {c['jobs']}, "
-                     "--no-records (s)",
-                     f"{c['seconds']:.0f}", f"< {COMPARE_TARGET_S:.0f}", yes[c["met"]]))
+        rows.append(
+            (
+                f"5 compare {len(c['scenarios'])} x {c['replications']} x 1 year, --jobs {c['jobs']}, --no-records (s)",
+                f"{c['seconds']:.0f}",
+                f"< {COMPARE_TARGET_S:.0f}",
+                yes[c["met"]],
+            )
+        )
     return rows
 
 
@@ -240,14 +315,20 @@ def main(argv: list[str] | None = None) -> dict:
     started = time.perf_counter()
     result: dict = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_at_start": list(os.getloadavg())},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_at_start": list(os.getloadavg()),
+        },
         "quick": args.quick,
         "parts_run": parts,
         "repeats": args.repeats,
     }
-    _log(f"ketensim benchmarks: parts {', '.join(map(str, parts))}"
-         + (" (quick: 4 ten years and 5 compare skipped)" if args.quick else ""))
+    _log(
+        f"ketensim benchmarks: parts {', '.join(map(str, parts))}"
+        + (" (quick: 4 ten years and 5 compare skipped)" if args.quick else "")
+    )
     result["national_year"] = part_national_year(args.repeats)
     result["reference"] = part_reference(args.repeats, result["national_year"])
     result["tandem"] = part_tandem(args.tandem_days)
@@ -262,10 +343,14 @@ def main(argv: list[str] | None = None) -> dict:
     print()
     print_table(rows)
     ran = ", ".join(map(str, parts))
-    print(f"parts run: {ran}" + ("; skipped: 4 (ten years), 5 (compare) -- run without --quick for them"
-                                 if args.quick else ""))
-    print(f"total wall time {result['wall_seconds']:.0f} s; load average at start "
-          f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average_at_start'])} on {os.cpu_count()} cores")
+    print(
+        f"parts run: {ran}"
+        + ("; skipped: 4 (ten years), 5 (compare) -- run without --quick for them" if args.quick else "")
+    )
+    print(
+        f"total wall time {result['wall_seconds']:.0f} s; load average at start "
+        f"{', '.join(f'{x:.1f}' for x in result['machine']['load_average_at_start'])} on {os.cpu_count()} cores"
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str))
     print(f"written: {_shown(args.out)}")

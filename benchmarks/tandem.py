@@ -27,6 +27,7 @@ import contextlib
 import gc
 import random
 import time
+from typing import Any
 
 import numpy as np
 
@@ -189,20 +190,30 @@ def summarise(runs: dict[str, dict], days: float, replications: int) -> dict:
     and each mean sojourn with its 95% interval against the analytic value; `agree` if every interval covers it
     (with 2% of it as slack for the calendar-year intake rates, as tests/test_queueing.py)."""
     expected = analytic_sojourn()
-    out = {"days": days, "replications": replications, "arrivals_per_day": LAM,
-           "stations": [{"servers": c, "rate_per_day": mu} for c, mu in STATIONS],
-           "analytic_sojourn_days": expected, "systems": {}}
+    out: dict[str, Any] = {
+        "days": days,
+        "replications": replications,
+        "arrivals_per_day": LAM,
+        "stations": [{"servers": c, "rate_per_day": mu} for c, mu in STATIONS],
+        "analytic_sojourn_days": expected,
+        "systems": {},
+    }
     for name, r in runs.items():
         mean, lo, hi, _ = mean_ci(r["means"])
         slack = 0.02 * expected
         out["systems"][name] = {
-            **r, "mean_sojourn_days": mean, "ci_low": lo, "ci_high": hi,
+            **r,
+            "mean_sojourn_days": mean,
+            "ci_low": lo,
+            "ci_high": hi,
             "customers_per_second": r["customers"] / r["seconds"],
             "covers_analytic": bool(lo - slack <= expected <= hi + slack),
         }
     s = out["systems"]
     for other in ("simpy", "ciw"):
         if other in s:
-            out[f"ketensim_over_{other}_speed"] = s["ketensim"]["customers_per_second"] / s[other]["customers_per_second"]
+            out[f"ketensim_over_{other}_speed"] = (
+                s["ketensim"]["customers_per_second"] / s[other]["customers_per_second"]
+            )
     out["agree"] = all(r["covers_analytic"] for r in s.values())
     return out

@@ -61,7 +61,7 @@ class Advice:
         now = ctx.env.now
         r, stream = ctx.region_of[cid], ctx.stream_of[cid]
         youth = ctx.cases.youth[cid]
-        for name, station, share, applies, routes, u, duration in self.kinds:
+        for _name, station, share, applies, routes, u, duration in self.kinds:
             a = applies[r]
             if (a == "youth" and not youth) or (a == "adult" and youth) or route not in routes[r]:
                 continue

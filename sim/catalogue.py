@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .kpis import BACKLOG_STAGES
-from .labels import decided_at, group_label as _group_label
+from .labels import decided_at
+from .labels import group_label as _group_label
 from .results import FAST_TRACK, ROUTES
 
 
@@ -37,46 +38,76 @@ THEMES = {
     "chain": "Chain",
 }
 
-KEY_FIGURES = {k.metric: k for k in (
-    # routes: cases and lead times per route (registration -> OM decision or verdict, -> end of execution)
-    KeyFigure("cases", "cases per year", "cases per year", 1.0, 0, "routes", "route"),
-    KeyFigure("days_to_decision_p50", "median days to {to}", "days", 1.0, -1, "routes", "route"),
-    KeyFigure("days_to_decision_p90", "90th percentile of days to {to}", "days", 1.0, -1, "routes", "route"),
-    KeyFigure("days_to_execution_end_p50", "median days from registration to end of execution", "days", 1.0, -1,
-              "routes", "route"),
-    # fast-track windows, per fast-track route
-    KeyFigure("within_window_share", "heard within the legal window", "%", 100.0, 1, "windows", "route"),
-    KeyFigure("fallbacks", "fall-backs per year", "cases per year", 1.0, -1, "windows", "route"),
-    KeyFigure("window_days_max", "longest time to the verdict hearing", "days", 1.0, -1, "windows", "route"),
-    # backlogs
-    KeyFigure("backlog_end", "backlog at the end of intake", "cases", 1.0, -1, "backlogs", "stage"),
-    KeyFigure("open_at_end", "cohort cases still open at the end of the run", "cases", 1.0, -1, "backlogs", "all"),
-    # court sessions, per session type
-    KeyFigure("session_fill_rate", "session fill rate", "%", 100.0, 1, "sessions", "session type"),
-    KeyFigure("sessions_cancelled_share", "sessions cancelled", "%", 100.0, -1, "sessions", "session type"),
-    KeyFigure("adjournments_per_hearing_case", "adjournments per case heard", "", 1.0, -1, "sessions", "all"),
-    # sentences, per verdict
-    KeyFigure("sentences", "verdicts per year", "cases per year", 1.0, 0, "sentences", "verdict"),
-    # the chain as a whole
-    KeyFigure("om_intake", "OM intake per year", "cases per year", 1.0, 0, "chain", "all"),
-    KeyFigure("via_zsm_share", "share of OM intake via ZSM", "%", 100.0, 0, "chain", "all"),
-    KeyFigure("returned_share", "share of OM intake returned to the police", "%", 100.0, -1, "chain", "all"),
-    KeyFigure("strafbeschikkingen", "OM strafbeschikkingen per year", "cases per year", 1.0, 0, "chain", "all"),
-    KeyFigure("days_offence_to_execution_end_p50", "median days from offence to end of execution", "days", 1.0, -1,
-              "chain", "all"),
-)}
+KEY_FIGURES = {
+    k.metric: k
+    for k in (
+        # routes: cases and lead times per route (registration -> OM decision or verdict, -> end of execution)
+        KeyFigure("cases", "cases per year", "cases per year", 1.0, 0, "routes", "route"),
+        KeyFigure("days_to_decision_p50", "median days to {to}", "days", 1.0, -1, "routes", "route"),
+        KeyFigure("days_to_decision_p90", "90th percentile of days to {to}", "days", 1.0, -1, "routes", "route"),
+        KeyFigure(
+            "days_to_execution_end_p50",
+            "median days from registration to end of execution",
+            "days",
+            1.0,
+            -1,
+            "routes",
+            "route",
+        ),
+        # fast-track windows, per fast-track route
+        KeyFigure("within_window_share", "heard within the legal window", "%", 100.0, 1, "windows", "route"),
+        KeyFigure("fallbacks", "fall-backs per year", "cases per year", 1.0, -1, "windows", "route"),
+        KeyFigure("window_days_max", "longest time to the verdict hearing", "days", 1.0, -1, "windows", "route"),
+        # backlogs
+        KeyFigure("backlog_end", "backlog at the end of intake", "cases", 1.0, -1, "backlogs", "stage"),
+        KeyFigure("open_at_end", "cohort cases still open at the end of the run", "cases", 1.0, -1, "backlogs", "all"),
+        # court sessions, per session type
+        KeyFigure("session_fill_rate", "session fill rate", "%", 100.0, 1, "sessions", "session type"),
+        KeyFigure("sessions_cancelled_share", "sessions cancelled", "%", 100.0, -1, "sessions", "session type"),
+        KeyFigure("adjournments_per_hearing_case", "adjournments per case heard", "", 1.0, -1, "sessions", "all"),
+        # sentences, per verdict
+        KeyFigure("sentences", "verdicts per year", "cases per year", 1.0, 0, "sentences", "verdict"),
+        # the chain as a whole
+        KeyFigure("om_intake", "OM intake per year", "cases per year", 1.0, 0, "chain", "all"),
+        KeyFigure("via_zsm_share", "share of OM intake via ZSM", "%", 100.0, 0, "chain", "all"),
+        KeyFigure("returned_share", "share of OM intake returned to the police", "%", 100.0, -1, "chain", "all"),
+        KeyFigure("strafbeschikkingen", "OM strafbeschikkingen per year", "cases per year", 1.0, 0, "chain", "all"),
+        KeyFigure(
+            "days_offence_to_execution_end_p50",
+            "median days from offence to end of execution",
+            "days",
+            1.0,
+            -1,
+            "chain",
+            "all",
+        ),
+    )
+}
 
 # The key figures of the "difference from the reference" figure, by panel (heading, unit, (metric, group) ...);
 # "*" = every group present.
 MAIN_DIFFERENCES = (
-    ("Lead times", "days", tuple(("days_to_decision_p50", r) for r in ROUTES)
-     + (("days_to_decision_p90", "regular"), ("days_offence_to_execution_end_p50", "all"))),
-    ("Fast-track windows, ZSM and court sessions", "%", tuple(("within_window_share", r) for r in FAST_TRACK)
-     + (("via_zsm_share", "all"), ("session_fill_rate", "*"))),
-    ("Cases per year", "cases per year", tuple(("fallbacks", r) for r in FAST_TRACK)
-     + tuple(("cases", r) for r in ROUTES)),
-    ("Backlogs at the end of intake, and cases still open", "cases",
-     tuple(("backlog_end", s) for s in BACKLOG_STAGES) + (("open_at_end", "all"),)),
+    (
+        "Lead times",
+        "days",
+        tuple(("days_to_decision_p50", r) for r in ROUTES)
+        + (("days_to_decision_p90", "regular"), ("days_offence_to_execution_end_p50", "all")),
+    ),
+    (
+        "Fast-track windows, ZSM and court sessions",
+        "%",
+        tuple(("within_window_share", r) for r in FAST_TRACK) + (("via_zsm_share", "all"), ("session_fill_rate", "*")),
+    ),
+    (
+        "Cases per year",
+        "cases per year",
+        tuple(("fallbacks", r) for r in FAST_TRACK) + tuple(("cases", r) for r in ROUTES),
+    ),
+    (
+        "Backlogs at the end of intake, and cases still open",
+        "cases",
+        tuple(("backlog_end", s) for s in BACKLOG_STAGES) + (("open_at_end", "all"),),
+    ),
 )
 
 

@@ -61,8 +61,20 @@ class CompareOutput:
     wall_seconds: float
 
 
-COLUMNS = ("metric", "group", "breakdown", "scenario", "mean", "ci_low", "ci_high", "n", "diff", "diff_ci_low",
-           "diff_ci_high", "significant")
+COLUMNS = (
+    "metric",
+    "group",
+    "breakdown",
+    "scenario",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "n",
+    "diff",
+    "diff_ci_low",
+    "diff_ci_high",
+    "significant",
+)
 
 
 def comparison_rows(names: list[str], per_rep: list[list[dict]]) -> list[ComparisonRow]:
@@ -91,8 +103,22 @@ def write_comparison(rows: list[ComparisonRow], path: Path) -> None:
         w = csv.writer(fh)
         w.writerow(COLUMNS)
         for r in rows:
-            w.writerow([r.metric, r.group, r.breakdown, r.scenario, _fmt(r.mean), _fmt(r.ci_low), _fmt(r.ci_high),
-                        r.n, _fmt(r.diff), _fmt(r.diff_ci_low), _fmt(r.diff_ci_high), int(r.significant)])
+            w.writerow(
+                [
+                    r.metric,
+                    r.group,
+                    r.breakdown,
+                    r.scenario,
+                    _fmt(r.mean),
+                    _fmt(r.ci_low),
+                    _fmt(r.ci_high),
+                    r.n,
+                    _fmt(r.diff),
+                    _fmt(r.diff_ci_low),
+                    _fmt(r.diff_ci_high),
+                    int(r.significant),
+                ]
+            )
 
 
 def read_comparison(path: Path) -> list[ComparisonRow]:
@@ -101,8 +127,19 @@ def read_comparison(path: Path) -> list[ComparisonRow]:
 
     with open(path, newline="") as fh:
         return [
-            ComparisonRow(r["metric"], r["group"], r["breakdown"], r["scenario"], f(r["mean"]), f(r["ci_low"]),
-                          f(r["ci_high"]), int(r["n"]), f(r["diff"]), f(r["diff_ci_low"]), f(r["diff_ci_high"]))
+            ComparisonRow(
+                r["metric"],
+                r["group"],
+                r["breakdown"],
+                r["scenario"],
+                f(r["mean"]),
+                f(r["ci_low"]),
+                f(r["ci_high"]),
+                int(r["n"]),
+                f(r["diff"]),
+                f(r["diff_ci_low"]),
+                f(r["diff_ci_high"]),
+            )
             for r in csv.DictReader(fh)
         ]
 

@@ -87,10 +87,7 @@ class Courts:
         ]
         self.verzet_queue = [CourtQueue.from_key(ch.om.verzet_queue) for ch in ctx.chains]
         self.verdict_mix = [
-            {
-                route: ctx.mix(mix, Verdict.from_key, Verdict.SUSPENDED)
-                for route, mix in ch.courts.verdict_mix.items()
-            }
+            {route: ctx.mix(mix, Verdict.from_key, Verdict.SUSPENDED) for route, mix in ch.courts.verdict_mix.items()}
             for ch in ctx.chains
         ]
         self.backlog: list[tuple[deque[int], deque[int]]] = [(deque(), deque()) for _ in ctx.chains]  # PR, MK

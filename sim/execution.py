@@ -176,8 +176,11 @@ class Execution:
     def _to_arrest(self, cid: int) -> None:
         ctx = self.ctx
         ctx.cases.enter(cid, Stage.ARRESTANT_WAIT, ctx.env.now)
-        ctx.after(self.find_time.get(cid) if not ctx.cases.replacement_detention[cid] else self.find_time.again(cid),
-                self._found, cid)
+        ctx.after(
+            self.find_time.get(cid) if not ctx.cases.replacement_detention[cid] else self.find_time.again(cid),
+            self._found,
+            cid,
+        )
 
     def _found(self, cid: int) -> None:
         length = self._detained_length.pop(cid, None)

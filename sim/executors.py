@@ -12,8 +12,8 @@ workers need no access to them. Dask is optional: install it with the ``dask`` e
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
 
 
 class DaskExecutor:
@@ -57,8 +57,7 @@ def open_executor(kind: str, scheduler: str | None = None, jobs: int = 1):
         if scheduler:
             client = Client(scheduler, timeout="5s")
         else:
-            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
     except (OSError, TimeoutError) as e:
         if cluster is not None:

@@ -168,7 +168,9 @@ class CaseDraws:
 
 
 def share_mix(
-    schedules: Callable[[Schedule], DaySchedule], shares: Mapping[str, Schedule], code_of: Callable[[str], int],
+    schedules: Callable[[Schedule], DaySchedule],
+    shares: Mapping[str, Schedule],
+    code_of: Callable[[str], int],
     default: int,
 ) -> ShareMix:
     """A `ShareMix` from a scenario's {name: schedule} shares; `code_of` turns a name into its code."""

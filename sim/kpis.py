@@ -179,8 +179,17 @@ def write_csv(rows: list[KpiRow], path) -> None:
             w = csv.writer(fh)
             w.writerow(["metric", "group", by, "mean", "ci_low", "ci_high", "n"])
             for r in split:
-                w.writerow([r.metric, r.group, r.breakdown.partition("=")[2], _fmt(r.mean), _fmt(r.ci_low),
-                            _fmt(r.ci_high), r.n])
+                w.writerow(
+                    [
+                        r.metric,
+                        r.group,
+                        r.breakdown.partition("=")[2],
+                        _fmt(r.mean),
+                        _fmt(r.ci_low),
+                        _fmt(r.ci_high),
+                        r.n,
+                    ]
+                )
 
 
 def read_csv(path) -> list[KpiRow]:
@@ -188,12 +197,17 @@ def read_csv(path) -> list[KpiRow]:
 
     with open(path, newline="") as fh:
         return [
-            KpiRow(r["metric"], r["group"], float(r["mean"] or "nan"), float(r["ci_low"] or "nan"),
-                   float(r["ci_high"] or "nan"), int(r["n"]))
+            KpiRow(
+                r["metric"],
+                r["group"],
+                float(r["mean"] or "nan"),
+                float(r["ci_low"] or "nan"),
+                float(r["ci_high"] or "nan"),
+                int(r["n"]),
+            )
             for r in csv.DictReader(fh)
         ]
 
 
 def _fmt(x: float) -> str:
     return "" if math.isnan(x) else f"{x:.6g}"
-

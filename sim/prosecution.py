@@ -45,21 +45,29 @@ class Prosecution:
         for rname, ch in zip(ctx.region_names, ctx.chains):
             z = ch.om.zsm
             hours = (z.open_hour, z.close_hour, frozenset(z.open_weekdays), wd0)
-            self.zsm.append(Station(env, f"zsm:{rname}", ctx.schedule(z.staff).breakpoints(), priorities=2, hours=hours))
+            self.zsm.append(
+                Station(env, f"zsm:{rname}", ctx.schedule(z.staff).breakpoints(), priorities=2, hours=hours)
+            )
             g = ch.om.regular
             hours = (g.open_hour, g.close_hour, frozenset(g.open_weekdays), wd0)
             self.regular.append(Station(env, f"om_regular:{rname}", ctx.schedule(g.staff).breakpoints(), hours=hours))
         # per region, per stream: schedules
-        self.zsm_share = [[ctx.schedule(ch.om.zsm_share_not_arrested[stream]) for stream in ctx.stream_names] for ch in ctx.chains]
+        self.zsm_share = [
+            [ctx.schedule(ch.om.zsm_share_not_arrested[stream]) for stream in ctx.stream_names] for ch in ctx.chains
+        ]
         self.mix = [
             [
-                {key: ctx.mix(getattr(ch.om.decision_mix[stream], key), Route.from_key, Route.REGULAR)
-                 for key in ("zsm_arrested", "zsm", "regular")}
+                {
+                    key: ctx.mix(getattr(ch.om.decision_mix[stream], key), Route.from_key, Route.REGULAR)
+                    for key in ("zsm_arrested", "zsm", "regular")
+                }
                 for stream in ctx.stream_names
             ]
             for ch in ctx.chains
         ]
-        self.return_share = [(ctx.schedule(ch.om.zsm.return_share), ctx.schedule(ch.om.regular.return_share)) for ch in ctx.chains]
+        self.return_share = [
+            (ctx.schedule(ch.om.zsm.return_share), ctx.schedule(ch.om.regular.return_share)) for ch in ctx.chains
+        ]
         self.fine_share = [ctx.schedule(ch.om.strafbeschikking.fine_share) for ch in ctx.chains]
         self.verzet_share = [ctx.schedule(ch.om.strafbeschikking.verzet_share) for ch in ctx.chains]
         self.custody_days = [

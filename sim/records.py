@@ -36,8 +36,10 @@ TIME_COLUMNS = (
 # Times only reported, never compared with a legal window, are kept in float32 (about 20 seconds of precision over
 # ten years): a long national run has millions of cases. Window starts and verdicts stay float64, so "within 3
 # days" is decided exactly.
-TIME_DTYPE = {name: np.float32 for name in (
-    "t_om_intake", "t_first_hearing", "t_final", "t_cjib", "t_exec_start", "t_exec_end", "t_end")}
+TIME_DTYPE = {
+    name: np.float32
+    for name in ("t_om_intake", "t_first_hearing", "t_final", "t_cjib", "t_exec_start", "t_exec_end", "t_end")
+}
 CODE_COLUMNS = {
     "region": np.int16,
     "stream": np.int16,
@@ -106,8 +108,11 @@ class CaseTable:
         for name in TIME_COLUMNS:
             setattr(self, name, np.full(n, np.nan, dtype=TIME_DTYPE.get(name, np.float64)))
         for name, dtype in CODE_COLUMNS.items():
-            fill = -1 if np.issubdtype(dtype, np.signedinteger) and name in (
-                "route_initial", "route", "verdict", "execution") else 0
+            fill = (
+                -1
+                if np.issubdtype(dtype, np.signedinteger) and name in ("route_initial", "route", "verdict", "execution")
+                else 0
+            )
             setattr(self, name, np.full(n, fill, dtype=dtype))
         self._stage_of = [-1] * n  # small ints: one shared object each, 8 bytes a case
         self.in_stage = [0] * len(Stage)
@@ -179,5 +184,8 @@ class CaseTable:
 
 
 # the declared columns are exactly the defined ones: a column added to one list and not the other fails at import
-assert [k for k in CaseTable.__annotations__ if k in TIME_COLUMNS or k in CODE_COLUMNS] == [*TIME_COLUMNS, *CODE_COLUMNS]
+assert [k for k in CaseTable.__annotations__ if k in TIME_COLUMNS or k in CODE_COLUMNS] == [
+    *TIME_COLUMNS,
+    *CODE_COLUMNS,
+]
 assert len([k for k in CaseTable.__annotations__]) == len(TIME_COLUMNS) + len(CODE_COLUMNS)

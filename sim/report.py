@@ -39,12 +39,22 @@ from typing import Any
 
 from . import __version__
 from . import formatting as fmt
-from .catalogue import THEMES as KPI_THEMES, better, describe_kpi, difference_unit, metrics_of
+from .catalogue import THEMES as KPI_THEMES
+from .catalogue import better, describe_kpi, difference_unit, metrics_of
 from .compare import ComparisonRow
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
-from .results import (ResultTables, check_compare_folder, check_run_folder, probe_provenance, read_chain_tables,
-                      read_comparison_rows, read_provenance, read_results)
+from .kpis import KpiRow
+from .results import (
+    ResultTables,
+    check_compare_folder,
+    check_run_folder,
+    probe_provenance,
+    read_chain_tables,
+    read_comparison_rows,
+    read_provenance,
+    read_results,
+)
 
 # Keys that say what a scenario is called or how it was run, not what it models; `compare` runs every scenario
 # with the same seed and replications anyway.
@@ -90,9 +100,17 @@ CAPTIONS = {
 # The order in which the plots are shown: the workshop's questions first (what changed, how fast, where do cases
 # go), the supporting detail after.
 PLOT_ORDER = (
-    "difference_from_reference.png", "lead_times_per_route.png", "fast_track_windows.png",
-    "window_attainment.png", "route_flow.png", "route_shares.png", "backlog_per_stage.png",
-    "weekly_throughput.png", "lead_time_by_region.png", "end_to_end_lead_times.png", "session_fill.png",
+    "difference_from_reference.png",
+    "lead_times_per_route.png",
+    "fast_track_windows.png",
+    "window_attainment.png",
+    "route_flow.png",
+    "route_shares.png",
+    "backlog_per_stage.png",
+    "weekly_throughput.png",
+    "lead_time_by_region.png",
+    "end_to_end_lead_times.png",
+    "session_fill.png",
 )
 
 
@@ -136,12 +154,12 @@ _MISSING = object()
 
 def inspect(folders: Sequence[Path | str]) -> ReportInputs:
     """Check the folders and say what they are; `ReportError` lists every problem (folder and reason)."""
-    folders = [Path(f) for f in folders]
-    if not folders:
+    paths = [Path(f) for f in folders]
+    if not paths:
         raise ReportError(["no results folder given"])
     problems: list[str] = []
     kinds: dict[Path, tuple[str, dict]] = {}
-    for f in folders:
+    for f in paths:
         prov = probe_provenance(f, problems)
         if prov is None:
             continue
@@ -152,12 +170,15 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
             kinds[f] = ("run", prov)
             check_run_folder(f, problems)
         else:
-            problems.append(f"{f}: not a ketensim results or compare folder (provenance.json has neither "
-                            "'scenarios' nor 'resolved_scenario')")
+            problems.append(
+                f"{f}: not a ketensim results or compare folder (provenance.json has neither "
+                "'scenarios' nor 'resolved_scenario')"
+            )
     compares = [f for f, (k, _) in kinds.items() if k == "compare"]
-    if compares and len(folders) > 1:
-        problems += [f"{f}: a compare folder must be given on its own (it already holds its scenarios)"
-                     for f in compares]
+    if compares and len(paths) > 1:
+        problems += [
+            f"{f}: a compare folder must be given on its own (it already holds its scenarios)" for f in compares
+        ]
     if problems:
         raise ReportError(problems)
     if compares:
@@ -165,10 +186,17 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
         prov = kinds[f][1]
         names = [str(n) for n in prov["scenarios"]]
         run_dirs = {n: f / n for n in names}
-        return ReportInputs("compare", folders, names, run_dirs, {n: read_provenance(f / n) for n in names}, prov,
-                            read_comparison_rows(f))
+        return ReportInputs(
+            "compare",
+            paths,
+            names,
+            run_dirs,
+            {n: read_provenance(f / n) for n in names},
+            prov,
+            read_comparison_rows(f),
+        )
     names, run_dirs, provs = [], {}, {}
-    for f in folders:
+    for f in paths:
         prov = kinds[f][1]
         name = str(prov.get("scenario") or prov["resolved_scenario"].get("name") or f.name)
         if name in run_dirs:
@@ -180,7 +208,7 @@ def inspect(folders: Sequence[Path | str]) -> ReportInputs:
         names.append(name)
         run_dirs[name] = f
         provs[name] = prov
-    return ReportInputs("runs", folders, names, run_dirs, provs)
+    return ReportInputs("runs", paths, names, run_dirs, provs)
 
 
 # ------------------------------------------------------------------------------------------------ changes
@@ -222,8 +250,9 @@ def format_value(v: Any) -> str:
         return fmt.plain_number(v)
     if _is_schedule(v):
         first, rest = v[0], v[1:]
-        return " · ".join([fmt.plain_number(first[1])]
-                          + [f"from {str(d)[:10]}: {fmt.plain_number(x)}" for d, x in rest])
+        return " · ".join(
+            [fmt.plain_number(first[1])] + [f"from {str(d)[:10]}: {fmt.plain_number(x)}" for d, x in rest]
+        )
     if isinstance(v, (list, tuple)):
         return ", ".join(format_value(x) for x in v) if v else "(none)"
     if isinstance(v, Mapping):
@@ -232,9 +261,18 @@ def format_value(v: Any) -> str:
 
 
 def _is_schedule(v) -> bool:
-    return (isinstance(v, (list, tuple)) and len(v) > 0
-            and all(isinstance(p, (list, tuple)) and len(p) == 2 and _is_date_like(p[0])
-                    and isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in v))
+    return (
+        isinstance(v, (list, tuple))
+        and len(v) > 0
+        and all(
+            isinstance(p, (list, tuple))
+            and len(p) == 2
+            and _is_date_like(p[0])
+            and isinstance(p[1], (int, float))
+            and not isinstance(p[1], bool)
+            for p in v
+        )
+    )
 
 
 def _is_date_like(x) -> bool:
@@ -276,8 +314,7 @@ def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str
         label, unit, factor = describe_kpi(r.metric, r.group)
         dunit = difference_unit(unit)
         d, lo, hi = r.diff * factor, r.diff_ci_low * factor, r.diff_ci_high * factor
-        text = (f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} "
-                f"(95% CI {fmt.signed(lo)} to {fmt.signed(hi)})")
+        text = f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} (95% CI {fmt.signed(lo)} to {fmt.signed(hi)})"
         if base is not None and not math.isnan(base.mean):
             pct = "%" if unit == "%" else ""
             text += f", from {fmt.number(base.mean * factor)}{pct} to {fmt.number(r.mean * factor)}{pct}"
@@ -294,8 +331,9 @@ def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str
 # ------------------------------------------------------------------------------------------------ the report
 
 
-def build_report(inputs: ReportInputs, *, command: str | None = None, now: dt.datetime | None = None,
-                 plots: bool = True) -> str:
+def build_report(
+    inputs: ReportInputs, *, command: str | None = None, now: dt.datetime | None = None, plots: bool = True
+) -> str:
     """The report as one HTML string (see the module docstring); without `plots` the plots section is left out
     (drawing them is most of the time a report takes)."""
     now = now or dt.datetime.now().astimezone()
@@ -310,8 +348,10 @@ def build_report(inputs: ReportInputs, *, command: str | None = None, now: dt.da
     parts.append(_table_section(inputs, tables))
     if plots:
         parts.append(_plots_section(inputs, tables, resolved))
-    parts.append(f'<footer>Written by ketensim {_e(__version__)} on {_e(now.strftime("%Y-%m-%d %H:%M %Z").strip())}. '
-                 "Self-contained: the plots are embedded, nothing is loaded from elsewhere.</footer>")
+    parts.append(
+        f"<footer>Written by ketensim {_e(__version__)} on {_e(now.strftime('%Y-%m-%d %H:%M %Z').strip())}. "
+        "Self-contained: the plots are embedded, nothing is loaded from elsewhere.</footer>"
+    )
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
 
@@ -373,14 +413,16 @@ nav ol { columns: 2; font-size: 17px; }
 
 def _head(names: list[str], inputs: ReportInputs) -> str:
     title = f"ketensim report: {' vs '.join(names)}"
-    sub = ("Paired comparison with common random numbers; the first scenario is the reference."
-           if inputs.paired else
-           ("Results of one run." if len(names) == 1 else "Runs side by side (not a paired comparison)."))
+    sub = (
+        "Paired comparison with common random numbers; the first scenario is the reference."
+        if inputs.paired
+        else ("Results of one run." if len(names) == 1 else "Runs side by side (not a paired comparison).")
+    )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>\n"
-        f"<h1>{_e(title)}</h1><p class=\"lead\">{_e(sub)}</p>\n"
+        f'<h1>{_e(title)}</h1><p class="lead">{_e(sub)}</p>\n'
         '<nav><ol><li><a href="#provenance">Provenance</a></li>'
         '<li><a href="#scenarios">The scenarios and what they change</a></li>'
         + ('<li><a href="#findings">Headline findings</a></li>' if inputs.paired else "")
@@ -388,20 +430,32 @@ def _head(names: list[str], inputs: ReportInputs) -> str:
     )
 
 
-def _provenance_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], command: str | None,
-                        now: dt.datetime) -> str:
+def _provenance_section(
+    inputs: ReportInputs, tables: Mapping[str, ResultTables], command: str | None, now: dt.datetime
+) -> str:
     rows: list[tuple[str, str]] = []
     first = tables[inputs.names[0]].info
     if inputs.paired:
         prov = inputs.provenance
-        rows.append(("What", "Paired comparison (`ketensim compare`): every scenario ran with the same seed and "
-                             "replication numbers, so each draws the same offences and durations where the "
-                             "scenarios agree (common random numbers); differences are taken replication by "
-                             "replication."))
+        rows.append(
+            (
+                "What",
+                "Paired comparison (`ketensim compare`): every scenario ran with the same seed and "
+                "replication numbers, so each draws the same offences and durations where the "
+                "scenarios agree (common random numbers); differences are taken replication by "
+                "replication.",
+            )
+        )
         files = prov.get("scenario_files") or [None] * len(inputs.names)
-        rows.append(("Scenarios", "; ".join(
-            f"{n}{' (reference)' if i == 0 else ''}{f' — {f}' if f else ''}"
-            for i, (n, f) in enumerate(zip(inputs.names, files)))))
+        rows.append(
+            (
+                "Scenarios",
+                "; ".join(
+                    f"{n}{' (reference)' if i == 0 else ''}{f' — {f}' if f else ''}"
+                    for i, (n, f) in enumerate(zip(inputs.names, files))
+                ),
+            )
+        )
         rows.append(("Seed", str(prov.get("seed", ""))))
         rows.append(("Replications", f"{prov.get('replications', '')} per scenario"))
         if prov.get("breakdown"):
@@ -414,33 +468,58 @@ def _provenance_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]
         if prov.get("command"):
             rows.append(("Command (compare)", _command_text(prov["command"])))
     else:
-        rows.append(("What", "Separate runs (`ketensim run`), shown side by side. They were not run as one "
-                             "paired comparison, so differences between them are not tested here; use "
-                             "`ketensim compare` for paired differences with 95% intervals."))
+        rows.append(
+            (
+                "What",
+                "Separate runs (`ketensim run`), shown side by side. They were not run as one "
+                "paired comparison, so differences between them are not tested here; use "
+                "`ketensim compare` for paired differences with 95% intervals.",
+            )
+        )
         for n in inputs.names:
             p = inputs.run_provenance[n]
-            rows.append((f"Run “{n}”", "; ".join(x for x in (
-                f"folder {inputs.run_dirs[n]}", f"scenario file {p.get('scenario_file')}" if p.get('scenario_file')
-                else "", f"seed {p.get('seed')}", f"{p.get('replications')} replications",
-                f"ketensim {p.get('ketensim_version')}", f"started {p.get('started_at')}",
-                f"command: {_command_text(p['command'])}" if p.get("command") else "") if x)))
-    rows.append(("Period", f"start {first.start_date}; warm-up {first.warmup_days:g} days (to "
-                           f"{first.date_of(first.warmup_days)}); intake until day {first.horizon_days:g} "
-                           f"({first.date_of(first.horizon_days)}); run-out {first.runout_days:g} days"))
+            rows.append(
+                (
+                    f"Run “{n}”",
+                    "; ".join(
+                        x
+                        for x in (
+                            f"folder {inputs.run_dirs[n]}",
+                            f"scenario file {p.get('scenario_file')}" if p.get("scenario_file") else "",
+                            f"seed {p.get('seed')}",
+                            f"{p.get('replications')} replications",
+                            f"ketensim {p.get('ketensim_version')}",
+                            f"started {p.get('started_at')}",
+                            f"command: {_command_text(p['command'])}" if p.get("command") else "",
+                        )
+                        if x
+                    ),
+                )
+            )
+    rows.append(
+        (
+            "Period",
+            f"start {first.start_date}; warm-up {first.warmup_days:g} days (to "
+            f"{first.date_of(first.warmup_days)}); intake until day {first.horizon_days:g} "
+            f"({first.date_of(first.horizon_days)}); run-out {first.runout_days:g} days",
+        )
+    )
     rows.append(("Cohort", first.cohort_note().removeprefix("Cohort: ")))
     rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} by ketensim {__version__}"))
     if command:
         rows.append(("Command (report)", command))
-    body = "".join(
-        f"<tr><th>{_e(k)}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
     return f'<h2 id="provenance">Provenance</h2><table class="kv">{body}</table>'
 
 
 def _code_or_text(key: str, value: str) -> str:
     if key.startswith("Command") or key == "Results folder":
         return f"<code>{_e(value)}</code>"
-    return _e(value).replace("`ketensim compare`", "<code>ketensim compare</code>").replace(
-        "`ketensim run`", "<code>ketensim run</code>")
+    return (
+        _e(value)
+        .replace("`ketensim compare`", "<code>ketensim compare</code>")
+        .replace("`ketensim run`", "<code>ketensim run</code>")
+    )
 
 
 def _command_text(cmd) -> str:
@@ -457,9 +536,11 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
     ref = names[0]
     out = ['<h2 id="scenarios">The scenarios and what they change</h2>']
     what = "the reference" if inputs.paired else "the first run"
-    out.append(f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
-               f"setting whose resolved value differs from {_e(what)} “{_e(ref)}” (parents merged, defaults "
-               "filled). Schedules read “value · from date: value”.</p>")
+    out.append(
+        f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
+        f"setting whose resolved value differs from {_e(what)} “{_e(ref)}” (parents merged, defaults "
+        "filled). Schedules read “value · from date: value”.</p>"
+    )
     for i, n in enumerate(names):
         sc = resolved.get(n, {})
         desc = sc.get("description") or "(no description)"
@@ -473,11 +554,17 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
             continue
         rows = "".join(
             f"<tr><td><code>{_e(c.path)}</code></td><td>{_e(format_value(c.before))}</td>"
-            f"<td>{_e(format_value(c.after))}</td></tr>" for c in changes[:MAX_CHANGES])
-        more = (f"<p>… and {len(changes) - MAX_CHANGES} more differing settings (see the scenario files).</p>"
-                if len(changes) > MAX_CHANGES else "")
-        out.append(f"<table class=\"changes\"><tr><th>setting</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>"
-                   f"{rows}</table>{more}")
+            f"<td>{_e(format_value(c.after))}</td></tr>"
+            for c in changes[:MAX_CHANGES]
+        )
+        more = (
+            f"<p>… and {len(changes) - MAX_CHANGES} more differing settings (see the scenario files).</p>"
+            if len(changes) > MAX_CHANGES
+            else ""
+        )
+        out.append(
+            f'<table class="changes"><tr><th>setting</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>{rows}</table>{more}'
+        )
     return "\n".join(out)
 
 
@@ -487,12 +574,14 @@ def _findings_section(inputs: ReportInputs) -> str:
     findings = headline_findings(inputs.rows or [], ref)
     n_keys = len({(r.metric, r.group) for r in inputs.rows or [] if r.breakdown == "all" and r.n > 0})
     reps = inputs.provenance.get("replications", "")
-    out = ['<h2 id="findings">Headline findings</h2>',
-           f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
-           "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
-           '<span class="legend"><span style="background:#E3F4EA">better</span>'
-           '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
-           "more within the window).</p>"]
+    out = [
+        '<h2 id="findings">Headline findings</h2>',
+        f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
+        "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
+        '<span class="legend"><span style="background:#E3F4EA">better</span>'
+        '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
+        "more within the window).</p>",
+    ]
     if len(names) == 1:
         out.append("<p>Only one scenario: there is nothing to compare it with.</p>")
         return "\n".join(out)
@@ -500,18 +589,23 @@ def _findings_section(inputs: ReportInputs) -> str:
         fs = findings.get(n, [])
         out.append(f"<h3>{_e(n)} compared with {_e(ref)}</h3>")
         if not fs:
-            out.append(f"<p>No key figure differs significantly from “{_e(ref)}” with {_e(str(reps))} "
-                       "replications.</p>")
+            out.append(
+                f"<p>No key figure differs significantly from “{_e(ref)}” with {_e(str(reps))} replications.</p>"
+            )
             continue
         items = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[:MAX_HEADLINES])
         out.append(f'<ol class="findings">{items}</ol>')
         if len(fs) > MAX_HEADLINES:
             rest = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[MAX_HEADLINES:])
-            out.append(f"<details><summary>{len(fs) - MAX_HEADLINES} more significant differences</summary>"
-                       f'<ol class="findings" start="{MAX_HEADLINES + 1}">{rest}</ol></details>')
-    out.append(f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
-               "effect about one in twenty would come out “significant” by chance. Small significant differences "
-               "deserve a second run with more replications before anyone acts on them.</p>")
+            out.append(
+                f"<details><summary>{len(fs) - MAX_HEADLINES} more significant differences</summary>"
+                f'<ol class="findings" start="{MAX_HEADLINES + 1}">{rest}</ol></details>'
+            )
+    out.append(
+        f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
+        "effect about one in twenty would come out “significant” by chance. Small significant differences "
+        "deserve a second run with more replications before anyone acts on them.</p>"
+    )
     return "\n".join(out)
 
 
@@ -523,15 +617,21 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
     names = inputs.names
     out = ['<h2 id="table">Key figures per theme</h2>']
     if inputs.paired:
-        out.append("<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
-                   f"other than the reference “{_e(names[0])}”, the paired difference Δ with its 95% interval. "
-                   "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
-                   "no clear direction). Shares in %, their differences in percentage points (pp).</p>")
-        cells = {(r.metric, r.group, r.scenario, r.breakdown): r for r in inputs.rows or []}
+        out.append(
+            "<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
+            f"other than the reference “{_e(names[0])}”, the paired difference Δ with its 95% interval. "
+            "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
+            "no clear direction). Shares in %, their differences in percentage points (pp).</p>"
+        )
+        cells: dict[tuple[str, str, str, str], ComparisonRow | KpiRow] = {
+            (r.metric, r.group, r.scenario, r.breakdown): r for r in inputs.rows or []
+        }
         breakdowns = list(dict.fromkeys(r.breakdown for r in inputs.rows or []))
     else:
-        out.append("<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
-                   "no differences are shown.</p>")
+        out.append(
+            "<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
+            "no differences are shown.</p>"
+        )
         cells = {}
         for n in names:
             for r in tables[n].kpis:
@@ -540,11 +640,15 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
     out.append(_themed_tables(names, cells, "all", inputs.paired))
     others = [b for b in breakdowns if b != "all"]
     if others:
-        out.append("<h3>Per region or stream</h3><p>The same figures for each part of the breakdown (folded; "
-                   "click to open).</p>")
+        out.append(
+            "<h3>Per region or stream</h3><p>The same figures for each part of the breakdown (folded; "
+            "click to open).</p>"
+        )
         for b in others:
-            out.append(f"<details><summary>{_e(b.replace('=', ': '))}</summary>"
-                       f"{_themed_tables(names, cells, b, inputs.paired, level='h4')}</details>")
+            out.append(
+                f"<details><summary>{_e(b.replace('=', ': '))}</summary>"
+                f"{_themed_tables(names, cells, b, inputs.paired, level='h4')}</details>"
+            )
     return "\n".join(out)
 
 
@@ -569,8 +673,11 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
             for i, n in enumerate(names):
                 row.append(_cell(cells.get((m, g, n, breakdown)), unit, factor, paired and i > 0, m))
             body.append("<tr>" + "".join(row) + "</tr>")
-        out.append(f"<{level}>{_e(heading)}</{level}><table class=\"kpis\"><tr><th>key figure</th>{head}</tr>"
-                   + "".join(body) + "</table>")
+        out.append(
+            f'<{level}>{_e(heading)}</{level}><table class="kpis"><tr><th>key figure</th>{head}</tr>'
+            + "".join(body)
+            + "</table>"
+        )
     return "\n".join(out)
 
 
@@ -613,16 +720,20 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
     makers.update(comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
     out = ['<h2 id="plots">Plots</h2>']
     if not inputs.paired and len(names) > 1:
-        out.append('<p class="note">These runs were not paired: the plots show them side by side, without '
-                   "differences.</p>")
+        out.append(
+            '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>'
+        )
     order = [f for f in PLOT_ORDER if f in makers] + [f for f in makers if f not in PLOT_ORDER]
     for k, name in enumerate(order, start=1):
         fig = makers[name]()
-        title = fig._suptitle.get_text().replace("\n", " ") if fig._suptitle is not None else name
+        suptitle = fig._suptitle  # type: ignore[attr-defined]  # private, not in the matplotlib stubs
+        title = suptitle.get_text().replace("\n", " ") if suptitle is not None else name
         data = _png_data_uri(fig)
         caption = CAPTIONS.get(name, "")
-        out.append(f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
-                   f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>")
+        out.append(
+            f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
+            f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>"
+        )
     return "\n".join(out)
 
 

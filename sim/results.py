@@ -26,9 +26,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .kpis import BACKLOG_STAGES, KpiRow, read_csv
 from .domain import FAST_TRACK_ROUTES, Channel, ExecutionKind, Outcome, Route, keys
 from .domain import legal_windows as domain_legal_windows
+from .kpis import BACKLOG_STAGES, KpiRow, read_csv
 
 CHANNELS, EXECUTION_KINDS, OUTCOMES, ROUTES = keys(Channel), keys(ExecutionKind), keys(Outcome), keys(Route)
 FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
@@ -279,7 +279,14 @@ def read_kpis(out_dir: Path | str) -> list[KpiRow]:
 
 
 CASE_COLUMNS = (
-    "route", "verzet", "t_offence", "t_registration", "t_decision", "t_window_start", "t_verdict", "t_exec_end",
+    "route",
+    "verzet",
+    "t_offence",
+    "t_registration",
+    "t_decision",
+    "t_window_start",
+    "t_verdict",
+    "t_exec_end",
 )
 
 
@@ -351,9 +358,7 @@ def read_backlog(out_dir: Path | str, info: RunInfo | None = None) -> BacklogTab
         a = np.full((len(rep_ids), n_days), np.nan)
         a[rep_index[sel], day_arr[sel]] = cnt[sel]
         cases[s] = a
-    dates = np.array(
-        [date_of_day.get(d, str(info.date_of(d))) for d in range(n_days)], dtype="datetime64[D]"
-    )
+    dates = np.array([date_of_day.get(d, str(info.date_of(d))) for d in range(n_days)], dtype="datetime64[D]")
     return BacklogTable(dates, cases, info.date_of(info.warmup_days), info.date_of(info.horizon_days))
 
 
@@ -365,8 +370,18 @@ def read_results(out_dir: Path | str) -> ResultTables:
 
 
 CHAIN_COLUMNS = (
-    "replication", "region", "channel", "route_initial", "route", "execution", "outcome",
-    "t_registration", "t_om_intake", "t_decision", "t_verdict", "t_exec_end",
+    "replication",
+    "region",
+    "channel",
+    "route_initial",
+    "route",
+    "execution",
+    "outcome",
+    "t_registration",
+    "t_om_intake",
+    "t_decision",
+    "t_verdict",
+    "t_exec_end",
 )
 
 
@@ -419,11 +434,16 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
             ok = ~np.isnan(when)
             weekly[col].append((rep[ok], np.floor(when[ok] / 7.0).astype(np.int64)))
         # monthly median lead time per region, by month of registration (warm-up included, for the picture)
-        decided = np.where(np.isin(route, [ROUTES.index(r) for r in OM_ROUTES]), _floats(t, "t_decision"),
-                           _floats(t, "t_verdict")) - reg
+        decided = (
+            np.where(
+                np.isin(route, [ROUTES.index(r) for r in OM_ROUTES]), _floats(t, "t_decision"), _floats(t, "t_verdict")
+            )
+            - reg
+        )
         ok = ~np.isnan(decided) & (reg < info.horizon_days) & (reg >= 0)
         month = (np.datetime64(info.start_date, "D") + np.floor(reg[ok]).astype("timedelta64[D]")).astype(
-            "datetime64[M]")
+            "datetime64[M]"
+        )
         month_idx = (month - start_month).astype(np.int64)
         if regions:
             region_idx = _codes(t.column("region"), regions)[ok].astype(np.int64)
@@ -447,7 +467,8 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
         ini_i = k % (len(ROUTES) + 1)
         ch_i = k // (len(ROUTES) + 1)
         flows[(FLOW_CHANNELS[ch_i], route_names[ini_i], route_names[fin_i], END_KINDS[end_i])] = (
-            float(n) / years / n_rep)
+            float(n) / years / n_rep
+        )
     counts = {}
     for col, parts in weekly.items():
         a = np.zeros(n_rep * n_weeks)
@@ -460,14 +481,14 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
     n_regions = max(len(regions), 1)
     keys = np.concatenate(lead_keys) if lead_keys else np.empty(0, np.int64)
     vals = np.concatenate(lead_vals) if lead_vals else np.empty(0, np.float32)
-    med = np.full(n_rep * n_regions * n_months, np.nan)
+    med: np.ndarray = np.full(n_rep * n_regions * n_months, np.nan)
     pooled_n = np.zeros(n_regions * n_months)
     if keys.size:
         order = np.argsort(keys, kind="stable")
         keys, vals = keys[order], vals[order]
         uniq, first, n = np.unique(keys, return_index=True, return_counts=True)
         for u, f, c in zip(uniq, first, n):
-            med[u] = float(np.median(vals[f:f + c]))
+            med[u] = float(np.median(vals[f : f + c]))
             pooled_n[u % (n_regions * n_months)] += c
     med = med.reshape(n_rep, n_regions, n_months)
     med[:, pooled_n.reshape(n_regions, n_months) < MIN_CASES_PER_MONTH] = np.nan
@@ -475,7 +496,9 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
     warm, horizon = info.date_of(info.warmup_days), info.date_of(info.horizon_days)
     lead = {name: med[:, i, :] for i, name in enumerate(regions or ["all"])}
     return ChainTables(
-        flows, not_at_om / years / n_rep, WeeklyTable(week_starts, counts, warm, horizon),
+        flows,
+        not_at_om / years / n_rep,
+        WeeklyTable(week_starts, counts, warm, horizon),
         RegionMonthTable(months, lead, warm, horizon),
     )
 
@@ -501,7 +524,7 @@ def region_change_dates(reference: Mapping, scenario: Mapping) -> dict[str, list
     out = {}
     for region in scenario.get("regions", {}) or {"all": {}}:
         mine, ref = effective(scenario, region), effective(reference, region)
-        dates = set()
+        dates: set[dt.date] = set()
         for path, value in mine.items():
             if value == ref.get(path) or not _is_schedule_points(value):
                 continue
@@ -513,8 +536,12 @@ def region_change_dates(reference: Mapping, scenario: Mapping) -> dict[str, list
 
 
 def _is_schedule_points(x) -> bool:
-    return (isinstance(x, list) and len(x) > 1 and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in x)
-            and all(isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in x))
+    return (
+        isinstance(x, list)
+        and len(x) > 1
+        and all(isinstance(p, (list, tuple)) and len(p) == 2 for p in x)
+        and all(isinstance(p[1], (int, float)) and not isinstance(p[1], bool) for p in x)
+    )
 
 
 def _need(path: Path) -> Path:

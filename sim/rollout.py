@@ -106,8 +106,11 @@ def phase(before: Any, after: Any, date: dt.date, start: dt.date, key: str = "",
                 out[k] = phase(v, 0.0, date, start, f"{key}.{k}" if key else k, fixed)
         return out
     if key.rpartition(".")[2] in fixed:
-        raise RolloutError(key, "differs between rollout.before and this scenario but is a fixed number, not a "
-                                "schedule (express a duration lever as `scale`)")
+        raise RolloutError(
+            key,
+            "differs between rollout.before and this scenario but is a fixed number, not a "
+            "schedule (express a duration lever as `scale`)",
+        )
     if _is_schedule(before) and _is_schedule(after):
         return switch(before, after, date, start)
     raise RolloutError(

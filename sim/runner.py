@@ -197,8 +197,9 @@ class ResultsWriter:
         if self.records:
             n = len(res.columns["t_registration"])
             for start in range(0, max(n, 1), ROWS_PER_GROUP):
-                self._cases = _append(self._cases, self.tmp / "cases.parquet",
-                                      cases_table(sc, res, start, start + ROWS_PER_GROUP))
+                self._cases = _append(
+                    self._cases, self.tmp / "cases.parquet", cases_table(sc, res, start, start + ROWS_PER_GROUP)
+                )
             self._hearings = _append(self._hearings, self.tmp / "hearings.parquet", self._hearing_table(res))
         self._sessions = _append(self._sessions, self.tmp / "sessions.parquet", self._session_table(res))
         self._write_backlog(res)
@@ -312,8 +313,16 @@ def _append(writer, path: Path, table: pa.Table):
     return writer
 
 
-def provenance_base(scenario: Scenario, scenario_file, seed: int, replications: int, jobs: int, started_at: str,
-                    wall: float, executor: str = "processes") -> dict:
+def provenance_base(
+    scenario: Scenario,
+    scenario_file,
+    seed: int,
+    replications: int,
+    jobs: int,
+    started_at: str,
+    wall: float,
+    executor: str = "processes",
+) -> dict:
     return {
         "ketensim_version": __version__,
         "scenario": scenario.name,

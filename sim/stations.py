@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 import simpy
-
 from simpy.events import NORMAL
 
 from .events import Call

@@ -31,8 +31,16 @@ def tandem_sojourn(lam: float, stations) -> float:
     return sum(erlang_c_wait(lam, mu, c) + 1.0 / mu for c, mu in stations)
 
 
-def tandem_raw(lam: float, stations, days: float, warmup: float, runout: float = 0.0, seed: int = 11,
-               replications: int = 5, name: str = "tandem-mmc") -> dict:
+def tandem_raw(
+    lam: float,
+    stations,
+    days: float,
+    warmup: float,
+    runout: float = 0.0,
+    seed: int = 11,
+    replications: int = 5,
+    name: str = "tandem-mmc",
+) -> dict:
     """A scenario (plain data for `sim.scenario.from_dict`) whose chain is a tandem of 1 to 3 M/M/c stations,
     `stations` = [(c, μ), ...] with μ per day; `lam` arrivals per day."""
     if not 1 <= len(stations) <= 3:
@@ -64,11 +72,18 @@ def tandem_raw(lam: float, stations, days: float, warmup: float, runout: float =
             "info_wait": zero,
             "rework": zero,
             "zsm": {"staff": inf, "handling": zero, "return_share": 0.0},
-            "regular": {"staff": c2, "handling": s2, "return_share": 0.0,
-                        "open_hour": 0, "close_hour": 24, "open_weekdays": [0, 1, 2, 3, 4, 5, 6]},
+            "regular": {
+                "staff": c2,
+                "handling": s2,
+                "return_share": 0.0,
+                "open_hour": 0,
+                "close_hour": 24,
+                "open_weekdays": [0, 1, 2, 3, 4, 5, 6],
+            },
             "strafbeschikking": {"fine_share": 0.0, "verzet_share": 0.0},  # every one a taakstraf, no verzet
-            "decision_mix": {"only": {"zsm_arrested": strafbeschikking, "zsm": strafbeschikking,
-                                      "regular": strafbeschikking}},
+            "decision_mix": {
+                "only": {"zsm_arrested": strafbeschikking, "zsm": strafbeschikking, "regular": strafbeschikking}
+            },
         },
         "courts": {  # never used: nobody is summoned
             "mk_share": {"only": 0.0},
@@ -79,11 +94,27 @@ def tandem_raw(lam: float, stations, days: float, warmup: float, runout: float =
         "execution": {
             "delivery": zero,
             "delivery_return_share": 0.0,
-            "fines": {"paid_share": 1.0, "plan_share": 0.0, "pay_time": zero, "plan_time": zero,
-                      "replacement_detention": zero},
-            "taakstraf": {"capacity": c3, "intake": zero, "to_start": zero, "work": s3,
-                          "failure_share": 0.0, "replacement_detention": zero},
-            "custodial": {"cells": inf, "length": {"only": zero}, "zelfmelder_share": 1.0, "callup": zero,
-                          "find_time": zero},
+            "fines": {
+                "paid_share": 1.0,
+                "plan_share": 0.0,
+                "pay_time": zero,
+                "plan_time": zero,
+                "replacement_detention": zero,
+            },
+            "taakstraf": {
+                "capacity": c3,
+                "intake": zero,
+                "to_start": zero,
+                "work": s3,
+                "failure_share": 0.0,
+                "replacement_detention": zero,
+            },
+            "custodial": {
+                "cells": inf,
+                "length": {"only": zero},
+                "zelfmelder_share": 1.0,
+                "callup": zero,
+                "find_time": zero,
+            },
         },
     }

@@ -6,8 +6,8 @@ One replication of the national chain (11 arrondissementen) with one year of int
 from __future__ import annotations
 
 import pytest
-
 from conftest import BASELINE
+
 from sim import scenario as S
 from sim.runner import kpis_of, run_replications
 

@@ -9,8 +9,8 @@ import datetime as dt
 import math
 
 import pytest
-
 from conftest import small_scenario
+
 from sim.courts import SESSION_HOUR
 from sim.domain import CourtQueue
 from sim.model import Model

@@ -6,9 +6,19 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import small_scenario
-from sim.domain import FAST_TRACK_ROUTES, CourtQueue, HearingResult, Outcome, Route, Stage, WindowStart, fallback_bit, legal_windows
+
+from sim.domain import (
+    FAST_TRACK_ROUTES,
+    CourtQueue,
+    HearingResult,
+    Outcome,
+    Route,
+    Stage,
+    WindowStart,
+    fallback_bit,
+    legal_windows,
+)
 from sim.model import run_replication
 from sim.runner import kpis_of, run_replications
 
@@ -123,7 +133,8 @@ def test_same_seed_same_results(small, res):
     _same(res, run_replication(small, 0))
     other = run_replication(small, 1)
     assert other.columns["t_registration"].size != res.columns["t_registration"].size or not np.array_equal(
-        other.columns["t_registration"], res.columns["t_registration"])
+        other.columns["t_registration"], res.columns["t_registration"]
+    )
 
 
 def test_parallel_equals_serial(small):
@@ -160,8 +171,10 @@ def test_unlimited_capacity_removes_waits():
     sc = small_scenario(
         extra={
             "police": {"detectives": inf},
-            "om": {"zsm": {"staff": inf, "open_hour": 0, "close_hour": 24}, "regular": {"staff": inf,
-                   "open_weekdays": [0, 1, 2, 3, 4, 5, 6]}},
+            "om": {
+                "zsm": {"staff": inf, "open_hour": 0, "close_hour": 24},
+                "regular": {"staff": inf, "open_weekdays": [0, 1, 2, 3, 4, 5, 6]},
+            },
             "advice": {k: {"capacity": inf} for k in ("reclassering", "rvdk", "nifp")},
             "execution": {"taakstraf": {"capacity": inf}, "custodial": {"cells": inf}},
         }
@@ -180,8 +193,12 @@ def test_stopped_callup_piles_up_zelfmelders_and_they_drain_after():
     the call-up resumes. Same cases (common random numbers) as the run without the stop."""
     stop = [["2019-01-01", 1.0], ["2019-06-01", 0.0], ["2019-11-01", 1.0]]
     base = small_scenario(horizon_days=400.0, warmup_days=30.0, runout_days=900.0)
-    stopped = small_scenario(horizon_days=400.0, warmup_days=30.0, runout_days=900.0,
-                             extra={"execution": {"custodial": {"callup_share": stop}}})
+    stopped = small_scenario(
+        horizon_days=400.0,
+        warmup_days=30.0,
+        runout_days=900.0,
+        extra={"execution": {"custodial": {"callup_share": stop}}},
+    )
     a, b = run_replication(base, 0), run_replication(stopped, 0)
     z = Stage.ZELFMELDER_WAIT
     day_stop, day_resume = 151, 304  # 2019-06-01, 2019-11-01
@@ -190,4 +207,7 @@ def test_stopped_callup_piles_up_zelfmelders_and_they_drain_after():
     # the pile drains after the call-up resumes, and nobody is lost
     assert b.backlog[-1, z] <= a.backlog[-1, z] + 2
     zelf = b.columns["execution"] == 3
-    assert np.sum(zelf & (b.columns["outcome"] == 0)) <= np.sum((a.columns["execution"] == 3) & (a.columns["outcome"] == 0)) + 2
+    assert (
+        np.sum(zelf & (b.columns["outcome"] == 0))
+        <= np.sum((a.columns["execution"] == 3) & (a.columns["outcome"] == 0)) + 2
+    )

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 import tomli_w
 import typer
+from conftest import BASELINE, small_overrides
 from typer.testing import CliRunner
 
-from conftest import BASELINE, small_overrides
 from sim.cli.app import app
 
 runner = CliRunner()
@@ -51,8 +51,17 @@ def test_run_writes_a_complete_results_folder(small_file, tmp_path):
     out = tmp_path / "run"
     r = runner.invoke(app, ["run", str(small_file), "--out", str(out), "--seed", "4", "--no-plots"])
     assert r.exit_code == 0, r.output
-    for f in ("kpis.csv", "cases.parquet", "backlog.csv", "sessions.parquet", "hearings.parquet", "stations.csv",
-              "diverted.csv", "scenario.toml", "provenance.json"):
+    for f in (
+        "kpis.csv",
+        "cases.parquet",
+        "backlog.csv",
+        "sessions.parquet",
+        "hearings.parquet",
+        "stations.csv",
+        "diverted.csv",
+        "scenario.toml",
+        "provenance.json",
+    ):
         assert (out / f).exists(), f
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["seed"] == 4 and prov["replications"] == 2
@@ -68,8 +77,16 @@ def test_parallel_run_writes_identical_results(small_file, tmp_path):
     a, b = tmp_path / "serial", tmp_path / "parallel"
     assert runner.invoke(app, ["run", str(small_file), "--out", str(a), "--no-plots"]).exit_code == 0
     assert runner.invoke(app, ["run", str(small_file), "--out", str(b), "--no-plots", "--jobs", "2"]).exit_code == 0
-    for f in ("kpis.csv", "backlog.csv", "stations.csv", "diverted.csv", "scenario.toml", "cases.parquet",
-              "sessions.parquet", "hearings.parquet"):
+    for f in (
+        "kpis.csv",
+        "backlog.csv",
+        "stations.csv",
+        "diverted.csv",
+        "scenario.toml",
+        "cases.parquet",
+        "sessions.parquet",
+        "hearings.parquet",
+    ):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
 
 
@@ -102,8 +119,7 @@ def test_breakdown_per_region_and_stream(small_file, tmp_path):
     rows = [ln.split(",") for ln in lines[1:]]
     per_stream = {row[2]: float(row[3]) for row in rows if row[0] == "cases" and row[1] == "regular"}
     assert set(per_stream) == {"vvc", "hic", "other"}
-    total = next(ln.split(",") for ln in (out / "kpis.csv").read_text().splitlines()
-                 if ln.startswith("cases,regular,"))
+    total = next(ln.split(",") for ln in (out / "kpis.csv").read_text().splitlines() if ln.startswith("cases,regular,"))
     assert sum(per_stream.values()) == pytest.approx(float(total[2]))
     assert runner.invoke(app, ["run", str(small_file), "--by", "court"]).exit_code == 2
 
@@ -122,8 +138,19 @@ def test_dask_local_cluster_gives_the_same_results(small_file, tmp_path):
 
 def test_unreachable_scheduler_is_bad_input(small_file, tmp_path):
     pytest.importorskip("dask.distributed")
-    r = runner.invoke(app, ["run", str(small_file), "--out", str(tmp_path / "x"), "--executor", "dask",
-                            "--scheduler", "tcp://127.0.0.1:9"])
+    r = runner.invoke(
+        app,
+        [
+            "run",
+            str(small_file),
+            "--out",
+            str(tmp_path / "x"),
+            "--executor",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+    )
     assert r.exit_code == 2 and "cannot reach the Dask scheduler" in r.output
     assert not (tmp_path / "x").exists()
 

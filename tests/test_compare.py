@@ -8,9 +8,9 @@ import math
 
 import pytest
 import tomli_w
+from conftest import BASELINE, small_overrides, small_scenario
 from typer.testing import CliRunner
 
-from conftest import BASELINE, small_overrides, small_scenario
 from sim.cli.app import app
 from sim.compare import COLUMNS, compare, read_comparison
 from sim.scenario import from_dict
@@ -29,8 +29,15 @@ def named(sc, name):
 def result(tmp_path_factory):
     base = small_scenario(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
     # a politierechter shortage: regular cases wait longer for a session
-    short = named(small_scenario(horizon_days=300.0, warmup_days=60.0, runout_days=150.0,
-                                 extra={"courts": {"sessions": {"politierechter": {"per_week": 4.6}}}}), "short")
+    short = named(
+        small_scenario(
+            horizon_days=300.0,
+            warmup_days=60.0,
+            runout_days=150.0,
+            extra={"courts": {"sessions": {"politierechter": {"per_week": 4.6}}}},
+        ),
+        "short",
+    )
     same = named(base, "same")
     out = tmp_path_factory.mktemp("cmp") / "out"
     return compare([base, short, same], replications=REPLICATIONS, seed=9, out_dir=out, jobs=1)

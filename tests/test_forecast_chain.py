@@ -18,9 +18,14 @@ def chain():
     zsm = read_series(DATA / "om_intake.csv", "via_zsm")
     niet = read_series(DATA / "om_intake.csv", "niet_zsm")
     return chain_forecast(
-        "registered_crime", crime, [ChainLink("om_intake", "registered_crime", om)],
+        "registered_crime",
+        crime,
+        [ChainLink("om_intake", "registered_crime", om)],
         [RouteSplit("om_intake", {"via_zsm": zsm, "niet_zsm": niet})],
-        horizon=5, n_paths=800, seed=3, top_model=PMJModel(Spec()),
+        horizon=5,
+        n_paths=800,
+        seed=3,
+        top_model=PMJModel(Spec()),
     )
 
 
@@ -58,5 +63,11 @@ def test_a_link_must_follow_its_parent():
     crime = read_series(DATA / "registered_crime.csv", "geregistreerde_misdrijven_totaal", start=1990)
     om = read_series(DATA / "om_intake_history.csv", "om_instroom_misdrijfzaken_reeks")
     with pytest.raises(ValueError, match="needs parent 'police'"):
-        chain_forecast("registered_crime", crime, [ChainLink("om", "police", om)], horizon=2, n_paths=50,
-                       top_model=PMJModel(Spec()))
+        chain_forecast(
+            "registered_crime",
+            crime,
+            [ChainLink("om", "police", om)],
+            horizon=2,
+            n_paths=50,
+            top_model=PMJModel(Spec()),
+        )

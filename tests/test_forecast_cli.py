@@ -24,9 +24,27 @@ def test_help_has_an_example():
 
 def test_forecast_on_real_data_writes_results_with_provenance(tmp_path):
     out = tmp_path / "crime"
-    r = runner.invoke(app, ["forecast", str(CRIME), "--series", "geregistreerde_misdrijven_totaal", "--start",
-                            "1990", "--drivers", str(DATA / "population_total.csv"), "--horizon", "4",
-                            "--policy", "snelrecht:2026:-3:1", "--out", str(out), "--paths", "500"])
+    r = runner.invoke(
+        app,
+        [
+            "forecast",
+            str(CRIME),
+            "--series",
+            "geregistreerde_misdrijven_totaal",
+            "--start",
+            "1990",
+            "--drivers",
+            str(DATA / "population_total.csv"),
+            "--horizon",
+            "4",
+            "--policy",
+            "snelrecht:2026:-3:1",
+            "--out",
+            str(out),
+            "--paths",
+            "500",
+        ],
+    )
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())  # rich wraps long lines
     assert "pmj forecast from 2023" in text and "driver bevolking_1_januari_totaal" in text
@@ -41,9 +59,25 @@ def test_forecast_on_real_data_writes_results_with_provenance(tmp_path):
 
 
 def test_backtest_json_has_the_required_keys(tmp_path):
-    r = runner.invoke(app, ["forecast", str(OM), "--series", "om_instroom_misdrijfzaken_reeks", "--parent",
-                            f"{CRIME}:geregistreerde_misdrijven_totaal", "--min-train", "9", "--horizon", "4",
-                            "--json", "--no-plots", "--out", str(tmp_path / "om")])
+    r = runner.invoke(
+        app,
+        [
+            "forecast",
+            str(OM),
+            "--series",
+            "om_instroom_misdrijfzaken_reeks",
+            "--parent",
+            f"{CRIME}:geregistreerde_misdrijven_totaal",
+            "--min-train",
+            "9",
+            "--horizon",
+            "4",
+            "--json",
+            "--no-plots",
+            "--out",
+            str(tmp_path / "om"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)
     assert {"model", "horizon", "mape", "mase", "coverage80", "coverage95"} <= set(rows[0])
@@ -59,8 +93,11 @@ def test_backtest_json_has_the_required_keys(tmp_path):
         (None, [], "file not found"),
         ("jaar,waarde\n2000,1\n", [], "needs the columns 'year' and 'value'"),
         ("year,value,series\n2000,1,a\n", ["--series", "b"], "series 'b' not found"),
-        ("year,value\n" + "".join(f"{y},{100 + y % 7}\n" for y in range(2000, 2015) if y != 2007), [],
-         "has gaps (no value for 2007)"),
+        (
+            "year,value\n" + "".join(f"{y},{100 + y % 7}\n" for y in range(2000, 2015) if y != 2007),
+            [],
+            "has gaps (no value for 2007)",
+        ),
         ("year,value\n" + "".join(f"{y},{100 + y % 7}\n" for y in range(2000, 2005)), [], "too short"),
         ("year,value\n" + "".join(f"{y},{y % 3}\n" for y in range(2000, 2015)), [], "values <= 0"),
     ],
@@ -78,14 +115,37 @@ def test_bad_input_exits_2_naming_the_file_and_writes_nothing(tmp_path, content,
 
 
 def test_bad_driver_and_policy_are_reported_together(tmp_path):
-    r = runner.invoke(app, ["forecast", str(CRIME), "--series", "geregistreerde_misdrijven_totaal", "--drivers",
-                            str(tmp_path / "nope.csv"), "--policy", "x:soon:3", "--out", str(tmp_path / "o")])
+    r = runner.invoke(
+        app,
+        [
+            "forecast",
+            str(CRIME),
+            "--series",
+            "geregistreerde_misdrijven_totaal",
+            "--drivers",
+            str(tmp_path / "nope.csv"),
+            "--policy",
+            "x:soon:3",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert r.exit_code == 2
     assert "nope.csv: file not found" in r.output and "--policy" in r.output
 
 
-OM_ARGS = ["forecast", str(OM), "--series", "om_instroom_misdrijfzaken_reeks", "--min-train", "9", "--horizon", "2",
-           "--paths", "200"]
+OM_ARGS = [
+    "forecast",
+    str(OM),
+    "--series",
+    "om_instroom_misdrijfzaken_reeks",
+    "--min-train",
+    "9",
+    "--horizon",
+    "2",
+    "--paths",
+    "200",
+]
 
 
 def test_a_forecast_that_fails_midway_leaves_no_folder(tmp_path, monkeypatch):
@@ -133,7 +193,9 @@ def test_an_output_folder_holding_the_current_folder_is_refused(tmp_path, monkey
 
 
 def test_the_forecaster_does_not_import_simpy():
-    code = ("import sys, sim.forecast, sim.forecast.workflow, sim.cli.forecast, sim.forecast.intake, "
-            "sim.forecast.chain; print('simpy' in sys.modules)")
+    code = (
+        "import sys, sim.forecast, sim.forecast.workflow, sim.cli.forecast, sim.forecast.intake, "
+        "sim.forecast.chain; print('simpy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"

@@ -9,8 +9,12 @@ from sim.forecast.intake import intake_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios"
-SPEC = {"forecast": "../calibration/data/registered_crime.csv", "series": "geregistreerde_misdrijven_totaal",
-        "start": 1990, "share": 0.6}
+SPEC = {
+    "forecast": "../calibration/data/registered_crime.csv",
+    "series": "geregistreerde_misdrijven_totaal",
+    "start": 1990,
+    "share": 0.6,
+}
 
 
 def test_observed_years_use_data_and_later_years_the_forecast_scaled_by_share():
@@ -34,8 +38,7 @@ def test_same_seed_same_paths_other_seed_other_paths():
 
 
 def test_without_uncertainty_every_path_is_the_point_and_policy_applies():
-    spec = dict(SPEC, uncertainty=False, model="naive",
-                policy=[{"name": "snelrecht", "from": 2025, "percent": -10}])
+    spec = dict(SPEC, uncertainty=False, model="naive", policy=[{"name": "snelrecht", "from": 2025, "percent": -10}])
     point, paths, info = intake_paths(spec, SCEN, [2024, 2025], 5, seed=0)
     assert point[2024] == pytest.approx(0.6 * 807375)
     assert point[2025] == pytest.approx(0.9 * 0.6 * 807375)
@@ -69,5 +72,6 @@ def test_years_outside_what_can_be_forecast_are_refused():
     with pytest.raises(ValueError, match="^years: 2040 is more than 10 years after"):
         intake_paths(SPEC, SCEN, [2040], 5, seed=0)
     with pytest.raises(ValueError, match="gaps"):
-        intake_paths(dict(SPEC, start=None, series=None, forecast="../calibration/data/population_total.csv"),
-                     SCEN, [2024], 5, 0)
+        intake_paths(
+            dict(SPEC, start=None, series=None, forecast="../calibration/data/population_total.csv"), SCEN, [2024], 5, 0
+        )

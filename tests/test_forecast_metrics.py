@@ -52,8 +52,16 @@ def test_drivers_are_cut_at_the_origin():
 
 
 def test_targets_report_met_and_not_met():
-    s = pd.DataFrame({"model": ["naive", "pmj"], "horizon": [1, 1], "mape": [6.0, 4.0], "mase": [1.0, 0.9],
-                      "coverage80": [80, 80], "coverage95": [90.0, 100.0]})
+    s = pd.DataFrame(
+        {
+            "model": ["naive", "pmj"],
+            "horizon": [1, 1],
+            "mape": [6.0, 4.0],
+            "mase": [1.0, 0.9],
+            "coverage80": [80, 80],
+            "coverage95": [90.0, 100.0],
+        }
+    )
     t = {d["target"]: d["met"] for d in check_targets(s, horizons=(1,))}
     assert t["MASE below naive at horizon 1"] is True
     assert t["MAPE below PMJ's 5% at horizon 1"] is True

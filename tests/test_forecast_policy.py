@@ -36,8 +36,15 @@ def test_effects_multiply_and_uncertainty_widens_the_interval():
     assert set(r.effects["policy"]) == {"a", "b"}
 
 
-@pytest.mark.parametrize("text,msg", [("x:2026", "NAME:YEAR:PERCENT"), ("x:soon:-3", "whole year"),
-                                      ("x:2026:-150", "above -100"), ("x:2026:-3:-1", "sd")])
+@pytest.mark.parametrize(
+    "text,msg",
+    [
+        ("x:2026", "NAME:YEAR:PERCENT"),
+        ("x:soon:-3", "whole year"),
+        ("x:2026:-150", "above -100"),
+        ("x:2026:-3:-1", "sd"),
+    ],
+)
 def test_bad_policies_are_refused(text, msg):
     with pytest.raises(ValueError, match=msg):
         PolicyEffect.parse(text)

@@ -20,10 +20,11 @@ CRIME = "geregistreerde_misdrijven_totaal"
 @pytest.fixture(scope="module")
 def crime():
     y = read_series(DATA / "registered_crime.csv", CRIME, start=1990)
-    drivers = {"population": read_series(DATA / "population_total.csv"),
-               "unemployment": read_series(DATA / "unemployment_rate.csv", "werkloosheidspercentage_12uur_afgeleid")}
-    r = rolling_origin(y, {"naive": Naive, "pmj": PMJModel}, horizon=4, min_train=10, drivers=drivers,
-                       n_paths=1000)
+    drivers = {
+        "population": read_series(DATA / "population_total.csv"),
+        "unemployment": read_series(DATA / "unemployment_rate.csv", "werkloosheidspercentage_12uur_afgeleid"),
+    }
+    r = rolling_origin(y, {"naive": Naive, "pmj": PMJModel}, horizon=4, min_train=10, drivers=drivers, n_paths=1000)
     return r.summary.set_index(["model", "horizon"])
 
 
@@ -31,8 +32,14 @@ def crime():
 def om():
     y = read_series(DATA / "om_intake_history.csv", "om_instroom_misdrijfzaken_reeks")
     parent = read_series(DATA / "registered_crime.csv", CRIME)
-    r = rolling_origin(y, {"naive": Naive, "pmj": lambda: PMJModel(parent=CRIME)}, horizon=4, min_train=9,
-                       drivers={CRIME: parent}, n_paths=1000)
+    r = rolling_origin(
+        y,
+        {"naive": Naive, "pmj": lambda: PMJModel(parent=CRIME)},
+        horizon=4,
+        min_train=9,
+        drivers={CRIME: parent},
+        n_paths=1000,
+    )
     return r.summary.set_index(["model", "horizon"])
 
 

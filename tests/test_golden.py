@@ -20,7 +20,6 @@ Two things are compared:
 from __future__ import annotations
 
 import pytest
-
 from golden.regenerate import CASES_DIGEST, KPIS, cases_digest, kpi_changes, run_golden
 
 HOW_TO_ACCEPT = "if the change is intended, run `python tests/golden/regenerate.py` and commit what it rewrites"
@@ -38,8 +37,10 @@ def test_kpis_equal_the_stored_golden_file_byte_for_byte(run):
     if fresh != stored:
         changes = kpi_changes(stored.decode(), fresh.decode())
         shown = "\n  ".join(changes[:40]) + (f"\n  ... and {len(changes) - 40} more" if len(changes) > 40 else "")
-        pytest.fail(f"kpis.csv differs from {KPIS} in {len(changes)} row(s) (stored -> fresh):\n  {shown}\n"
-                    f"{HOW_TO_ACCEPT}", pytrace=False)
+        pytest.fail(
+            f"kpis.csv differs from {KPIS} in {len(changes)} row(s) (stored -> fresh):\n  {shown}\n{HOW_TO_ACCEPT}",
+            pytrace=False,
+        )
 
 
 def test_case_records_equal_the_stored_digest(run):
@@ -47,8 +48,9 @@ def test_case_records_equal_the_stored_digest(run):
     fresh = cases_digest(run / "cases.parquet")
     assert len(stored) == 64
     if fresh != stored:
-        pytest.fail(f"the case records of the golden run changed (digest {stored} -> {fresh}); {HOW_TO_ACCEPT}",
-                    pytrace=False)
+        pytest.fail(
+            f"the case records of the golden run changed (digest {stored} -> {fresh}); {HOW_TO_ACCEPT}", pytrace=False
+        )
 
 
 def test_the_digest_sees_a_changed_case_record(run, tmp_path):

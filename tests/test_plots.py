@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
 from sim import formatting, scenario
+from sim.cli import app
 from sim.figures.backlogs import backlog_figure
 from sim.figures.differences import difference_figure, region_effect_figure, window_attainment_figure
 from sim.figures.lead_times import lead_time_figure
@@ -31,11 +32,19 @@ from sim.figures.sets import COMPARISON_FILES, FILES, plot_comparison, plot_resu
 from sim.figures.style import FALLBACK_COLOUR
 from sim.figures.throughput import throughput_figure
 from sim.figures.windows import window_figure
-from sim.labels import ROUTE_LABELS, STAGE_LABELS, WEEKLY_EVENTS
-from sim.results import (EXECUTION_GROUPS, BacklogTable, RegionMonthTable, read_backlog, read_case_tables,
-                         read_chain_tables, read_kpis, read_run_info, region_change_dates)
-from sim.cli import app
 from sim.kpis import BACKLOG_STAGES, KpiRow
+from sim.labels import ROUTE_LABELS, STAGE_LABELS, WEEKLY_EVENTS
+from sim.results import (
+    EXECUTION_GROUPS,
+    BacklogTable,
+    RegionMonthTable,
+    read_backlog,
+    read_case_tables,
+    read_chain_tables,
+    read_kpis,
+    read_run_info,
+    region_change_dates,
+)
 from sim.runner import run_scenario
 from sim.scenario import FAST_TRACK, ROUTES
 
@@ -47,6 +56,13 @@ TINY = {
     "runout_days": 60,
     "replications": 2,
     "intake": {"streams": {"vvc": {"volume": 49000}, "hic": {"volume": 12500}, "other": {"volume": 20500}}},
+    # windows other than the defaults, so the reader is seen to take them from the run and not from its own table
+    "legal": {
+        "supersnelrecht_window_days": 2.5,
+        "snelrecht_detained_window_days": 15.0,
+        "snelrecht_not_detained_min_days": 10.0,
+        "snelrecht_not_detained_window_days": 30.0,
+    },
 }
 
 
@@ -140,9 +156,9 @@ def test_run_info_reads_scenario_cohort_and_legal_windows(info):
     assert info.scenario == "plots-test"
     assert (info.warmup_days, info.horizon_days, info.replications) == (30, 200, 2)
     assert info.windows == {
-        "supersnelrecht": (0.0, 3.0),
-        "snelrecht_detained": (0.0, 17.0),
-        "snelrecht_not_detained": (14.0, 28.0),
+        "supersnelrecht": (0.0, 2.5),
+        "snelrecht_detained": (0.0, 15.0),
+        "snelrecht_not_detained": (10.0, 30.0),
     }
     assert info.date_of(info.warmup_days) == info.start_date + dt.timedelta(days=30)
     assert "warm-up" in info.cohort_note()
@@ -243,7 +259,7 @@ def test_window_figure_draws_the_legal_windows_at_the_right_days(cases, kpis, in
     assert_labelled(fig)
     axes = visible_axes(fig)
     assert len(axes) == 3
-    assert [vertical_lines(ax) for ax in axes] == [[3.0], [17.0], [14.0, 28.0]]
+    assert [vertical_lines(ax) for ax in axes] == [[2.5], [15.0], [10.0, 30.0]]
     for ax, route in zip(axes, FAST_TRACK):
         share = kpi(kpis, "within_window_share", route).mean
         fallbacks = kpi(kpis, "fallbacks", route).mean
@@ -261,13 +277,16 @@ def test_window_figure_follows_the_windows_it_is_given():
 
 
 def test_window_figure_with_an_empty_route_shows_no_cases(info):
-    days = {"supersnelrecht": np.empty(0), "snelrecht_detained": np.array([4.0, 5.0]),
-            "snelrecht_not_detained": np.empty(0)}
+    days = {
+        "supersnelrecht": np.empty(0),
+        "snelrecht_detained": np.array([4.0, 5.0]),
+        "snelrecht_not_detained": np.empty(0),
+    }
     fig = window_figure({"a": days, "b": days}, info.windows, "empty")
     axes = visible_axes(fig)
     assert "no cases" in texts(axes[0]) and "no cases" in texts(axes[2])
     assert "no cases" not in texts(axes[1])
-    assert vertical_lines(axes[0]) == [3.0]  # the window is drawn even without cases
+    assert vertical_lines(axes[0]) == [2.5]  # the window is drawn even without cases
     fig.savefig(Path("/dev/null"), format="png")
 
 
@@ -311,9 +330,11 @@ def test_session_fill_figure_bars_are_percentages(kpis, info):
     fill, cancelled = visible_axes(fig)
     # a session type without sessions (the baseline's weekend RC) has no fill rate: drawn as an empty bar
     assert [p.get_height() for p in fill.patches] == pytest.approx(
-        [np.nan_to_num(100 * kpi(kpis, "session_fill_rate", s).mean) for s in info.session_types])
+        [np.nan_to_num(100 * kpi(kpis, "session_fill_rate", s).mean) for s in info.session_types]
+    )
     assert [p.get_height() for p in cancelled.patches] == pytest.approx(
-        [np.nan_to_num(100 * kpi(kpis, "sessions_cancelled_share", s).mean) for s in info.session_types])
+        [np.nan_to_num(100 * kpi(kpis, "sessions_cancelled_share", s).mean) for s in info.session_types]
+    )
     assert fill.get_ylabel() and cancelled.get_ylabel()
 
 
@@ -362,8 +383,11 @@ def test_long_titles_are_wrapped_between_what_and_which_scenarios():
 
 
 def test_kpi_rows_of_a_breakdown_are_not_taken_for_the_whole_chain(kpis):
-    regional = [KpiRow(r.metric, r.group, r.mean * 100, r.ci_low, r.ci_high, r.n, "region=amsterdam")
-                for r in kpis if r.metric == "cases"]
+    regional = [
+        KpiRow(r.metric, r.group, r.mean * 100, r.ci_low, r.ci_high, r.n, "region=amsterdam")
+        for r in kpis
+        if r.metric == "cases"
+    ]
     fig = route_share_figure(list(kpis) + regional, "with a breakdown")
     (ax,) = visible_axes(fig)
     assert [p.get_height() for p in ax.patches] == pytest.approx([kpi(kpis, "cases", r).mean for r in ROUTES])
@@ -394,7 +418,11 @@ def test_cli_plot_draws_into_the_results_folder(results):
 
 def test_days_format_is_readable():
     assert formatting.days(1.234) == "1.2" and formatting.days(27.86) == "28" and formatting.days(1234.0) == "1,234"
-    assert formatting.thousands(8500) == "8.5k" and formatting.thousands(12000) == "12k" and formatting.thousands(750) == "750"
+    assert (
+        formatting.thousands(8500) == "8.5k"
+        and formatting.thousands(12000) == "12k"
+        and formatting.thousands(750) == "750"
+    )
     assert formatting.days(0.0) == "0.0" and formatting.days(9.96) == "10.0"
 
 
@@ -420,7 +448,7 @@ def test_chain_flows_add_up_to_the_om_intake_and_the_routes(chain, kpis):
     assert all(end == "sepot" for (ch, ini, fin, end) in chain.flows if fin == "sepot")
     # a fall-back only ever goes to a slower route
     order = list(ROUTES)
-    for ch, ini, fin, end in chain.flows:
+    for _ch, ini, fin, _end in chain.flows:
         if ini != fin and "undecided" not in (ini, fin):
             assert ini in FAST_TRACK and order.index(fin) > order.index(ini)
 
@@ -439,16 +467,19 @@ def test_weekly_counts_and_monthly_medians_match_the_case_records(results, info,
     reg_month = (start + np.floor(rep0.t_registration.to_numpy()).astype("timedelta64[D]")).astype("datetime64[M]")
     om = rep0.route.astype(str).isin(["sepot", "strafbeschikking"]).to_numpy()
     lead = np.where(om, rep0.t_decision, rep0.t_verdict) - rep0.t_registration.to_numpy()
-    sel = ((rep0.region.astype(str) == region).to_numpy() & (reg_month == chain.regions.months[month])
-           & ~np.isnan(lead))
+    sel = (rep0.region.astype(str) == region).to_numpy() & (reg_month == chain.regions.months[month]) & ~np.isnan(lead)
     assert a[0, month] == pytest.approx(np.median(lead[sel]), rel=1e-5)
 
 
 def test_region_change_dates_follow_national_and_regional_schedules():
     ref = {"courts": {"pr": 5.0}, "regions": {"a": {"override": {}}, "b": {"override": {}}}}
-    phased = {"courts": {"pr": [["2019-01-01", 5.0], ["2021-09-01", 6.0]]},
-              "regions": {"a": {"override": {"courts": {"pr": [["2019-01-01", 2.0], ["2021-03-01", 3.0]]}}},
-                          "b": {"override": {}}}}
+    phased = {
+        "courts": {"pr": [["2019-01-01", 5.0], ["2021-09-01", 6.0]]},
+        "regions": {
+            "a": {"override": {"courts": {"pr": [["2019-01-01", 2.0], ["2021-03-01", 3.0]]}}},
+            "b": {"override": {}},
+        },
+    }
     dates = region_change_dates(ref, phased)
     assert dates == {"a": [dt.date(2021, 3, 1)], "b": [dt.date(2021, 9, 1)]}
     assert region_change_dates(ref, ref) == {"a": [], "b": []}
@@ -458,10 +489,12 @@ def test_window_attainment_figure_bars_are_the_kpis(kpis, info):
     fig = window_attainment_figure({"baseline": kpis}, "windows", windows=info.windows)
     share, fallbacks = visible_axes(fig)
     assert [p.get_height() for p in share.patches] == pytest.approx(
-        [100 * kpi(kpis, "within_window_share", r).mean for r in FAST_TRACK])
+        [100 * kpi(kpis, "within_window_share", r).mean for r in FAST_TRACK]
+    )
     assert [p.get_height() for p in fallbacks.patches] == pytest.approx(
-        [kpi(kpis, "fallbacks", r).mean for r in FAST_TRACK])
-    assert "≤ 3 days" in share.get_xticklabels()[0].get_text()
+        [kpi(kpis, "fallbacks", r).mean for r in FAST_TRACK]
+    )
+    assert "≤ 2.5 days" in share.get_xticklabels()[0].get_text()
     assert share.get_ylabel() and fallbacks.get_ylabel() and fig._suptitle.get_fontsize() >= 14
 
 
@@ -475,8 +508,11 @@ def test_route_flow_figure_one_panel_per_scenario_with_numbers_and_differences(c
     regular = sum(v for k, v in chain.flows.items() if k[2] == "regular")
     assert any(t.startswith(f"regular summons  {regular / 2:,.0f} (−") for t in texts(second))
     fell = sum(v for (ch, ini, fin, end), v in chain.flows.items() if ini != fin and ini in FAST_TRACK)
-    red = [p for p in first.patches if p.get_facecolor()[:3] == pytest.approx(
-        tuple(int(FALLBACK_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5)))]
+    red = [
+        p
+        for p in first.patches
+        if p.get_facecolor()[:3] == pytest.approx(tuple(int(FALLBACK_COLOUR[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+    ]
     assert (len(red) > 0) == (fell > 0)
     fig.savefig(Path("/dev/null"), format="png")
 
@@ -490,12 +526,14 @@ def test_difference_figure_draws_intervals_around_zero():
         r.mean, r.diff, r.diff_ci_low, r.diff_ci_high = 1.0, diff, lo, hi
         return r
 
-    rows = [row("days_to_decision_p50", "regular", "ref", 0, 0, 0),
-            row("days_to_decision_p50", "regular", "new", -12.3, -14.1, -10.5),
-            row("days_to_decision_p50", "sepot", "ref", 0, 0, 0),
-            row("days_to_decision_p50", "sepot", "new", 0, 0, 0),
-            row("within_window_share", "supersnelrecht", "ref", 0, 0, 0),
-            row("within_window_share", "supersnelrecht", "new", 0.02, -0.01, 0.05)]
+    rows = [
+        row("days_to_decision_p50", "regular", "ref", 0, 0, 0),
+        row("days_to_decision_p50", "regular", "new", -12.3, -14.1, -10.5),
+        row("days_to_decision_p50", "sepot", "ref", 0, 0, 0),
+        row("days_to_decision_p50", "sepot", "new", 0, 0, 0),
+        row("within_window_share", "supersnelrecht", "ref", 0, 0, 0),
+        row("within_window_share", "supersnelrecht", "new", 0.02, -0.01, 0.05),
+    ]
     fig = difference_figure(rows, "differences")
     days, shares = visible_axes(fig)
     assert [t.get_text() for t in days.get_yticklabels()] == ["regular summons: median days to verdict"]
@@ -545,12 +583,25 @@ def test_plot_comparison_adds_the_comparison_figures_for_a_compare_folder(result
     rows = []
     for r in kpis:
         rows.append(ComparisonRow(r.metric, r.group, "all", "reference", r.mean, r.ci_low, r.ci_high, r.n, 0, 0, 0))
-        rows.append(ComparisonRow(r.metric, r.group, "all", "variant", r.mean * 1.1, r.ci_low, r.ci_high, r.n,
-                                  r.mean * 0.1, r.mean * 0.05, r.mean * 0.15))
+        rows.append(
+            ComparisonRow(
+                r.metric,
+                r.group,
+                "all",
+                "variant",
+                r.mean * 1.1,
+                r.ci_low,
+                r.ci_high,
+                r.n,
+                r.mean * 0.1,
+                r.mean * 0.05,
+                r.mean * 0.15,
+            )
+        )
     write_comparison(rows, folder / "comparison.csv")
     files = plot_comparison(folder)
     assert files == [folder / "plots" / n for n in FILES + COMPARISON_FILES]
-    for f in files[len(FILES):]:
+    for f in files[len(FILES) :]:
         img = mpimg.imread(f)[..., :3]
         assert np.any(img < 0.95, axis=-1).mean() > 0.03, f.name
         assert img.shape[1] >= 1500, f.name

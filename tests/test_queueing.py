@@ -6,12 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from conftest import mmc_raw
 from scipy import stats
 
-from conftest import mmc_raw
 from sim import scenario as S
-from sim.model import run_replication
 from sim.domain import Stage
+from sim.model import run_replication
 from sim.textbook import erlang_c_wait
 
 

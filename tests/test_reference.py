@@ -12,15 +12,14 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import ROOT, small_scenario
 from scipy import stats
 
-from conftest import ROOT, small_scenario
+from benchmarks.reference_chain import reference_kpis, run_reference
 from sim import scenario as S
 from sim.kpis import case_kpis, cohort_mask
 from sim.runner import run_replications
 from sim.scenario import FAST_TRACK, ROUTES, VERDICTS
-
-from benchmarks.reference_chain import reference_kpis, run_reference
 
 # Six replications of each side. The criterion did not need widening when the reference got its own intake: it
 # already drew other offences than the model (its own seed), and with its own intake the 22 figures differ by at most
@@ -62,8 +61,9 @@ def disagreements(ref: list[dict], real: list[dict]) -> list[str]:
         b, lo_b, hi_b = _mean_ci([r[key] for r in real])
         overlap = lo_a <= hi_b and lo_b <= hi_a
         if not overlap and abs(a - b) > REL_TOL * abs(b):
-            out.append(f"{key[0]}[{key[1]}]: reference {a:.4g} [{lo_a:.4g}, {hi_a:.4g}], "
-                       f"real {b:.4g} [{lo_b:.4g}, {hi_b:.4g}]")
+            out.append(
+                f"{key[0]}[{key[1]}]: reference {a:.4g} [{lo_a:.4g}, {hi_a:.4g}], real {b:.4g} [{lo_b:.4g}, {hi_b:.4g}]"
+            )
     return out
 
 
@@ -71,8 +71,10 @@ def disagreements(ref: list[dict], real: list[dict]) -> list[str]:
 def real_kpis():
     """The model's figures, by the model's own key-figure code."""
     sc = _scenario()
-    return [case_kpis(r.columns, cohort_mask(r.columns, sc), _years(sc))
-            for r in run_replications(sc, REPLICATIONS, seed=sc.seed)]
+    return [
+        case_kpis(r.columns, cohort_mask(r.columns, sc), _years(sc))
+        for r in run_replications(sc, REPLICATIONS, seed=sc.seed)
+    ]
 
 
 def _reference_runs(sc: S.Scenario) -> list[dict]:
@@ -120,8 +122,9 @@ def test_the_comparison_notices_a_wrong_intake(real_kpis):
     """The reference with every stream's screened-out share doubled (about 4% fewer cases: OM intake 8,650 a year
     instead of 9,000) must not pass for the real model: the intake is compared, not taken on trust."""
     raw, _ = S.load_raw(ROOT / "scenarios" / "baseline.toml")
-    doubled = {name: {"screened_out_share": 2 * st["screened_out_share"]}
-               for name, st in raw["intake"]["streams"].items()}
+    doubled = {
+        name: {"screened_out_share": 2 * st["screened_out_share"]} for name, st in raw["intake"]["streams"].items()
+    }
     sc = _scenario(intake={"streams": doubled})
     found = disagreements(_reference_kpis(_reference_runs(sc), sc), real_kpis)
     assert any("om_intake[all]" in d for d in found), found
@@ -130,9 +133,11 @@ def test_the_comparison_notices_a_wrong_intake(real_kpis):
 def test_reference_keeps_the_legal_windows(reference_runs):
     """The reference obeys the same hard windows (it asserts them at every hearing, too)."""
     legal = _scenario().legal
-    window = {"supersnelrecht": legal.supersnelrecht_window_days,
-              "snelrecht_detained": legal.snelrecht_detained_window_days,
-              "snelrecht_not_detained": legal.snelrecht_not_detained_window_days}
+    window = {
+        "supersnelrecht": legal.supersnelrecht_window_days,
+        "snelrecht_detained": legal.snelrecht_detained_window_days,
+        "snelrecht_not_detained": legal.snelrecht_not_detained_window_days,
+    }
     for c in reference_runs:
         for name, days in window.items():
             sel = (c["route"] == ROUTES.index(name)) & ~np.isnan(c["t_verdict"]) & ~c["verzet"]
@@ -146,9 +151,28 @@ def test_reference_imports_none_of_the_models_logic():
     import subprocess
 
     code = "import sys; import benchmarks.reference_chain; print(' '.join(sorted(sys.modules)))"
-    loaded = set(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                                check=True).stdout.split())
-    model_side = {f"sim.{m}" for m in ("intake", "model", "courts", "kpis", "events", "stations", "police",
-                                        "prosecution", "advice", "appeal", "execution", "executors", "runner",
-                                        "textbook")}
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    model_side = {
+        f"sim.{m}"
+        for m in (
+            "intake",
+            "model",
+            "courts",
+            "kpis",
+            "events",
+            "stations",
+            "police",
+            "prosecution",
+            "advice",
+            "appeal",
+            "execution",
+            "executors",
+            "runner",
+            "textbook",
+        )
+    }
     assert loaded & model_side == set()

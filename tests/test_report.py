@@ -21,9 +21,9 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
+from conftest import small_scenario
 from typer.testing import CliRunner
 
-from conftest import small_scenario
 from sim import report as R
 from sim.cli.app import app
 from sim.compare import ComparisonRow, compare
@@ -44,8 +44,11 @@ def named(sc, name, description=None):
 def compared(tmp_path_factory) -> Path:
     period = dict(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
     base = named(small_scenario(**period), "reference", "One district at 5% of the country <b>&</b> its courts.")
-    faster = named(small_scenario(**period, extra={"police": {"file_completion": {"scale": 0.5}}}),
-                   "faster-files", "Police case files completed twice as fast.")
+    faster = named(
+        small_scenario(**period, extra={"police": {"file_completion": {"scale": 0.5}}}),
+        "faster-files",
+        "Police case files completed twice as fast.",
+    )
     out = tmp_path_factory.mktemp("report") / "cmp"
     compare([base, faster], replications=2, seed=5, out_dir=out, jobs=1)
     return out
@@ -86,8 +89,14 @@ def test_sections_in_workshop_order(html_text):
     order = ['id="provenance"', 'id="scenarios"', 'id="findings"', 'id="table"', 'id="plots"']
     positions = [html_text.index(marker) for marker in order]
     assert positions == sorted(positions)
-    for words in ("Seed", "Replications", "ketensim version", "Command (compare)", "Command (report)",
-                  "ketensim report"):
+    for words in (
+        "Seed",
+        "Replications",
+        "ketensim version",
+        "Command (compare)",
+        "Command (report)",
+        "ketensim report",
+    ):
         assert words in html_text, words
 
 
@@ -98,16 +107,16 @@ def test_descriptions_are_shown_and_escaped(html_text):
 
 
 def test_changes_table_names_the_key_that_differs(html_text):
-    section = html_text[html_text.index('id="scenarios"'):html_text.index('id="findings"')]
+    section = html_text[html_text.index('id="scenarios"') : html_text.index('id="findings"')]
     assert "<code>police.file_completion.scale</code>" in section
-    row = section[section.index("police.file_completion.scale"):]
-    row = row[:row.index("</tr>")]
+    row = section[section.index("police.file_completion.scale") :]
+    row = row[: row.index("</tr>")]
     assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "0.5"]
     assert "replications" not in section and "<code>name</code>" not in section  # not a change of the model
 
 
 def test_headline_finding_for_faster_files(html_text):
-    section = html_text[html_text.index('id="findings"'):html_text.index('id="table"')]
+    section = html_text[html_text.index('id="findings"') : html_text.index('id="table"')]
     item = re.search(r'<li class="better">(sepot \(dismissal\): median days to OM decision −[^<]*)</li>', section)
     assert item, section[:3000]
     text = item.group(1)
@@ -115,11 +124,11 @@ def test_headline_finding_for_faster_files(html_text):
 
 
 def test_comparison_table_marks_significant_differences(html_text):
-    section = html_text[html_text.index('id="table"'):html_text.index('id="plots"')]
+    section = html_text[html_text.index('id="table"') : html_text.index('id="plots"')]
     for theme in ("Routes", "Fast-track windows", "Backlogs", "Court sessions", "Chain"):
         assert f">{theme}</h3>" in section, theme
-    row = section[section.index("sepot (dismissal): median days to OM decision"):]
-    row = row[:row.index("</tr>")]
+    row = section[section.index("sepot (dismissal): median days to OM decision") :]
+    row = row[: row.index("</tr>")]
     assert "★ Δ −" in row and 'class="num sig better"' in row
     assert "Δ 0 (identical)" in section  # the intake is untouched by faster files
 
@@ -182,8 +191,16 @@ def test_cli_help_has_an_example():
 
 def test_scenario_changes_and_readable_values():
     ref = {"name": "a", "courts": {"sessions": {"pr": {"per_week": 5.0, "weekdays": [0, 1]}}}, "x": 1.0}
-    new = {"name": "b", "courts": {"sessions": {"pr": {"per_week": [["2021-03-01", 5.0], ["2021-06-01", 6.5]],
-                                                       "weekdays": [0, 1]}, "rc": {"slots": 4.0}}}, "x": 1.0}
+    new = {
+        "name": "b",
+        "courts": {
+            "sessions": {
+                "pr": {"per_week": [["2021-03-01", 5.0], ["2021-06-01", 6.5]], "weekdays": [0, 1]},
+                "rc": {"slots": 4.0},
+            }
+        },
+        "x": 1.0,
+    }
     changes = R.scenario_changes(ref, new)
     assert [c.path for c in changes] == ["courts.sessions.pr.per_week", "courts.sessions.rc.slots"]
     assert R.format_value(changes[0].before) == "5"
@@ -206,10 +223,11 @@ def test_headline_findings_are_significant_only_and_largest_first():
     ]
     (findings,) = R.headline_findings(rows, "ref").values()
     assert [f.metric for f in findings] == ["within_window_share", "days_to_decision_p50"]
-    assert findings[0].text == ("supersnelrecht: heard within the legal window +30.0 percentage points "
-                                "(95% CI +25.0 to +35.0), from 60.0% to 90.0%")
-    assert findings[1].text.startswith(
-        "regular summons: median days to verdict −10.0 days (95% CI −12.0 to −8.0)")
+    assert findings[0].text == (
+        "supersnelrecht: heard within the legal window +30.0 percentage points "
+        "(95% CI +25.0 to +35.0), from 60.0% to 90.0%"
+    )
+    assert findings[1].text.startswith("regular summons: median days to verdict −10.0 days (95% CI −12.0 to −8.0)")
     assert findings[0].better == 1 and findings[1].better == 1
 
 
@@ -221,21 +239,40 @@ def _chromium() -> str | None:
 
 
 def _run_chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-dev-shm-usage", f"--user-data-dir={profile}", *args]
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
 def test_renders_in_headless_chromium(report_file, tmp_path):
     exe = _chromium()
     if exe is None:
-        pytest.skip("chromium is not installed: run tests/setup-browser.sh (Debian: apt-get install chromium) "
-                    "to render the report in a real browser")
+        pytest.skip(
+            "chromium is not installed: run tests/setup-browser.sh (Debian: apt-get install chromium) "
+            "to render the report in a real browser"
+        )
     # 1. a screenshot of the top of the report: something is drawn (text, tables), not a blank page
     shot = tmp_path / "shot.png"
-    res = _run_chromium(exe, tmp_path / "profile1", f"--screenshot={shot}", "--window-size=1400,3000",
-                        "--hide-scrollbars", report_file.as_uri())
+    res = _run_chromium(
+        exe,
+        tmp_path / "profile1",
+        f"--screenshot={shot}",
+        "--window-size=1400,3000",
+        "--hide-scrollbars",
+        report_file.as_uri(),
+    )
     assert shot.exists(), res.stderr[-2000:]
     pixels = mpimg.imread(shot)[..., :3]
     assert pixels.shape[0] >= 2000 and pixels.shape[1] >= 1000
@@ -244,15 +281,16 @@ def test_renders_in_headless_chromium(report_file, tmp_path):
     assert 0.01 < drawn < 0.9, f"{drawn:.1%} of the screenshot drawn"
     # 2. every image decodes: a copy of the report with a tiny script that counts the images loaded
     probe = tmp_path / "probe.html"
-    script = ("<script>window.addEventListener('load', function () {"
-              "var imgs = Array.prototype.slice.call(document.images);"
-              "var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; });"
-              "document.body.setAttribute('data-images', imgs.length);"
-              "document.body.setAttribute('data-images-loaded', ok.length);"
-              "document.body.setAttribute('data-widths', ok.map(function (i) { return i.naturalWidth; }).join(','));"
-              "});</script>")
-    probe.write_text(report_file.read_text(encoding="utf-8").replace("</body>", script + "</body>"),
-                     encoding="utf-8")
+    script = (
+        "<script>window.addEventListener('load', function () {"
+        "var imgs = Array.prototype.slice.call(document.images);"
+        "var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; });"
+        "document.body.setAttribute('data-images', imgs.length);"
+        "document.body.setAttribute('data-images-loaded', ok.length);"
+        "document.body.setAttribute('data-widths', ok.map(function (i) { return i.naturalWidth; }).join(','));"
+        "});</script>"
+    )
+    probe.write_text(report_file.read_text(encoding="utf-8").replace("</body>", script + "</body>"), encoding="utf-8")
     res = _run_chromium(exe, tmp_path / "profile2", "--dump-dom", "--virtual-time-budget=20000", probe.as_uri())
     total = re.search(r'data-images="(\d+)"', res.stdout)
     loaded = re.search(r'data-images-loaded="(\d+)"', res.stdout)

@@ -6,13 +6,24 @@ import datetime as dt
 import tomllib
 
 import pytest
-
 from conftest import BASELINE
+
 from sim import scenario as S
 from sim.rollout import switch
 
-REGIONS = ["amsterdam", "den-haag", "gelderland", "limburg", "midden-nederland", "noord-holland", "noord-nederland",
-           "oost-brabant", "overijssel", "rotterdam", "zeeland-west-brabant"]
+REGIONS = [
+    "amsterdam",
+    "den-haag",
+    "gelderland",
+    "limburg",
+    "midden-nederland",
+    "noord-holland",
+    "noord-nederland",
+    "oost-brabant",
+    "overijssel",
+    "rotterdam",
+    "zeeland-west-brabant",
+]
 DATES = {r: dt.date(2021, 3, 1) + dt.timedelta(days=61 * i) for i, r in enumerate(REGIONS)}
 
 
@@ -20,8 +31,9 @@ def files(tmp_path, after_body: str, dates=DATES, extra: str = ""):
     (tmp_path / "after.toml").write_text(f'extends = "{BASELINE}"\nname = "after"\n{after_body}')
     lines = "\n".join(f"{r} = {d.isoformat()}" for r, d in dates.items())
     p = tmp_path / "phased.toml"
-    p.write_text(f'extends = "after.toml"\nname = "phased"\n[rollout]\nbefore = "{BASELINE}"\n{extra}'
-                 f"[rollout.dates]\n{lines}\n")
+    p.write_text(
+        f'extends = "after.toml"\nname = "phased"\n[rollout]\nbefore = "{BASELINE}"\n{extra}[rollout.dates]\n{lines}\n'
+    )
     return p
 
 
@@ -92,5 +104,8 @@ def test_switch():
     before = [[dt.date(2019, 1, 1), 1.0], [dt.date(2020, 1, 1), 3.0]]
     after = [[dt.date(2019, 1, 1), 5.0], [dt.date(2022, 1, 1), 6.0]]
     assert switch(before, after, dt.date(2021, 1, 1), start) == [
-        [dt.date(2019, 1, 1), 1.0], [dt.date(2020, 1, 1), 3.0], [dt.date(2021, 1, 1), 5.0], [dt.date(2022, 1, 1), 6.0]
+        [dt.date(2019, 1, 1), 1.0],
+        [dt.date(2020, 1, 1), 3.0],
+        [dt.date(2021, 1, 1), 5.0],
+        [dt.date(2022, 1, 1), 6.0],
     ]

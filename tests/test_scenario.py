@@ -7,8 +7,8 @@ import math
 import tomllib
 
 import pytest
-
 from conftest import BASELINE, small_overrides
+
 from sim import scenario as S
 
 
@@ -97,29 +97,50 @@ def test_a_section_given_as_a_number_is_named_as_in_the_format(tmp_path):
         ('[police]\ndetectives = "many"\n', "police.detectives", "expected a number"),
         ("[om.zsm]\nstaff = -1\n", "om.zsm.staff", ">= 0"),
         ("[om.strafbeschikking]\nfine_share = 1.2\n", "om.strafbeschikking.fine_share", "<= 1"),
-        ("[om.decision_mix.vvc]\nregular = { sepot = 0.3, strafbeschikking = 0.12, regular = 0.5 }\n",
-         "om.decision_mix.vvc.regular", "sum to 1"),
-        ("[courts.sessions.politierechter]\nper_week = [[2021-03-01, 126], [2019-01-01, 105]]\n",
-         "courts.sessions.politierechter.per_week", "strictly increasing"),
+        (
+            "[om.decision_mix.vvc]\nregular = { sepot = 0.3, strafbeschikking = 0.12, regular = 0.5 }\n",
+            "om.decision_mix.vvc.regular",
+            "sum to 1",
+        ),
+        (
+            "[courts.sessions.politierechter]\nper_week = [[2021-03-01, 126], [2019-01-01, 105]]\n",
+            "courts.sessions.politierechter.per_week",
+            "strictly increasing",
+        ),
         ("[courts.sessions.politierechter]\nper_week = inf\n", "courts.sessions.politierechter.per_week", "finite"),
-        ("[police]\ninvestigation = { _replace = true, dist = \"lognormal\", mean = 8 }\n", "police.investigation.cv", "required"),
-        ("[police]\ninvestigation = { dist = \"weibull\", mean = 8 }\n", "police.investigation", "weibull"),
+        (
+            '[police]\ninvestigation = { _replace = true, dist = "lognormal", mean = 8 }\n',
+            "police.investigation.cv",
+            "required",
+        ),
+        ('[police]\ninvestigation = { dist = "weibull", mean = 8 }\n', "police.investigation", "weibull"),
         ("[police]\ninvestigation = inf\n", "police.investigation.value", "finite"),
         ("[execution.fines]\npaid_share = 0.9\nplan_share = 0.2\n", "execution.fines", "at most 1"),
         ('[om]\nverzet_queue = "supersnelrecht"\n', "om.verzet_queue", "regular_pr"),
         ('[om.fallback]\nsnelrecht_detained = "supersnelrecht"\n', "om.fallback.snelrecht_detained", ""),
         ("[regions.limburg]\nshare = 0.07\n", "regions", "sum to 1"),
-        ("[courts.sessions.politierechter]\nfill_lead_days = 2\n",
-         "courts.sessions.politierechter.fill_lead_days", "summons term"),
+        (
+            "[courts.sessions.politierechter]\nfill_lead_days = 2\n",
+            "courts.sessions.politierechter.fill_lead_days",
+            "summons term",
+        ),
         ("[courts.mk_share]\ndrugs = 0.1\n", "courts.mk_share", "unknown streams ['drugs']"),
-        ("[regions.limburg.override.execution.custodial]\ncells = 10\n",
-         "regions.limburg.override.execution.custodial.cells", "national capacity"),
-        ("[regions.limburg.override.advice.halt]\nshare = { vvc = 0.1, hic = 0.1, other = 0.1 }\n",
-         "regions.limburg.override.advice.halt", "unknown advice kind"),
-        ("[regions.limburg.override.police]\ndetectives = -5\n",
-         "regions.limburg(resolved).police.detectives", ">= 0"),
-        ("[regions.limburg.override.courts.sessions.politierechter]\nserves = [\"regular_mk\"]\n",
-         "regions.limburg(resolved).courts.sessions", "'regular_pr'"),
+        (
+            "[regions.limburg.override.execution.custodial]\ncells = 10\n",
+            "regions.limburg.override.execution.custodial.cells",
+            "national capacity",
+        ),
+        (
+            "[regions.limburg.override.advice.halt]\nshare = { vvc = 0.1, hic = 0.1, other = 0.1 }\n",
+            "regions.limburg.override.advice.halt",
+            "unknown advice kind",
+        ),
+        ("[regions.limburg.override.police]\ndetectives = -5\n", "regions.limburg(resolved).police.detectives", ">= 0"),
+        (
+            '[regions.limburg.override.courts.sessions.politierechter]\nserves = ["regular_mk"]\n',
+            "regions.limburg(resolved).courts.sessions",
+            "'regular_pr'",
+        ),
         ("warmup_days = 2000\n", "warmup_days", "shorter than horizon_days"),
     ],
 )

@@ -8,17 +8,27 @@ import re
 import tomllib
 
 import pytest
-
 from conftest import ROOT
+
 from sim import scenario as S
-from sim.model import run_replication
 from sim.domain import Stage
+from sim.model import run_replication
 from sim.rollout import diff
 
 SCEN = ROOT / "scenarios"
 FILES = sorted(SCEN.glob("*.toml"))
-LEVERS = ["zsm-selection", "flexible-courts", "officier-available", "files-right-first-time", "faster-advice",
-          "faster-delivery", "execution-info", "selectiviteitskader", "digital-self-reporting", "verkeerstoren"]
+LEVERS = [
+    "zsm-selection",
+    "flexible-courts",
+    "officier-available",
+    "files-right-first-time",
+    "faster-advice",
+    "faster-delivery",
+    "execution-info",
+    "selectiviteitskader",
+    "digital-self-reporting",
+    "verkeerstoren",
+]
 
 
 def flat(d, prefix=""):

@@ -7,12 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from benchmarks import tandem  # noqa: E402
 from sim import scenario as S
 from sim.kpis import cohort_mask, mean_ci
 from sim.model import run_replication
-
-from benchmarks import tandem  # noqa: E402
 
 DAYS = 4000.0
 REPLICATIONS = 5

@@ -10,9 +10,10 @@ adds them to `app` in the order `ketensim --help` lists them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, NoReturn
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -35,6 +36,7 @@ err = Console(stderr=True)
 
 
 # ------------------------------------------------------------------------------------------------------ errors
+
 
 def fail(lines: Iterable[str]) -> NoReturn:
     """Report bad input, one ``error:`` line each, on standard error, and exit with code 2."""
@@ -68,13 +70,21 @@ def load_scenario(path: Path):
 
 # ------------------------------------------------------------------------------------------------- shared parts
 
+
 @contextmanager
 def progress(label: str, total: int):
     """A progress bar on standard error while work is done (only on a terminal); yields `advance(k)`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda k: bar.advance(task, k)
 

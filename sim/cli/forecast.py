@@ -9,7 +9,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -20,23 +19,26 @@ from .app import bad_input, progress
 
 def forecast(
     series_file: Path = typer.Argument(..., help="Yearly CSV with columns year,value (extra columns allowed)."),
-    series: Optional[str] = typer.Option(None, "--series", "-s", help="Series name if the file holds several."),
-    drivers: List[str] = typer.Option([], "--drivers", "-d",
-                                      help="Driver series: FILE.csv or FILE.csv:SERIES. Repeat for several."),
-    parent: Optional[str] = typer.Option(None, "--parent",
-                                         help="Chain parent (FILE.csv[:SERIES]): the PMJ model forecasts "
-                                              "this series as parent x an estimated ratio."),
+    series: str | None = typer.Option(None, "--series", "-s", help="Series name if the file holds several."),
+    drivers: list[str] = typer.Option(
+        [], "--drivers", "-d", help="Driver series: FILE.csv or FILE.csv:SERIES. Repeat for several."
+    ),
+    parent: str | None = typer.Option(
+        None,
+        "--parent",
+        help="Chain parent (FILE.csv[:SERIES]): the PMJ model forecasts this series as parent x an estimated ratio.",
+    ),
     horizon: int = typer.Option(6, "--horizon", "-H", min=1, max=10, help="Years ahead."),
     backtest: bool = typer.Option(False, "--backtest", help="Also run the rolling-origin backtest."),
     as_json: bool = typer.Option(False, "--json", help="Print the backtest as JSON (implies --backtest)."),
-    start: Optional[int] = typer.Option(None, "--start", help="First year of the series to use."),
-    end: Optional[int] = typer.Option(None, "--end", help="Last year of the series to use."),
+    start: int | None = typer.Option(None, "--start", help="First year of the series to use."),
+    end: int | None = typer.Option(None, "--end", help="Last year of the series to use."),
     model: str = typer.Option("pmj", "--model", "-m", help="The model whose forecast is the main one."),
     min_train: int = typer.Option(10, "--min-train", min=4, help="Years of history before the first origin."),
-    policy: List[str] = typer.Option([], "--policy",
-                                     help="Policy effect NAME:YEAR:PERCENT[:SD], on top of the base. Repeat."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o",
-                                       help="Results folder (default: results/forecast/<series>)."),
+    policy: list[str] = typer.Option(
+        [], "--policy", help="Policy effect NAME:YEAR:PERCENT[:SD], on top of the base. Repeat."
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Results folder (default: results/forecast/<series>)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the simulated paths."),
     n_paths: int = typer.Option(2000, "--paths", min=100, help="Simulated paths for the intervals."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Draw the plots."),
@@ -54,13 +56,34 @@ def forecast(
     calibration/data/om_intake_history.csv --series om_instroom_misdrijfzaken_reeks --parent
     calibration/data/registered_crime.csv:geregistreerde_misdrijven_totaal --min-train 9 --backtest`
     """
-    from ..forecast.workflow import (ForecastInputError, ForecastOptions, backtest_origins, fit_models,
-                                     read_inputs, run_backtest, write_results)
+    from ..forecast.workflow import (
+        ForecastInputError,
+        ForecastOptions,
+        backtest_origins,
+        fit_models,
+        read_inputs,
+        run_backtest,
+        write_results,
+    )
 
     started = time.time()
-    opts = ForecastOptions(series_file=series_file, series=series, drivers=drivers, parent=parent, horizon=horizon,
-                           backtest=backtest or as_json, start=start, end=end, model=model, min_train=min_train,
-                           policy=policy, out=out, seed=seed, n_paths=n_paths, plots=plots)
+    opts = ForecastOptions(
+        series_file=series_file,
+        series=series,
+        drivers=drivers,
+        parent=parent,
+        horizon=horizon,
+        backtest=backtest or as_json,
+        start=start,
+        end=end,
+        model=model,
+        min_train=min_train,
+        policy=policy,
+        out=out,
+        seed=seed,
+        n_paths=n_paths,
+        plots=plots,
+    )
     with bad_input(ForecastInputError):
         inputs = read_inputs(opts)
         fitted = fit_models(opts, inputs)
@@ -80,9 +103,15 @@ def render(opts, inputs, fitted, backtest, out: Path, as_json: bool) -> None:
     console = Console(stderr=as_json)
     bt = backtest.result if backtest is not None else None
     if as_json:
+        assert bt is not None, "--json implies --backtest"
         cols = ["model", "horizon", "n", "mape", "mase", "coverage80", "coverage95"]
-        rows = [{k: (r[k] if k == "model" else (int(r[k]) if k in ("horizon", "n") else round(float(r[k]), 4)))
-                 for k in cols} for r in bt.summary.to_dict(orient="records")]
+        rows = [
+            {
+                k: (r[k] if k == "model" else (int(r[k]) if k in ("horizon", "n") else round(float(r[k]), 4)))
+                for k in cols
+            }
+            for r in bt.summary.to_dict(orient="records")
+        ]
         sys.stdout.write(json.dumps(rows, indent=1) + "\n")
         return
     y, model, main = inputs.y, opts.model, fitted.main
@@ -93,35 +122,53 @@ def render(opts, inputs, fitted, backtest, out: Path, as_json: bool) -> None:
     t.add_column("80% interval", justify="right")
     t.add_column("95% interval", justify="right")
     for k, yr in enumerate(main.years):
-        t.add_row(str(yr), f"{main.point[k]:,.0f}", f"{main.lower(80)[k]:,.0f} - {main.upper(80)[k]:,.0f}",
-                  f"{main.lower(95)[k]:,.0f} - {main.upper(95)[k]:,.0f}")
+        t.add_row(
+            str(yr),
+            f"{main.point[k]:,.0f}",
+            f"{main.lower(80)[k]:,.0f} - {main.upper(80)[k]:,.0f}",
+            f"{main.lower(95)[k]:,.0f} - {main.upper(95)[k]:,.0f}",
+        )
     console.print(t)
     if model == "pmj":
-        console.print(f"specification: {main_info['specification']} (estimated on "
-                      f"{main_info['estimation_years'][0]}-{main_info['estimation_years'][1]}); "
-                      f"{main_info['selection']['reason']}")
+        console.print(
+            f"specification: {main_info['specification']} (estimated on "
+            f"{main_info['estimation_years'][0]}-{main_info['estimation_years'][1]}); "
+            f"{main_info['selection']['reason']}"
+        )
         for name, d in main_info.get("drivers", {}).items():
             console.print(f"driver {name}: {d['why'] if d['why'].startswith('not used') else 'USED: ' + d['why']}")
         br = main_info["break"]
         console.print(br["message"] + (f"; {br['action']}" if br["action"] != "none" else ""))
     flags = y.flags()
     if flags:
-        console.print("data notes (see the file's note column): " +
-                      "; ".join(f"{k} {_years_text(v)}" for k, v in flags.items()))
+        console.print(
+            "data notes (see the file's note column): " + "; ".join(f"{k} {_years_text(v)}" for k, v in flags.items())
+        )
     if fitted.policy_result is not None:
-        console.print("policy effects (on top of the policy-neutral base, see policy_effects.csv): " +
-                      "; ".join(f"{e.name} {e.percent:+g}% from {e.start}" for e in inputs.effects))
+        console.print(
+            "policy effects (on top of the policy-neutral base, see policy_effects.csv): "
+            + "; ".join(f"{e.name} {e.percent:+g}% from {e.start}" for e in inputs.effects)
+        )
     if bt is not None:
         tb = Table(title=f"backtest: origins {y.first + opts.min_train - 1}-{y.last - 1}, horizons 1-{opts.horizon}")
         for c in ("model", "h", "n", "MAPE %", "MASE", "cov80 %", "cov95 %"):
             tb.add_column(c, justify="right")
         for r in bt.summary.itertuples():
-            tb.add_row(r.model, str(r.horizon), str(r.n), f"{r.mape:.1f}", f"{r.mase:.2f}", f"{r.coverage80:.0f}",
-                       f"{r.coverage95:.0f}")
+            tb.add_row(
+                r.model,
+                str(r.horizon),
+                str(r.n),
+                f"{r.mape:.1f}",
+                f"{r.mase:.2f}",
+                f"{r.coverage80:.0f}",
+                f"{r.coverage95:.0f}",
+            )
         console.print(tb)
         for tg in backtest.targets:
-            console.print(f"[{'green' if tg['met'] else 'red'}]{'met' if tg['met'] else 'NOT met'}[/]: "
-                          f"{tg['target']} ({tg['value']})")
+            console.print(
+                f"[{'green' if tg['met'] else 'red'}]{'met' if tg['met'] else 'NOT met'}[/]: "
+                f"{tg['target']} ({tg['value']})"
+            )
         if bt.failures:
             console.print(f"{len(bt.failures)} model fits failed in the backtest (see provenance.json)")
     console.print(f"results: {out}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -31,10 +30,12 @@ def plot(results_dir: Path = typer.Argument(..., help="A results folder written 
 
 
 def report(
-    results: List[Path] = typer.Argument(..., help="A `ketensim compare` folder, or one or more `ketensim run` "
-                                                   "folders."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write (default: "
-                                                                "FIRST_FOLDER/report.html)."),
+    results: list[Path] = typer.Argument(
+        ..., help="A `ketensim compare` folder, or one or more `ketensim run` folders."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="The HTML file to write (default: FIRST_FOLDER/report.html)."
+    ),
 ):
     """Write ONE self-contained HTML report (plots embedded, no JavaScript, nothing loaded from elsewhere) for a
     `ketensim compare` folder, or for one or more `ketensim run` folders side by side.

@@ -7,7 +7,6 @@ import os
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -27,15 +26,35 @@ class Breakdown(str, Enum):
 
 def run(
     scenario: Path = typer.Argument(..., help="Scenario TOML file."),
-    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, help="Replications (default: the scenario's)."),
-    seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed (default: the scenario's)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Results folder (default: results/SCENARIO/TIME-seedS)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."),
+    replications: int | None = typer.Option(
+        None, "--replications", "-r", min=1, help="Replications (default: the scenario's)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Base seed (default: the scenario's)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Results folder (default: results/SCENARIO/TIME-seedS)."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, help="Replications run in this many processes (results are identical)."
+    ),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the standard plots into OUT/plots."),
-    by: Optional[Breakdown] = typer.Option(None, "--by", help="Also write the case figures per region or per stream (kpis_by_region.csv / kpis_by_stream.csv)."),
-    records: bool = typer.Option(True, "--records/--no-records", help="Write the per-case and per-hearing records; --no-records for big sweeps (key figures, backlogs and sessions only; no case plots)."),
-    executor: Executor = typer.Option(Executor.processes, "--executor", help="Run replications in local processes, or on a Dask cluster (results are identical)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)."),
+    by: Breakdown | None = typer.Option(
+        None,
+        "--by",
+        help="Also write the case figures per region or per stream (kpis_by_region.csv / kpis_by_stream.csv).",
+    ),
+    records: bool = typer.Option(
+        True,
+        "--records/--no-records",
+        help="Write the per-case and per-hearing records; --no-records for big sweeps (key figures, backlogs and sessions only; no case plots).",
+    ),
+    executor: Executor = typer.Option(
+        Executor.processes,
+        "--executor",
+        help="Run replications in local processes, or on a Dask cluster (results are identical).",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers).",
+    ),
 ):
     """Run a scenario: replications, results folder, key figures and plots.
 
@@ -53,8 +72,16 @@ def run(
     )
     with progress("replications", reps) as advance, _executor(executor, scheduler, jobs) as ex:
         result = run_scenario(
-            sc, str(scenario), replications=reps, seed=seed, out_dir=out, jobs=jobs,
-            progress=advance, by=by.value if by else None, executor=ex, records=records,
+            sc,
+            str(scenario),
+            replications=reps,
+            seed=seed,
+            out_dir=out,
+            jobs=jobs,
+            progress=advance,
+            by=by.value if by else None,
+            executor=ex,
+            records=records,
         )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
@@ -66,16 +93,28 @@ def run(
 
 
 def compare(
-    scenarios: List[Path] = typer.Argument(..., help="Scenario files; the first is the reference."),
-    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=2, help="Replications per scenario (default: the first scenario's)."),
-    seed: Optional[int] = typer.Option(None, "--seed", "-s", min=0, help="Base seed, the same for all scenarios (default: the first scenario's)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: results/compare/TIME-NAMES)."),
+    scenarios: list[Path] = typer.Argument(..., help="Scenario files; the first is the reference."),
+    replications: int | None = typer.Option(
+        None, "--replications", "-r", min=2, help="Replications per scenario (default: the first scenario's)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", "-s", min=0, help="Base seed, the same for all scenarios (default: the first scenario's)."
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: results/compare/TIME-NAMES)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (results are identical)."),
-    by: Optional[Breakdown] = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
+    by: Breakdown | None = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the comparison plots into OUT/plots."),
-    records: bool = typer.Option(True, "--records/--no-records", help="Write each scenario's per-case records; --no-records for big sweeps (no case plots)."),
-    executor: Executor = typer.Option(Executor.processes, "--executor", help="Run in local processes, or on a Dask cluster (results are identical)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."),
+    records: bool = typer.Option(
+        True,
+        "--records/--no-records",
+        help="Write each scenario's per-case records; --no-records for big sweeps (no case plots).",
+    ),
+    executor: Executor = typer.Option(
+        Executor.processes, "--executor", help="Run in local processes, or on a Dask cluster (results are identical)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."
+    ),
 ):
     """Run scenarios with common random numbers and compare every key figure with the first: each scenario's mean
     and 95% CI, and the difference from the first with the 95% CI of the paired difference (* = excludes zero).
@@ -97,8 +136,18 @@ def compare(
     check_writable(out)
     console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
     with progress("runs", reps * len(loaded)) as advance, _executor(executor, scheduler, jobs) as ex:
-        out_ = run_compare(loaded, [str(f) for f in scenarios], reps, seed, out, jobs, by.value if by else None,
-                           executor=ex, progress=advance, records=records)
+        out_ = run_compare(
+            loaded,
+            [str(f) for f in scenarios],
+            reps,
+            seed,
+            out,
+            jobs,
+            by.value if by else None,
+            executor=ex,
+            progress=advance,
+            records=records,
+        )
     print_comparison(out_.rows, out_.scenarios)
     _draw_plots("plot_comparison", out_.out_dir, plots, records)
     console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
@@ -108,6 +157,7 @@ def compare(
 # ---------------------------------------------------------------------------------------------------- helpers
 # `check_writable` and `duplicate_name_problems` are checks that belong to the library (`sim.runner` owns the
 # results folder, `sim.compare` the comparison); they live here until those modules can take them.
+
 
 def check_writable(out: Path) -> None:
     """Refuse an output folder that cannot be written before any work is done (exit 2, nothing written)."""
@@ -124,8 +174,11 @@ def duplicate_name_problems(files: list[Path], scenarios: list) -> list[str]:
     """One ``file: name: ...`` line per scenario whose name another compared scenario also has: the comparison's
     folders and columns are named after the scenarios, so the names must differ."""
     names = [s.name for s in scenarios]
-    return [f"{f}: name: scenario names must differ, {s.name!r} is used twice" for f, s in zip(files, scenarios)
-            if names.count(s.name) > 1]
+    return [
+        f"{f}: name: scenario names must differ, {s.name!r} is used twice"
+        for f, s in zip(files, scenarios)
+        if names.count(s.name) > 1
+    ]
 
 
 @contextmanager

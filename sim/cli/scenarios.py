@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List
 
 import typer
 
@@ -13,7 +12,7 @@ from ..scenario import ScenarioError, dump_toml, load
 from .app import console, fail, load_scenario, problems_of
 
 
-def validate(files: List[Path] = typer.Argument(..., help="Scenario TOML files.")):
+def validate(files: list[Path] = typer.Argument(..., help="Scenario TOML files.")):
     """Check scenario files: every problem is listed with file, key and reason; exit code 2 if any.
 
     Example: `ketensim validate scenarios/*.toml`

@@ -15,8 +15,11 @@ from .app import console
 
 # (table title, what the rows are, the metrics as columns); metrics no section claims go to a last "Chain" table
 SUMMARY_SECTIONS = (
-    ("Routes (per simulated year; days from registration)", "route",
-     ("cases", "days_to_decision_p50", "days_to_decision_p90", "days_to_execution_end_p50")),
+    (
+        "Routes (per simulated year; days from registration)",
+        "route",
+        ("cases", "days_to_decision_p50", "days_to_decision_p90", "days_to_execution_end_p50"),
+    ),
     ("Fast-track windows", "route", ("window_days_max", "within_window_share", "fallbacks")),
     ("Backlogs at the end of the horizon (cases)", "stage", ("backlog_end",)),
     ("Court sessions", "session type", ("session_fill_rate", "sessions_cancelled_share")),
@@ -65,15 +68,22 @@ def print_summary(rows, title: str = "key figures") -> None:
 def print_comparison(rows, names: list[str]) -> None:
     """Per theme, for each key figure: the reference scenario's mean, then one line per other scenario with its
     mean and the paired difference from the reference with its 95% interval; * marks an interval excluding zero."""
-    console.print(f"[bold]Compared with {names[0]}[/bold] (Δ = paired difference with its 95% interval over "
-                  "replications; * = the interval excludes zero)")
+    console.print(
+        f"[bold]Compared with {names[0]}[/bold] (Δ = paired difference with its 95% interval over "
+        "replications; * = the interval excludes zero)"
+    )
     rows = [r for r in rows if r.breakdown == "all" and r.n > 0]
     by_key = {(r.metric, r.group, r.scenario): r for r in rows}
     sections = [(h, m) for h, _, m in SUMMARY_SECTIONS] + [("Chain", None)]
     claimed = set()
     for heading, metrics in sections:
-        keys = list(dict.fromkeys((r.metric, r.group) for r in rows
-                                  if (metrics is None or r.metric in metrics) and (r.metric, r.group) not in claimed))
+        keys = list(
+            dict.fromkeys(
+                (r.metric, r.group)
+                for r in rows
+                if (metrics is None or r.metric in metrics) and (r.metric, r.group) not in claimed
+            )
+        )
         if not keys:
             continue
         claimed.update(keys)
@@ -89,8 +99,7 @@ def print_comparison(rows, names: list[str]) -> None:
                 if r is None:
                     continue
                 diff = "" if i == 0 else _diff_cell(r)
-                table.add_row(row_label if i == 0 else "", n, _num(r.mean), diff,
-                              end_section=(i == len(names) - 1))
+                table.add_row(row_label if i == 0 else "", n, _num(r.mean), diff, end_section=(i == len(names) - 1))
         console.print(table)
 
 

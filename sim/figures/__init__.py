@@ -10,8 +10,24 @@ unnamed scenario may be given without the outer level, e.g. ``lead_time_figure({
 The tables come from `sim.results`, which reads results folders; labels from `sim.labels` and `sim.catalogue`.
 """
 
-from .sets import (COMPARISON_FILES, FILES, comparison_figures, draw_standard_plots, plot_comparison, plot_results,
-                   standard_figures, write_figures)
+from .sets import (
+    COMPARISON_FILES,
+    FILES,
+    comparison_figures,
+    draw_standard_plots,
+    plot_comparison,
+    plot_results,
+    standard_figures,
+    write_figures,
+)
 
-__all__ = ["COMPARISON_FILES", "FILES", "comparison_figures", "draw_standard_plots", "plot_comparison",
-           "plot_results", "standard_figures", "write_figures"]
+__all__ = [
+    "COMPARISON_FILES",
+    "FILES",
+    "comparison_figures",
+    "draw_standard_plots",
+    "plot_comparison",
+    "plot_results",
+    "standard_figures",
+    "write_figures",
+]

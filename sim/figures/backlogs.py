@@ -31,7 +31,7 @@ def backlog_figure(
     if stages is None:
         stages = list(dict.fromkeys(s for b in data.values() for s in b.cases))
     fig, axes, ncols = panel_grid(len(stages), 4, lambda rows: (15, 3.0 * rows + 1.9))
-    bands = set()
+    bands: set[tuple[int, int]] = set()
     marks = time_marks(data)
     for ax, stage in zip(axes, stages):
         ax.set_title(STAGE_LABELS.get(stage, stage), fontsize=PANEL_TITLE_PT)
@@ -41,8 +41,15 @@ def backlog_figure(
     n_reps = max((b.cases[s].shape[0] for b in data.values() for s in b.cases), default=0)
     handles = band_legend(data, bands, marks)
     fig.supylabel("cases in the stage (start of day)", fontsize=LABEL_PT)
-    finish(fig, title, note or (
-        f"Cases in each stage at the start of every day ({n_reps} replications). The chain starts empty, so the "
-        "warm-up is not representative; after the horizon no new cases arrive and the stages drain (run-out)."),
-        legend=handles, legend_cols=4)
+    finish(
+        fig,
+        title,
+        note
+        or (
+            f"Cases in each stage at the start of every day ({n_reps} replications). The chain starts empty, so the "
+            "warm-up is not representative; after the horizon no new cases arrive and the stages drain (run-out)."
+        ),
+        legend=handles,
+        legend_cols=4,
+    )
     return fig

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -27,8 +28,7 @@ def band_panel(ax, series: Sequence[tuple[np.ndarray, np.ndarray | None]], marks
     for k, (dates, a) in enumerate(series):
         if a is None or a.size == 0:
             continue
-        bands.add(draw_band(ax, dates, a, scenario_colour(k),
-                             line_width(k, len(series), 1.6)))
+        bands.add(draw_band(ax, dates, a, scenario_colour(k), line_width(k, len(series), 1.6)))
         drawn = True
     if not drawn:
         no_cases(ax)
@@ -54,7 +54,7 @@ def draw_band(ax, dates: np.ndarray, a: np.ndarray, colour: str, lw: float, mark
 def time_marks(data: Mapping) -> list[tuple[dt.date, str, str]]:
     """The end of the warm-up and of intake of the tables in `data` (anything with ``warmup_end`` and
     ``horizon_end``), as (date, label, line style)."""
-    marks = {}
+    marks: dict[dt.date, tuple[str, str]] = {}
     for t in data.values():
         if getattr(t, "warmup_end", None) is not None:
             marks.setdefault(t.warmup_end, ("end of warm-up", ":"))
@@ -82,11 +82,15 @@ def band_legend(data: Mapping, bands: set, marks, colours: Mapping[str, str] | N
     names = list(data)
     colour = (lambda k, s: colours[s]) if colours else (lambda k, s: scenario_colour(k))
     if len(names) > 1 or colours:
-        handles = [Line2D([], [], color=colour(k, s), lw=2, label=f"{s} (median)") for k, s in enumerate(names)]
+        handles: list[Artist] = [
+            Line2D([], [], color=colour(k, s), lw=2, label=f"{s} (median)") for k, s in enumerate(names)
+        ]
         handles.append(Patch(color="0.6", alpha=0.4, label=f"band: {band} over replications"))
     else:
-        handles = [Line2D([], [], color=SCENARIO_COLOURS[0], lw=2, label="median over replications"),
-                   Patch(color=SCENARIO_COLOURS[0], alpha=0.25, label=f"band: {band} over replications")]
+        handles = [
+            Line2D([], [], color=SCENARIO_COLOURS[0], lw=2, label="median over replications"),
+            Patch(color=SCENARIO_COLOURS[0], alpha=0.25, label=f"band: {band} over replications"),
+        ]
     for date, label, style in marks:
         handles.append(Line2D([], [], color="0.25", lw=1.3, ls=style, label=f"{label} ({date})"))
     return handles

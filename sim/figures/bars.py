@@ -13,8 +13,9 @@ from ..kpis import KpiRow
 from .style import TICK_PT, scenario_colour
 
 
-def interval_bars(ax, k: int, n: int, scen: str, rows: Sequence[KpiRow], metric: str, groups: Sequence[str],
-                  factor: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def interval_bars(
+    ax, k: int, n: int, scen: str, rows: Sequence[KpiRow], metric: str, groups: Sequence[str], factor: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The bars of the k-th of `n` scenarios: `metric` per group (times `factor`) with its 95% error bar. Returns
     the bars' x positions, the values (NaN where missing) and the top of each interval (the value where there is
     none)."""
@@ -29,15 +30,25 @@ def interval_bars(ax, k: int, n: int, scen: str, rows: Sequence[KpiRow], metric:
     ax.bar(xs, heights, width * 0.92, color=scenario_colour(k), label=scen or None)
     has_ci = ~np.isnan(low) & ~np.isnan(high)
     if has_ci.any():
-        err = np.vstack([np.clip(heights - np.nan_to_num(low), 0, None),
-                         np.clip(np.nan_to_num(high) - heights, 0, None)])
-        ax.errorbar(xs[has_ci], heights[has_ci], yerr=err[:, has_ci], fmt="none", ecolor="black",
-                    elinewidth=1.6, capsize=7, capthick=1.6)
+        err = np.vstack(
+            [np.clip(heights - np.nan_to_num(low), 0, None), np.clip(np.nan_to_num(high) - heights, 0, None)]
+        )
+        ax.errorbar(
+            xs[has_ci],
+            heights[has_ci],
+            yerr=err[:, has_ci],
+            fmt="none",
+            ecolor="black",
+            elinewidth=1.6,
+            capsize=7,
+            capthick=1.6,
+        )
     return xs, mean, np.where(has_ci, high, mean)
 
 
-def kpi_bars(ax, data: Mapping[str, Sequence[KpiRow]], metric: str, groups: Sequence[str], factor: float,
-             percent: bool) -> float:
+def kpi_bars(
+    ax, data: Mapping[str, Sequence[KpiRow]], metric: str, groups: Sequence[str], factor: float, percent: bool
+) -> float:
     """Grouped bars of one key figure (one bar per scenario per group) with 95% error bars and the value written
     above; returns the highest point drawn."""
     n = max(len(data), 1)
@@ -48,9 +59,16 @@ def kpi_bars(ax, data: Mapping[str, Sequence[KpiRow]], metric: str, groups: Sequ
             y = 0 if np.isnan(m) else max(h, m)
             if percent:
                 y = min(y, 100.0)
-            ax.annotate(fmt.bar_value(m, percent), (xi, y), xytext=(0, 3), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=TICK_PT if n <= 3 else TICK_PT - 1,
-                        color="0.4" if np.isnan(m) else "black")
+            ax.annotate(
+                fmt.bar_value(m, percent),
+                (xi, y),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=TICK_PT if n <= 3 else TICK_PT - 1,
+                color="0.4" if np.isnan(m) else "black",
+            )
             if not np.isnan(m):
                 top = max(top, h, m)
     return top

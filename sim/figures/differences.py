@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -19,13 +20,22 @@ from .. import formatting as fmt
 from ..catalogue import MAIN_DIFFERENCES, describe_kpi, difference_unit
 from ..kpis import KpiRow
 from ..labels import ROUTE_LABELS
-from ..results import MIN_CASES_PER_MONTH, RegionMonthTable
-from ..results import FAST_TRACK
+from ..results import FAST_TRACK, MIN_CASES_PER_MONTH, RegionMonthTable
 from .bands import band_legend, date_axis, draw_band, draw_marks, time_marks
 from .bars import kpi_bars
 from .inputs import by_scenario_rows
-from .style import (DPI, LABEL_PT, PANEL_TITLE_PT, TICK_PT, finish, label_bottom_row, no_cases, panel_grid,
-                    scenario_colour, style_axes)
+from .style import (
+    DPI,
+    LABEL_PT,
+    PANEL_TITLE_PT,
+    TICK_PT,
+    finish,
+    label_bottom_row,
+    no_cases,
+    panel_grid,
+    scenario_colour,
+    style_axes,
+)
 
 
 def difference_figure(
@@ -49,7 +59,7 @@ def difference_figure(
     reference = reference or (scenarios[0] if scenarios else "")
     others = [s for s in scenarios if s != reference]
     found = {(r.metric, r.group, r.scenario): r for r in rows}
-    groups_of = {}
+    groups_of: dict[str, list[str]] = {}
     for r in rows:
         groups_of.setdefault(r.metric, list())
         if r.group not in groups_of[r.metric]:
@@ -59,7 +69,7 @@ def difference_figure(
         expanded = [(m, g2) for m, g in keys for g2 in (groups_of.get(m, []) if g == "*" else [g])]
         keep = []
         for m, g in expanded:
-            cells = [found.get((m, g, s)) for s in others]
+            cells: list[Any] = [found.get((m, g, s)) for s in others]
             cells = [c for c in cells if c is not None and not math.isnan(c.diff)]
             if not cells:
                 continue
@@ -96,15 +106,39 @@ def difference_figure(
                 lo = c.diff_ci_low * factor if not math.isnan(c.diff_ci_low) else d
                 hi = c.diff_ci_high * factor if not math.isnan(c.diff_ci_high) else d
                 sig = not math.isnan(c.diff_ci_low) and (c.diff_ci_low > 0 or c.diff_ci_high < 0)
-                ax.plot([lo, hi], [yi, yi], color=colour, lw=2.4 if sig else 1.4, alpha=1 if sig else 0.55,
-                        solid_capstyle="butt", zorder=3)
-                ax.plot([d], [yi], marker="o", ms=9 if sig else 7, color=colour, mfc=colour if sig else "white",
-                        mew=1.8, zorder=4, alpha=1 if sig else 0.8)
+                ax.plot(
+                    [lo, hi],
+                    [yi, yi],
+                    color=colour,
+                    lw=2.4 if sig else 1.4,
+                    alpha=1 if sig else 0.55,
+                    solid_capstyle="butt",
+                    zorder=3,
+                )
+                ax.plot(
+                    [d],
+                    [yi],
+                    marker="o",
+                    ms=9 if sig else 7,
+                    color=colour,
+                    mfc=colour if sig else "white",
+                    mew=1.8,
+                    zorder=4,
+                    alpha=1 if sig else 0.8,
+                )
                 if sig:  # the value beside the interval, on the side away from zero
-                    ax.annotate(fmt.signed_rounded(d), (hi, yi) if d >= 0 else (lo, yi),
-                                xytext=(6 if d >= 0 else -6, 0), textcoords="offset points", va="center",
-                                ha="left" if d >= 0 else "right", fontsize=TICK_PT, color=colour, fontweight="bold",
-                                zorder=5)
+                    ax.annotate(
+                        fmt.signed_rounded(d),
+                        (hi, yi) if d >= 0 else (lo, yi),
+                        xytext=(6 if d >= 0 else -6, 0),
+                        textcoords="offset points",
+                        va="center",
+                        ha="left" if d >= 0 else "right",
+                        fontsize=TICK_PT,
+                        color=colour,
+                        fontweight="bold",
+                        zorder=5,
+                    )
                 lo_all.append(lo)
                 hi_all.append(hi)
         lo, hi = min(lo_all), max(hi_all)
@@ -114,19 +148,34 @@ def difference_figure(
         ax.set_yticks(y, [describe_kpi(m, g)[0] for m, g in keys], fontsize=TICK_PT)
         ax.grid(True, axis="y", color="0.93", lw=0.6)
         ax.tick_params(axis="y", length=0)
-    handles = [Line2D([], [], color=scenario_colour(scenarios.index(s)), lw=2.4,
-                      marker="o", ms=9, label=s) for s in others]
-    handles += [Line2D([], [], color="0.3", lw=2.4, marker="o", ms=9, label="significant: 95% interval excludes 0"),
-                Line2D([], [], color="0.3", lw=1.4, marker="o", ms=7, mfc="white", alpha=0.7,
-                       label="not significant")]
+    handles = [
+        Line2D([], [], color=scenario_colour(scenarios.index(s)), lw=2.4, marker="o", ms=9, label=s) for s in others
+    ]
+    handles += [
+        Line2D([], [], color="0.3", lw=2.4, marker="o", ms=9, label="significant: 95% interval excludes 0"),
+        Line2D([], [], color="0.3", lw=1.4, marker="o", ms=7, mfc="white", alpha=0.7, label="not significant"),
+    ]
     left_out = ""
     if unchanged:
-        left_out = (" Identical in every scenario (left out): " + "; ".join(unchanged[:12])
-                    + (f" and {len(unchanged) - 12} more." if len(unchanged) > 12 else "."))
-    finish(fig, title, (note or (
-        "Difference of each scenario from the reference, replication by replication (common random numbers), "
-        "with the 95% interval of the paired difference. Shares in percentage points.")) + left_out,
-        legend=handles, legend_cols=min(len(handles), 4))
+        left_out = (
+            " Identical in every scenario (left out): "
+            + "; ".join(unchanged[:12])
+            + (f" and {len(unchanged) - 12} more." if len(unchanged) > 12 else ".")
+        )
+    finish(
+        fig,
+        title,
+        (
+            note
+            or (
+                "Difference of each scenario from the reference, replication by replication (common random numbers), "
+                "with the 95% interval of the paired difference. Shares in percentage points."
+            )
+        )
+        + left_out,
+        legend=handles,
+        legend_cols=min(len(handles), 4),
+    )
     return fig
 
 
@@ -150,8 +199,10 @@ def window_attainment_figure(
         labels.append(label)
     fig = Figure(figsize=(15, 7.0), dpi=DPI, layout="constrained")
     axes = fig.subplots(1, 2)
-    panels = (("within_window_share", "heard within the legal window", "% of cases that started in the route", 100.0),
-              ("fallbacks", "fall-backs to a slower route", "cases per year", 1.0))
+    panels = (
+        ("within_window_share", "heard within the legal window", "% of cases that started in the route", 100.0),
+        ("fallbacks", "fall-backs to a slower route", "cases per year", 1.0),
+    )
     for ax, (metric, panel_title, ylabel, factor) in zip(axes, panels):
         ax.set_title(panel_title, fontsize=PANEL_TITLE_PT)
         style_axes(ax, ylabel=ylabel)
@@ -167,10 +218,18 @@ def window_attainment_figure(
     handles = None
     if len(data) > 1:
         handles = [Patch(color=scenario_colour(k), label=s) for k, s in enumerate(data)]
-    finish(fig, title, note or (
-        "Within window: cases heard in the route / (those + cases that fell back out of it); a case that cannot be "
-        "heard inside its legal window is released and falls back to a slower route. "
-        "Error bars: 95% interval over replications."), legend=handles, legend_cols=len(data))
+    finish(
+        fig,
+        title,
+        note
+        or (
+            "Within window: cases heard in the route / (those + cases that fell back out of it); a case that cannot be "
+            "heard inside its legal window is released and falls back to a slower route. "
+            "Error bars: 95% interval over replications."
+        ),
+        legend=handles,
+        legend_cols=len(data),
+    )
     return fig
 
 
@@ -193,8 +252,12 @@ def region_effect_figure(
     diff = paired and len(names) > 1
     reference = names[0] if names else ""
     regions = list(dict.fromkeys(r for t in data.values() for r in t.lead_days))
-    fig, axes, ncols = panel_grid(len(regions), 4 if len(regions) > 6 else 3,
-                                  lambda rows: (15, 3.3 * rows + 2.4) if len(regions) > 1 else (14, 6.8), sharey=True)
+    fig, axes, ncols = panel_grid(
+        len(regions),
+        4 if len(regions) > 6 else 3,
+        lambda rows: (15, 3.3 * rows + 2.4) if len(regions) > 1 else (14, 6.8),
+        sharey=True,
+    )
     marks = time_marks(data)
     bands = set()
     shown = names[1:] if diff else names
@@ -235,19 +298,38 @@ def region_effect_figure(
         fig.supylabel(f"days, scenario − “{reference}”", fontsize=LABEL_PT)
     else:
         fig.supylabel("median days: registration → OM decision or verdict", fontsize=LABEL_PT)
-    handles = band_legend({s: data[s] for s in shown}, bands, marks,
-                           colours={s: scenario_colour(names.index(s)) for s in shown})
+    handles = band_legend(
+        {s: data[s] for s in shown}, bands, marks, colours={s: scenario_colour(names.index(s)) for s in shown}
+    )
     for scen in shown:
         if scen in switch_styles:
-            handles.append(Line2D([], [], color=scenario_colour(names.index(scen)), lw=2.0,
-                                  ls=(0, (5, 2)), label=f"{scen}: schedule switches in the region"))
-    what = ("Difference of the monthly median lead time (registration → OM decision for sepot and strafbeschikking, "
-            "→ verdict for court routes; by month of registration) from the reference, replication by replication "
-            "(common random numbers)." if diff else
-            "Monthly median lead time (registration → OM decision for sepot and strafbeschikking, → verdict for "
-            "court routes), by month of registration.")
-    finish(fig, title, note or (
-        what + f" Months with fewer than {MIN_CASES_PER_MONTH} decided cases are left out; cases not decided by "
-        "the end of the run are left out, so the last months lean to the fast cases."),
-        legend=handles, legend_cols=3)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=scenario_colour(names.index(scen)),
+                    lw=2.0,
+                    ls=(0, (5, 2)),
+                    label=f"{scen}: schedule switches in the region",
+                )
+            )
+    what = (
+        "Difference of the monthly median lead time (registration → OM decision for sepot and strafbeschikking, "
+        "→ verdict for court routes; by month of registration) from the reference, replication by replication "
+        "(common random numbers)."
+        if diff
+        else "Monthly median lead time (registration → OM decision for sepot and strafbeschikking, → verdict for "
+        "court routes), by month of registration."
+    )
+    finish(
+        fig,
+        title,
+        note
+        or (
+            what + f" Months with fewer than {MIN_CASES_PER_MONTH} decided cases are left out; cases not decided by "
+            "the end of the run are left out, so the last months lean to the fast cases."
+        ),
+        legend=handles,
+        legend_cols=3,
+    )
     return fig

@@ -14,8 +14,17 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from .. import formatting as fmt
 from ..labels import ROUTE_LABELS
 from .inputs import by_scenario, finite
-from .style import (PANEL_TITLE_PT, TICK_PT, finish, line_width, no_cases, panel_grid, scenario_colour, stack_texts,
-                    style_axes)
+from .style import (
+    PANEL_TITLE_PT,
+    TICK_PT,
+    finish,
+    line_width,
+    no_cases,
+    panel_grid,
+    scenario_colour,
+    stack_texts,
+    style_axes,
+)
 
 # Day marks people reason in (a day, a week, two weeks, a month, a quarter, half a year, a year, two years).
 LOG_DAY_TICKS = (0.1, 0.3, 1, 3, 7, 14, 30, 90, 180, 365, 730, 1460)
@@ -65,7 +74,7 @@ def lead_time_figure(
             hi = float(np.percentile(pooled, 99)) * 1.05 or 1.0
             ax.set_xlim(0, hi)
         stats = []
-        for k, (scen, days) in enumerate(series.items()):
+        for k, (_scen, days) in enumerate(series.items()):
             colour = scenario_colour(k)
             if days.size == 0:
                 stats.append((colour, "no cases"))
@@ -73,8 +82,13 @@ def lead_time_figure(
             x, y = _ecdf(days, clip_low=ax.get_xlim()[0] if log_x else None)
             p50, p90 = np.percentile(days, [50, 90])
             stats.append((colour, f"p50 {fmt.days(p50)} · p90 {fmt.days(p90)} days"))
-            ax.plot(x, y, color=colour, lw=line_width(k, len(series), 2.2),
-                    label=f"{stats[-1][1]}\n{fmt.count(days.size)} cases")
+            ax.plot(
+                x,
+                y,
+                color=colour,
+                lw=line_width(k, len(series), 2.2),
+                label=f"{stats[-1][1]}\n{fmt.count(days.size)} cases",
+            )
             for p, q, marker in ((50, p50, "o"), (90, p90, "D")):
                 xq = max(q, ax.get_xlim()[0]) if log_x else q
                 ax.plot([xq, xq], [0, p], color=colour, lw=1.2, ls=":")
@@ -87,10 +101,14 @@ def lead_time_figure(
             stack_texts(ax, stats, boxed=False)
     legend = None
     if len(data) > 1:
-        legend = [Line2D([], [], color=scenario_colour(k), lw=2.5, label=scen)
-                  for k, scen in enumerate(data)]
-    finish(fig, title, note + ("" if not note else " ") + "Markers: ● p50 (median), ◆ p90.", legend=legend,
-            legend_cols=len(data))
+        legend = [Line2D([], [], color=scenario_colour(k), lw=2.5, label=scen) for k, scen in enumerate(data)]
+    finish(
+        fig,
+        title,
+        note + ("" if not note else " ") + "Markers: ● p50 (median), ◆ p90.",
+        legend=legend,
+        legend_cols=len(data),
+    )
     return fig
 
 

@@ -5,6 +5,7 @@ through the OM's decision and the route the case was decided in (fall-backs in r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -15,8 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import formatting as fmt
 from ..kpis import KpiRow
 from ..labels import CHANNEL_LABELS, END_LABELS, FALLBACK_ROUTE_LABELS, FLOW_ROUTE_LABELS, ROUTE_LABELS
-from ..results import END_KINDS, FLOW_CHANNELS, UNDECIDED
-from ..results import FAST_TRACK, ROUTES
+from ..results import END_KINDS, FAST_TRACK, FLOW_CHANNELS, ROUTES, UNDECIDED
 from .bars import interval_bars
 from .inputs import by_scenario_rows
 from .style import DPI, FALLBACK_COLOUR, PANEL_TITLE_PT, ROUTE_COLOURS, TICK_PT, finish, style_axes
@@ -48,11 +48,21 @@ def route_share_figure(
                 ax.text(xi, 0, "no data", ha="center", va="bottom", fontsize=TICK_PT, color="0.4")
                 continue
             share = f"\n{100 * m / total:.1f}%" if total > 0 else ""
-            ax.annotate(f"{fmt.whole(m)}{share}", (xi, max(h, m)), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=TICK_PT if n <= 2 else TICK_PT - 1)
+            ax.annotate(
+                f"{fmt.whole(m)}{share}",
+                (xi, max(h, m)),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=TICK_PT if n <= 2 else TICK_PT - 1,
+            )
             top = max(top, h, m)
-    ax.set_xticks(np.arange(len(routes)),
-                  [ROUTE_LABELS.get(r, r).replace(", ", ",\n").replace(" (", "\n(") for r in routes], fontsize=TICK_PT)
+    ax.set_xticks(
+        np.arange(len(routes)),
+        [ROUTE_LABELS.get(r, r).replace(", ", ",\n").replace(" (", "\n(") for r in routes],
+        fontsize=TICK_PT,
+    )
     ax.set_ylim(0, top * 1.2 if top > 0 else 1)
     ax.yaxis.set_major_formatter(FuncFormatter(fmt.whole))
     if n > 1:
@@ -75,7 +85,10 @@ def route_flow_figure(
     `flows` maps scenario -> (channel, OM decision, decided in, end) -> cases per year (`ChainTables.flows`).
     Very small nodes are drawn at a minimum height so that they stay visible (their numbers are exact).
     """
-    data = {"": dict(flows)} if flows and all(isinstance(k, tuple) for k in flows) else dict(flows or {})
+    data = cast(
+        dict[str, Mapping[tuple[str, str, str, str], float]],
+        {"": dict(flows)} if flows and all(isinstance(k, tuple) for k in flows) else dict(flows or {}),
+    )
     route_nodes = list(ROUTES) + [UNDECIDED]
     columns = [["intake"], list(FLOW_CHANNELS), route_nodes, route_nodes, list(END_KINDS)]
 
@@ -127,27 +140,44 @@ def route_flow_figure(
         ax.set_ylim(-0.01, 1.09)
         ax.set_axis_off()
         intake = sum(v[0].values())
-        ax.set_title(f"{scen + ': ' if scen else ''}OM intake {intake:,.0f} cases per year",
-                     fontsize=PANEL_TITLE_PT, loc="left", fontweight="bold", pad=TICK_PT * 1.7)
-        fell = {}
-        for (ch, ini, fin, end), cases in data[scen].items():
+        ax.set_title(
+            f"{scen + ': ' if scen else ''}OM intake {intake:,.0f} cases per year",
+            fontsize=PANEL_TITLE_PT,
+            loc="left",
+            fontweight="bold",
+            pad=TICK_PT * 1.7,
+        )
+        fell: dict[tuple[str, str], float] = {}
+        for (_ch, ini, fin, _end), cases in data[scen].items():
             if ini != fin and ini in FAST_TRACK:
                 fell[(ini, fin)] = fell.get((ini, fin), 0.0) + cases
         if fell:
             short = FALLBACK_ROUTE_LABELS
             parts = []
             for src in FAST_TRACK:
-                outs = [f"→ {short[b]} {fmt.flow_count(n)}" for (a, b), n in
-                        sorted(fell.items(), key=lambda kv: route_nodes.index(kv[0][1])) if a == src]
+                outs = [
+                    f"→ {short[b]} {fmt.flow_count(n)}"
+                    for (a, b), n in sorted(fell.items(), key=lambda kv: route_nodes.index(kv[0][1]))
+                    if a == src
+                ]
                 if outs:
                     parts.append(f"{short[src]} " + ", ".join(outs))
-            ann = ax.annotate("fall-backs per year (red bands): " + " · ".join(parts), (0, 1),
-                              xycoords="axes fraction", xytext=(0, 3), textcoords="offset points", ha="left",
-                              va="bottom", fontsize=TICK_PT, color=FALLBACK_COLOUR)
+            ann = ax.annotate(
+                "fall-backs per year (red bands): " + " · ".join(parts),
+                (0, 1),
+                xycoords="axes fraction",
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="left",
+                va="bottom",
+                fontsize=TICK_PT,
+                color=FALLBACK_COLOUR,
+            )
             ann.set_in_layout(False)
         for x, heading in zip(xs, FLOW_HEADINGS):
-            ax.text(x + node_w / 2, 1.085, heading, ha="center", va="top", fontsize=TICK_PT, color="0.3",
-                    style="italic")
+            ax.text(
+                x + node_w / 2, 1.085, heading, ha="center", va="top", fontsize=TICK_PT, color="0.3", style="italic"
+            )
         # node positions, top to bottom, the column centred
         pos = []  # column -> node -> (top, height)
         for i, col in enumerate(shown):
@@ -171,16 +201,18 @@ def route_flow_figure(
             colour_order = {c: j for j, c in enumerate(["fallback"] + route_nodes)}
             out_off = {nd: 0.0 for nd in shown[i]}
             in_off = {nd: 0.0 for nd in shown[i + 1]}
-            out_bands = sorted(agg.items(), key=lambda kv: (src_order[kv[0][0]], dst_order[kv[0][1]],
-                                                            colour_order.get(kv[0][2], 99)))
+            out_bands = sorted(
+                agg.items(), key=lambda kv: (src_order[kv[0][0]], dst_order[kv[0][1]], colour_order.get(kv[0][2], 99))
+            )
             starts = {}
             for (a, b, c), cases in out_bands:
                 top, h = pos[i][a]
                 th = cases / v[i][a] * h if v[i][a] else 0.0
                 starts[(a, b, c)] = (top - out_off[a], th)
                 out_off[a] += th
-            in_bands = sorted(agg.items(), key=lambda kv: (dst_order[kv[0][1]], src_order[kv[0][0]],
-                                                           colour_order.get(kv[0][2], 99)))
+            in_bands = sorted(
+                agg.items(), key=lambda kv: (dst_order[kv[0][1]], src_order[kv[0][0]], colour_order.get(kv[0][2], 99))
+            )
             for (a, b, c), cases in in_bands:
                 top, h = pos[i + 1][b]
                 th = cases / v[i + 1][b] * h if v[i + 1][b] else 0.0
@@ -188,17 +220,35 @@ def route_flow_figure(
                 y1 = top - in_off[b]
                 in_off[b] += th
                 colour = FALLBACK_COLOUR if c == "fallback" else ROUTE_COLOURS[c]
-                _flow_band(ax, xs[i] + node_w, y0, t0, xs[i + 1], y1, th, colour,
-                      alpha=0.85 if c == "fallback" else 0.55, edge=c == "fallback")
+                _flow_band(
+                    ax,
+                    xs[i] + node_w,
+                    y0,
+                    t0,
+                    xs[i + 1],
+                    y1,
+                    th,
+                    colour,
+                    alpha=0.85 if c == "fallback" else 0.55,
+                    edge=c == "fallback",
+                )
         # nodes and labels
         for i, col in enumerate(shown):
             labels = []
             for nd in col:
                 top, h = pos[i][nd]
-                ax.add_patch(Rectangle((xs[i], top - h), node_w, h, color="0.25" if v[i][nd] > 0 else "0.75",
-                                       lw=0, zorder=3))
-                name = ("OM intake" if i == 0 else CHANNEL_LABELS.get(nd, nd) if i == 1 else
-                        END_LABELS.get(nd, nd) if i == 4 else FLOW_ROUTE_LABELS.get(nd, nd))
+                ax.add_patch(
+                    Rectangle((xs[i], top - h), node_w, h, color="0.25" if v[i][nd] > 0 else "0.75", lw=0, zorder=3)
+                )
+                name = (
+                    "OM intake"
+                    if i == 0
+                    else CHANNEL_LABELS.get(nd, nd)
+                    if i == 1
+                    else END_LABELS.get(nd, nd)
+                    if i == 4
+                    else FLOW_ROUTE_LABELS.get(nd, nd)
+                )
                 text = f"{name}  {fmt.flow_count(v[i][nd])}"
                 if scen != reference:
                     d = v[i][nd] - values[reference][i][nd]
@@ -206,35 +256,71 @@ def route_flow_figure(
                         text += f" ({fmt.signed_rounded(d, 0)})"
                 labels.append((top - h / 2, text))
             _flow_labels(ax, fig, labels, x_node=xs[i], node_w=node_w, left=(i == 0))
-    handles = [Patch(color=ROUTE_COLOURS[r], alpha=0.7, label=FLOW_ROUTE_LABELS[r]) for r in route_nodes
-               if any(r in col for col in shown[2:4])]
+    handles = [
+        Patch(color=ROUTE_COLOURS[r], alpha=0.7, label=FLOW_ROUTE_LABELS[r])
+        for r in route_nodes
+        if any(r in col for col in shown[2:4])
+    ]
     handles.append(Patch(color=FALLBACK_COLOUR, alpha=0.85, label="fall-back (legal window missed)"))
-    finish(fig, title, note or (
-        "Cases registered after the warm-up and before the end of intake that reached the OM, per year (mean over "
-        "replications). Band colour: the OM's decision; dark red: a fast-track case that fell back to a slower "
-        "route. Execution kinds include sentences still being executed at the end of the run. In brackets: the "
-        "difference from the first scenario. Very small nodes are drawn at a minimum height."),
-        legend=handles, legend_cols=4)
+    finish(
+        fig,
+        title,
+        note
+        or (
+            "Cases registered after the warm-up and before the end of intake that reached the OM, per year (mean over "
+            "replications). Band colour: the OM's decision; dark red: a fast-track case that fell back to a slower "
+            "route. Execution kinds include sentences still being executed at the end of the run. In brackets: the "
+            "difference from the first scenario. Very small nodes are drawn at a minimum height."
+        ),
+        legend=handles,
+        legend_cols=4,
+    )
     return fig
 
 
-def _flow_band(ax, x0: float, y0: float, t0: float, x1: float, y1: float, t1: float, colour: str, alpha: float,
-          edge: bool = False) -> None:
+def _flow_band(
+    ax, x0: float, y0: float, t0: float, x1: float, y1: float, t1: float, colour: str, alpha: float, edge: bool = False
+) -> None:
     """A band from (x0, top y0, thickness t0) to (x1, top y1, thickness t1) with S-shaped edges; with `edge` it
     is outlined too, so that a thin band stays visible."""
     if t0 <= 0 and t1 <= 0:
         return
     xm = (x0 + x1) / 2
-    verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 - t1), (xm, y1 - t1), (xm, y0 - t0), (x0, y0 - t0),
-             (x0, y0)]
-    codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.LINETO, MplPath.CURVE4,
-             MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
-    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour, edgecolor=colour if edge else "none",
-                           lw=1.6 if edge else 0, alpha=alpha, zorder=2.5 if edge else 2))
+    verts = [
+        (x0, y0),
+        (xm, y0),
+        (xm, y1),
+        (x1, y1),
+        (x1, y1 - t1),
+        (xm, y1 - t1),
+        (xm, y0 - t0),
+        (x0, y0 - t0),
+        (x0, y0),
+    ]
+    codes = [
+        MplPath.MOVETO,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.LINETO,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CURVE4,
+        MplPath.CLOSEPOLY,
+    ]
+    ax.add_patch(
+        PathPatch(
+            MplPath(verts, codes),
+            facecolor=colour,
+            edgecolor=colour if edge else "none",
+            lw=1.6 if edge else 0,
+            alpha=alpha,
+            zorder=2.5 if edge else 2,
+        )
+    )
 
 
-def _flow_labels(ax, fig: Figure, labels: list[tuple[float, str]], *, x_node: float, node_w: float,
-                 left: bool) -> None:
+def _flow_labels(ax, fig: Figure, labels: list[tuple[float, str]], *, x_node: float, node_w: float, left: bool) -> None:
     """Node labels beside their nodes, pushed apart vertically where nodes are close (with a leader line)."""
     if not labels:
         return
@@ -254,5 +340,13 @@ def _flow_labels(ax, fig: Figure, labels: list[tuple[float, str]], *, x_node: fl
         if abs(ys[j] - y_node) > step * 0.3:
             x_edge = x_node if left else x_node + node_w
             ax.plot([x_edge, x_text], [y_node, ys[j]], color="0.35", lw=0.8, zorder=4)
-        ax.text(x_text, ys[j], text, ha="right" if left else "left", va="center", fontsize=TICK_PT, zorder=6,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+        ax.text(
+            x_text,
+            ys[j],
+            text,
+            ha="right" if left else "left",
+            va="center",
+            fontsize=TICK_PT,
+            zorder=6,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
+        )

@@ -28,12 +28,15 @@ def session_fill_figure(
     sessions cancelled, as bars with their 95% intervals, one bar per scenario."""
     data = by_scenario_rows(kpis)
     if session_types is None:
-        session_types = list(dict.fromkeys(
-            r.group for rows in data.values() for r in rows if r.metric == "session_fill_rate"))
+        session_types = list(
+            dict.fromkeys(r.group for rows in data.values() for r in rows if r.metric == "session_fill_rate")
+        )
     fig = Figure(figsize=(14, 6.6), dpi=DPI, layout="constrained")
     axes = fig.subplots(1, 2)
-    panels = (("session_fill_rate", "fill rate: slots used in held sessions", "% of slots offered"),
-              ("sessions_cancelled_share", "cancelled: planned sessions not held", "% of planned sessions"))
+    panels = (
+        ("session_fill_rate", "fill rate: slots used in held sessions", "% of slots offered"),
+        ("sessions_cancelled_share", "cancelled: planned sessions not held", "% of planned sessions"),
+    )
     x = np.arange(len(session_types))
     for ax, (metric, panel_title, ylabel) in zip(axes, panels):
         ax.set_title(panel_title, fontsize=PANEL_TITLE_PT)
@@ -46,6 +49,11 @@ def session_fill_figure(
             ax.axhline(100, color="0.5", lw=0.8, ls=":")
         if len(data) > 1:
             ax.legend(fontsize=TICK_PT, loc="upper right")
-    finish(fig, title, note or "Court sessions planned between the end of the warm-up and the horizon. "
-            "Error bars: 95% interval over replications.")
+    finish(
+        fig,
+        title,
+        note
+        or "Court sessions planned between the end of the warm-up and the horizon. "
+        "Error bars: 95% interval over replications.",
+    )
     return fig

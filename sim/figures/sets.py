@@ -14,13 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 from matplotlib.figure import Figure
 
 from ..labels import decided_at
-from ..results import (EXECUTION_GROUPS, ChainTables, ResultTables, RunInfo, compare_scenarios, read_chain_tables,
-                       read_comparison_rows, read_resolved, read_results, region_change_dates)
-from ..results import ROUTES
+from ..results import (
+    EXECUTION_GROUPS,
+    ROUTES,
+    ChainTables,
+    ResultTables,
+    RunInfo,
+    compare_scenarios,
+    read_chain_tables,
+    read_comparison_rows,
+    read_resolved,
+    read_results,
+    region_change_dates,
+)
 from .backlogs import backlog_figure
 from .differences import difference_figure, region_effect_figure, window_attainment_figure
 from .lead_times import lead_time_figure
@@ -82,42 +93,56 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
     names, first, scen, reps_text = _scenarios(tables)
     notes = {n: t.info.cohort_note() for n, t in tables.items()}
     cohort = notes[names[0]] if len(set(notes.values())) == 1 else " ".join(f"{n}: {c}" for n, c in notes.items())
-    windows_note = "" if all(t.info.windows == first.windows for t in tables.values()) else (
-        f" Legal windows drawn are those of “{names[0]}”.")
+    windows_note = (
+        ""
+        if all(t.info.windows == first.windows for t in tables.values())
+        else (f" Legal windows drawn are those of “{names[0]}”.")
+    )
     session_types = list(dict.fromkeys(s for t in tables.values() for s in t.info.session_types)) or None
     kpis = {n: t.kpis for n, t in tables.items()}
     makers = {
         "lead_times_per_route.png": lambda: lead_time_figure(
             {n: t.cases.decision_days for n, t in tables.items()},
             f"Lead time per route: registration → OM decision or verdict — {scen}",
-            groups=ROUTES, xlabel={r: "days from registration to " + decided_at(r) for r in ROUTES},
-            note=cohort + " Route: the route the case was finally decided in (after fall-backs)."),
+            groups=ROUTES,
+            xlabel={r: "days from registration to " + decided_at(r) for r in ROUTES},
+            note=cohort + " Route: the route the case was finally decided in (after fall-backs).",
+        ),
         "fast_track_windows.png": lambda: window_figure(
-            {n: t.cases.window_days for n, t in tables.items()}, first.windows,
-            f"Fast-track routes: time to the verdict hearing within the legal window — {scen}", kpis=kpis,
+            {n: t.cases.window_days for n, t in tables.items()},
+            first.windows,
+            f"Fast-track routes: time to the verdict hearing within the legal window — {scen}",
+            kpis=kpis,
             starts=first.window_starts,
             note=cohort + " Cases heard in the route (verzet cases excluded). Within window: share of the cases "
-            "that started in the route that were heard in time; the others fell back to a slower route."
-            + windows_note),
+            "that started in the route that were heard in time; the others fell back to a slower route." + windows_note,
+        ),
         "backlog_per_stage.png": lambda: backlog_figure(
-            {n: t.backlog for n, t in tables.items()}, f"Backlog (voorraad) per stage over time — {scen}"),
+            {n: t.backlog for n, t in tables.items()}, f"Backlog (voorraad) per stage over time — {scen}"
+        ),
         "route_shares.png": lambda: route_share_figure(
-            kpis, f"Cases per year per route — {scen}",
+            kpis,
+            f"Cases per year per route — {scen}",
             note="Cases registered after the warm-up, per year, by the route they were finally decided in (after "
             f"fall-backs); {reps_text}. Error bars: 95% interval over replications. "
-            "Percentages: share of all decided cases."),
+            "Percentages: share of all decided cases.",
+        ),
         "end_to_end_lead_times.png": lambda: lead_time_figure(
             {n: t.cases.offence_to_execution_end_days for n, t in tables.items()},
-            f"End-to-end lead time: offence → end of execution — {scen}", groups=EXECUTION_GROUPS,
+            f"End-to-end lead time: offence → end of execution — {scen}",
+            groups=EXECUTION_GROUPS,
             xlabel="days from offence to end of execution",
             note=cohort + " Only cases whose sentence was executed (paid, served or completed); a sepot, an "
-            "acquittal or a suspended sentence has nothing to execute."),
+            "acquittal or a suspended sentence has nothing to execute.",
+        ),
         "session_fill.png": lambda: session_fill_figure(
-            kpis, f"Court sessions: fill rate and cancellations per session type — {scen}",
+            kpis,
+            f"Court sessions: fill rate and cancellations per session type — {scen}",
             session_types=session_types,
             note=f"Court sessions planned between the end of the warm-up ({first.date_of(first.warmup_days)}) and "
             f"the horizon ({first.date_of(first.horizon_days)}); {reps_text}. "
-            "Error bars: 95% interval over replications."),
+            "Error bars: 95% interval over replications.",
+        ),
     }
     return {name: makers[name] for name in FILES}
 
@@ -142,28 +167,44 @@ def comparison_figures(
     makers: dict[str, Callable[[], Figure]] = {}
     if paired and len(names) > 1:
         makers["difference_from_reference.png"] = lambda: difference_figure(
-            rows, f"Difference from the reference “{names[0]}”: main key figures — {scen}", reference=names[0],
-            note=("Difference of each scenario from the reference, replication by replication (common random "
-                  f"numbers; {reps_text}), with the 95% interval of the paired difference. Shares in percentage "
-                  "points. Cohort: " + first.cohort_note().removeprefix("Cohort: ")))
+            cast(Sequence, rows),  # paired: rows is not None
+            f"Difference from the reference “{names[0]}”: main key figures — {scen}",
+            reference=names[0],
+            note=(
+                "Difference of each scenario from the reference, replication by replication (common random "
+                f"numbers; {reps_text}), with the 95% interval of the paired difference. Shares in percentage "
+                "points. Cohort: " + first.cohort_note().removeprefix("Cohort: ")
+            ),
+        )
     makers["window_attainment.png"] = lambda: window_attainment_figure(
-        {n: t.kpis for n, t in tables.items()}, f"Fast-track routes: heard within the legal window, and fall-backs "
-        f"— {scen}", windows=first.windows)
+        {n: t.kpis for n, t in tables.items()},
+        f"Fast-track routes: heard within the legal window, and fall-backs — {scen}",
+        windows=first.windows,
+    )
     makers["route_flow.png"] = lambda: route_flow_figure(
-        {n: c.flows for n, c in chain.items()}, f"Flow of cases over the chain, cases per year — {scen}",
+        {n: c.flows for n, c in chain.items()},
+        f"Flow of cases over the chain, cases per year — {scen}",
         note=first.cohort_note() + " Cases that reached the OM, per year (mean over replications; cases still at "
-        "the police when the run ended are left out: " + ", ".join(f"{n} {c.not_at_om:,.0f}" for n, c in chain.items())
+        "the police when the run ended are left out: "
+        + ", ".join(f"{n} {c.not_at_om:,.0f}" for n, c in chain.items())
         + " per year). Band colour: the OM's decision; dark red: a fast-track case that fell back to a slower "
         "route. Execution kinds include sentences still being executed at the end of the run."
         + (" In brackets: the difference from the first scenario." if len(names) > 1 else "")
-        + " Very small nodes are drawn at a minimum height.")
+        + " Very small nodes are drawn at a minimum height.",
+    )
     makers["weekly_throughput.png"] = lambda: throughput_figure(
-        {n: c.weekly for n, c in chain.items()}, f"Weekly throughput over time — {scen}")
+        {n: c.weekly for n, c in chain.items()}, f"Weekly throughput over time — {scen}"
+    )
     makers["lead_time_by_region.png"] = lambda: region_effect_figure(
         {n: c.regions for n, c in chain.items()},
-        (f"Effect per arrondissement over time: monthly median lead time minus “{names[0]}” — {scen}"
-         if paired and len(names) > 1 else f"Monthly median lead time per arrondissement — {scen}"),
-        change_dates=change_dates, paired=paired)
+        (
+            f"Effect per arrondissement over time: monthly median lead time minus “{names[0]}” — {scen}"
+            if paired and len(names) > 1
+            else f"Monthly median lead time per arrondissement — {scen}"
+        ),
+        change_dates=change_dates,
+        paired=paired,
+    )
     return makers
 
 
@@ -182,7 +223,6 @@ def _scenarios(tables: Mapping[str, ResultTables]) -> tuple[list[str], RunInfo, 
     """The scenario names (the reference first), the first's run info, "scenario(s) “…”" for a title, and the
     replications in words for a note."""
     names = list(tables)
-    scen = (f"scenario “{names[0]}”" if len(names) == 1
-            else "scenarios " + " vs ".join(f"“{n}”" for n in names))
+    scen = f"scenario “{names[0]}”" if len(names) == 1 else "scenarios " + " vs ".join(f"“{n}”" for n in names)
     reps = sorted({t.info.replications for t in tables.values()})
     return names, tables[names[0]].info, scen, f"{'/'.join(map(str, reps))} replications"

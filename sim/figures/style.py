@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from ..results import UNDECIDED
 
@@ -64,8 +66,9 @@ def grid_shape(n: int, max_cols: int = 3) -> tuple[int, int]:
     return math.ceil(max(n, 1) / ncols), ncols
 
 
-def panel_grid(n: int, max_cols: int, figsize: Callable[[int], tuple[float, float]], **subplots
-               ) -> tuple[Figure, np.ndarray, int]:
+def panel_grid(
+    n: int, max_cols: int, figsize: Callable[[int], tuple[float, float]], **subplots
+) -> tuple[Figure, np.ndarray, int]:
     """A figure with a grid of `n` panels (`figsize` from the number of rows), the unused cells hidden; returns
     the figure, its axes in reading order and the number of columns."""
     nrows, ncols = grid_shape(n, max_cols)
@@ -78,13 +81,14 @@ def panel_grid(n: int, max_cols: int, figsize: Callable[[int], tuple[float, floa
 
 def label_bottom_row(axes: np.ndarray, n: int, ncols: int) -> None:
     """x tick labels on the lowest panel of each column, also where the cell below it is empty."""
-    for ax in axes[n - ncols:n]:
+    for ax in axes[n - ncols : n]:
         ax.tick_params(axis="x", labelbottom=True)
 
 
 def no_cases(ax) -> None:
-    ax.text(0.5, 0.5, "no cases", transform=ax.transAxes, ha="center", va="center", fontsize=PANEL_TITLE_PT,
-            color="0.45")
+    ax.text(
+        0.5, 0.5, "no cases", transform=ax.transAxes, ha="center", va="center", fontsize=PANEL_TITLE_PT, color="0.45"
+    )
 
 
 def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, legend_cols: int = 4) -> None:
@@ -99,10 +103,17 @@ def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, l
         bottom += (wrapped.count("\n") + 1) * 1.25 * NOTE_PT + 6
     if legend:
         cols = max(1, min(legend_cols, len(legend)))
-        fig.legend(handles=list(legend), loc="lower center", bbox_to_anchor=(0.5, bottom / height_pt),
-                   ncols=cols, fontsize=TICK_PT, frameon=False, borderaxespad=0.2)
+        fig.legend(
+            handles=list(legend),
+            loc="lower center",
+            bbox_to_anchor=(0.5, bottom / height_pt),
+            ncols=cols,
+            fontsize=TICK_PT,
+            frameon=False,
+            borderaxespad=0.2,
+        )
         bottom += math.ceil(len(legend) / cols) * 1.55 * TICK_PT + 6
-    fig.get_layout_engine().set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
+    cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
 
 
 def _wrap_title(title: str, width_in: float) -> str:
@@ -131,8 +142,9 @@ def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> Non
         if anchor is None:
             anchor = ax.annotate(text, (0.03, 0.97), xycoords="axes fraction", **style)
         else:
-            anchor = ax.annotate(text, (0, 0), xycoords=anchor, xytext=(0, -8 if boxed else -2),
-                                 textcoords="offset points", **style)
+            anchor = ax.annotate(
+                text, (0, 0), xycoords=anchor, xytext=(0, -8 if boxed else -2), textcoords="offset points", **style
+            )
 
 
 def save_png(fig: Figure, target, **savefig) -> None:

@@ -28,16 +28,27 @@ def throughput_figure(
     keys = [e for e in events if any(e in t.counts for t in data.values())]
     fig, axes, _ = panel_grid(len(keys), 2, lambda rows: (15, 4.0 * rows + 2.2))
     marks = time_marks(data)
-    bands = set()
+    bands: set[tuple[int, int]] = set()
     for ax, key in zip(axes, keys):
         ax.set_title(events[key], fontsize=PANEL_TITLE_PT)
         style_axes(ax, ylabel="cases per week")
         # the last week is cut short by the end of the run: leave it out
-        band_panel(ax, [(t.week_starts[:-1], None if t.counts.get(key) is None else t.counts[key][:, :-1])
-                         for t in data.values()], marks, bands)
+        band_panel(
+            ax,
+            [(t.week_starts[:-1], None if t.counts.get(key) is None else t.counts[key][:, :-1]) for t in data.values()],
+            marks,
+            bands,
+        )
     handles = band_legend(data, bands, marks)
-    finish(fig, title, note or (
-        "Cases per calendar week, all cases (not only the cohort); the chain starts empty, so the warm-up is not "
-        "representative, and after the end of intake no new cases arrive. Line: median over replications."),
-        legend=handles, legend_cols=4)
+    finish(
+        fig,
+        title,
+        note
+        or (
+            "Cases per calendar week, all cases (not only the cohort); the chain starts empty, so the warm-up is not "
+            "representative, and after the end of intake no new cases arrive. Line: median over replications."
+        ),
+        legend=handles,
+        legend_cols=4,
+    )
     return fig

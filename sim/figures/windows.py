@@ -18,8 +18,17 @@ from ..kpis import KpiRow
 from ..labels import ROUTE_LABELS
 from ..results import FAST_TRACK
 from .inputs import by_scenario, by_scenario_rows, finite
-from .style import (DPI, LIMIT_COLOUR, PANEL_TITLE_PT, WINDOW_COLOUR, finish, no_cases, scenario_colour, stack_texts,
-                    style_axes)
+from .style import (
+    DPI,
+    LIMIT_COLOUR,
+    PANEL_TITLE_PT,
+    WINDOW_COLOUR,
+    finish,
+    no_cases,
+    scenario_colour,
+    stack_texts,
+    style_axes,
+)
 
 
 def window_figure(
@@ -48,8 +57,10 @@ def window_figure(
     for ax, route in zip(axes, routes):
         lo, hi = windows[route]
         start = (starts or {}).get(route, "window start")
-        ax.set_title(f"{ROUTE_LABELS.get(route, route)}\nlegal window {fmt.window_span(lo, hi)} from {start}",
-                     fontsize=PANEL_TITLE_PT)
+        ax.set_title(
+            f"{ROUTE_LABELS.get(route, route)}\nlegal window {fmt.window_span(lo, hi)} from {start}",
+            fontsize=PANEL_TITLE_PT,
+        )
         style_axes(ax, xlabel=f"days from {start} to verdict hearing", ylabel="% of cases heard in the route")
         series = {s: finite(d.get(route)) for s, d in data.items()}
         pooled = np.concatenate([v for v in series.values() if v.size] or [np.empty(0)])
@@ -62,13 +73,20 @@ def window_figure(
         width = _bin_width(hi)
         bins = np.arange(0.0, x_max + width, width)
         top = 0.0
-        for k, (scen, days) in enumerate(series.items()):
+        for k, (_scen, days) in enumerate(series.items()):
             if days.size == 0:
                 continue
             colour = scenario_colour(k)
             w = np.full(days.size, 100.0 / days.size)
-            h, _, _ = ax.hist(days, bins=bins, weights=w, histtype="stepfilled", color=colour,
-                              alpha=0.35 if len(series) > 1 else 0.6, lw=0)
+            h, _, _ = ax.hist(
+                days,
+                bins=bins,
+                weights=w,
+                histtype="stepfilled",
+                color=colour,
+                alpha=0.35 if len(series) > 1 else 0.6,
+                lw=0,
+            )
             ax.hist(days, bins=bins, weights=w, histtype="step", color=colour, lw=1.8)
             top = max(top, float(h.max()))
         if not pooled.size:
@@ -76,15 +94,21 @@ def window_figure(
             ax.set_ylim(0, 100)
             continue
         named = len(series) > 1
-        boxes = [(scenario_colour(k) if named else "black",
-                  _window_text(scen, route, rows.get(scen, ()), series[scen].size, named))
-                 for k, scen in enumerate(series)]
+        boxes = [
+            (
+                scenario_colour(k) if named else "black",
+                _window_text(scen, route, rows.get(scen, ()), series[scen].size, named),
+            )
+            for k, scen in enumerate(series)
+        ]
         # headroom above the bars for the boxes: about 6% of the axes per line of text, plus padding per box
         n_lines = sum(text.count("\n") + 1 for _, text in boxes)
         ax.set_ylim(0, top / max(0.25, 1 - 0.062 * n_lines - 0.04 * len(boxes) - 0.04))
         stack_texts(ax, boxes)
-    handles = [Patch(color=WINDOW_COLOUR, alpha=0.25, label="legal window"),
-               Line2D([], [], color=LIMIT_COLOUR, lw=2.2, ls="--", label="legal limit")]
+    handles = [
+        Patch(color=WINDOW_COLOUR, alpha=0.25, label="legal window"),
+        Line2D([], [], color=LIMIT_COLOUR, lw=2.2, ls="--", label="legal limit"),
+    ]
     if len(data) > 1:
         handles += [Patch(color=scenario_colour(k), alpha=0.6, label=scen) for k, scen in enumerate(data)]
     finish(fig, title, note, legend=handles, legend_cols=len(handles))
@@ -98,19 +122,28 @@ def _window_text(scen: str, route: str, rows: Sequence[KpiRow], n: int, named: b
     fb = found.get(("fallbacks", route))
     within = ""
     if share is not None and not math.isnan(share.mean):
-        ci = "" if math.isnan(share.ci_low) else (
-            f" ({'' if named else '95% '}CI {max(0.0, 100 * share.ci_low):.0f}–"
-            f"{min(100.0, 100 * share.ci_high):.0f}%)")
+        ci = (
+            ""
+            if math.isnan(share.ci_low)
+            else (
+                f" ({'' if named else '95% '}CI {max(0.0, 100 * share.ci_low):.0f}–"
+                f"{min(100.0, 100 * share.ci_high):.0f}%)"
+            )
+        )
         within = f"{100 * share.mean:.0f}%{ci}"
     fallbacks = "" if fb is None or math.isnan(fb.mean) else fmt.whole(fb.mean)
     if named:
-        parts = [scen, f"within window {within}" if within else "",
-                 " · ".join(p for p in (f"{fallbacks} fall-backs/yr" if fallbacks else "", f"{fmt.count(n)} heard")
-                            if p)]
+        parts = [
+            scen,
+            f"within window {within}" if within else "",
+            " · ".join(p for p in (f"{fallbacks} fall-backs/yr" if fallbacks else "", f"{fmt.count(n)} heard") if p),
+        ]
     else:
-        parts = [f"heard within the window: {within}" if within else "",
-                 f"fall-backs: {fallbacks} per year" if fallbacks else "",
-                 f"{fmt.count(n)} cases heard in the route"]
+        parts = [
+            f"heard within the window: {within}" if within else "",
+            f"fall-backs: {fallbacks} per year" if fallbacks else "",
+            f"{fmt.count(n)} cases heard in the route",
+        ]
     return "\n".join(p for p in parts if p)
 
 

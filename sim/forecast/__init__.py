@@ -33,6 +33,20 @@ def make_model(name: str, **kwargs) -> Forecaster:
 
 
 __all__ = [
-    "DEFAULT_LEVELS", "Forecast", "Forecaster", "NotFittedError", "Combination", "DampedETS", "Drift", "Naive",
-    "Theta", "PMJModel", "Spec", "SeriesError", "YearlySeries", "read_series", "MODELS", "make_model",
+    "DEFAULT_LEVELS",
+    "Forecast",
+    "Forecaster",
+    "NotFittedError",
+    "Combination",
+    "DampedETS",
+    "Drift",
+    "Naive",
+    "Theta",
+    "PMJModel",
+    "Spec",
+    "SeriesError",
+    "YearlySeries",
+    "read_series",
+    "MODELS",
+    "make_model",
 ]

@@ -14,8 +14,8 @@ hold 85-99% of the actuals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
@@ -65,7 +65,9 @@ def rolling_origin(
             f"backtest: {n} years ({years[0]}-{years[-1]}) leave no forecast origin after {min_train} training years"
         )
     drivers = drivers or {}
-    rows, failures, infos = [], [], {}
+    rows: list[dict] = []
+    failures: list[dict] = []
+    infos: dict[str, dict] = {}
     for o in all_origins:
         T = years[o - 1]
         train = y.iloc[:o]
@@ -84,8 +86,15 @@ def rolling_origin(
                 infos.setdefault(name, {})[T] = model.info()
             for k in range(h):
                 actual = values[o + k]
-                row = {"model": name, "origin": T, "horizon": k + 1, "year": years[o + k], "actual": actual,
-                       "point": float(f.point[k]), "scale": scale}
+                row = {
+                    "model": name,
+                    "origin": T,
+                    "horizon": k + 1,
+                    "year": years[o + k],
+                    "actual": actual,
+                    "point": float(f.point[k]),
+                    "scale": scale,
+                }
                 for lv in levels:
                     row[f"lo{lv}"] = float(f.lower(lv)[k])
                     row[f"hi{lv}"] = float(f.upper(lv)[k])
@@ -123,25 +132,33 @@ def summarise(fc: pd.DataFrame, levels=(80, 95), order: list[str] | None = None)
     return s
 
 
-def check_targets(summary: pd.DataFrame, model: str = "pmj", baseline: str = "naive",
-                  horizons=(1, 2, 3, 4), coverage95=(85.0, 99.0)) -> list[dict]:
+def check_targets(
+    summary: pd.DataFrame, model: str = "pmj", baseline: str = "naive", horizons=(1, 2, 3, 4), coverage95=(85.0, 99.0)
+) -> list[dict]:
     """The issue's targets for ``model``, each with the measured value and whether it is met."""
     s = summary.set_index(["model", "horizon"])
     out = []
     for h in horizons:
         if (model, h) in s.index and (baseline, h) in s.index:
             a, b = s.loc[(model, h), "mase"], s.loc[(baseline, h), "mase"]
-            out.append({"target": f"MASE below {baseline} at horizon {h}", "value": f"{a:.2f} vs {b:.2f}",
-                        "met": bool(a < b)})
+            out.append(
+                {"target": f"MASE below {baseline} at horizon {h}", "value": f"{a:.2f} vs {b:.2f}", "met": bool(a < b)}
+            )
     for h, limit in PMJ_PUBLISHED_MAPE.items():
         if h in (1, 3) and (model, h) in s.index:
             v = s.loc[(model, h), "mape"]
-            out.append({"target": f"MAPE below PMJ's {limit:g}% at horizon {h}", "value": f"{v:.1f}%",
-                        "met": bool(v < limit)})
+            out.append(
+                {"target": f"MAPE below PMJ's {limit:g}% at horizon {h}", "value": f"{v:.1f}%", "met": bool(v < limit)}
+            )
     if "coverage95" in s.columns:
         for h in horizons:
             if (model, h) in s.index:
                 v = s.loc[(model, h), "coverage95"]
-                out.append({"target": f"95% interval holds {coverage95[0]:g}-{coverage95[1]:g}% at horizon {h}",
-                            "value": f"{v:.0f}%", "met": bool(coverage95[0] <= v <= coverage95[1])})
+                out.append(
+                    {
+                        "target": f"95% interval holds {coverage95[0]:g}-{coverage95[1]:g}% at horizon {h}",
+                        "value": f"{v:.0f}%",
+                        "met": bool(coverage95[0] <= v <= coverage95[1]),
+                    }
+                )
     return out

@@ -63,14 +63,14 @@ class Forecast:
     model: str
     years: tuple[int, ...]
     point: np.ndarray
-    intervals: dict[int, tuple[np.ndarray, np.ndarray]]
+    intervals: dict[float, tuple[np.ndarray, np.ndarray]]
     info: dict = field(default_factory=dict)
     paths: np.ndarray | None = None
 
-    def lower(self, level: int) -> np.ndarray:
+    def lower(self, level: float) -> np.ndarray:
         return self.intervals[level][0]
 
-    def upper(self, level: int) -> np.ndarray:
+    def upper(self, level: float) -> np.ndarray:
         return self.intervals[level][1]
 
     def to_frame(self) -> pd.DataFrame:
@@ -105,7 +105,9 @@ def as_year_series(y, what: str = "y") -> pd.Series:
 def check_y(y: pd.Series, min_years: int, model: str, what: str = "y") -> None:
     """Refuse a series a log model cannot use: missing values, missing years, too short, or values <= 0."""
     if y.isna().any():
-        raise ValueError(f"{what}: no value for {_years_text([int(v) for v in y.index[y.isna()]])} (gaps are not allowed)")
+        raise ValueError(
+            f"{what}: no value for {_years_text([int(v) for v in y.index[y.isna()]])} (gaps are not allowed)"
+        )
     years = y.index.to_numpy()
     if len(years) >= 2:
         missing = sorted(set(range(int(years[0]), int(years[-1]) + 1)) - set(years.tolist()))
@@ -118,7 +120,7 @@ def check_y(y: pd.Series, min_years: int, model: str, what: str = "y") -> None:
         raise ValueError(f"{what}: values must be > 0 to take logarithms (not so in {_years_text(bad)})")
 
 
-def check_levels(level) -> tuple[int, ...]:
+def check_levels(level) -> tuple[float, ...]:
     levels = (level,) if np.isscalar(level) else tuple(level)
     for lv in levels:
         if not (0 < float(lv) < 100):
@@ -144,7 +146,7 @@ class Forecaster:
     uses_drivers = False
 
     @one_blas_thread
-    def fit(self, y, drivers=None) -> "Forecaster":
+    def fit(self, y, drivers=None) -> Forecaster:
         y = as_year_series(y)
         check_y(y, self.min_years, self.name)
         if drivers and not self.uses_drivers:

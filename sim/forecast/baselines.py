@@ -104,8 +104,10 @@ class DampedETS(Forecaster):
 
     def info(self):
         p = dict(zip(self.res_.param_names, np.asarray(self.res_.params, float)))
-        return {"model": "damped-trend ETS(A,Ad,N) on log values (statsmodels ETSModel)",
-                "params": {k: float(v) for k, v in p.items()}}
+        return {
+            "model": "damped-trend ETS(A,Ad,N) on log values (statsmodels ETSModel)",
+            "params": {k: float(v) for k, v in p.items()},
+        }
 
 
 class Theta(Forecaster):

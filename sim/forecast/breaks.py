@@ -27,8 +27,19 @@ import numpy as np
 # Asymptotic upper quantiles of sup-F for one restriction with 15% trimming: (p-value, critical value). The 10%,
 # 5% and 1% values are Andrews (1993) as tabulated by Stock & Watson; the others were simulated (100,000 Brownian
 # bridges on a 1,000-point grid) and agree with the published three to within 0.1.
-_SUP_F_TABLE = ((0.5, 3.28), (0.3, 4.55), (0.2, 5.51), (0.15, 6.16), (0.10, 7.12), (0.075, 7.75), (0.05, 8.68),
-                (0.025, 10.2), (0.01, 12.16), (0.005, 13.6), (0.001, 17.0))
+_SUP_F_TABLE = (
+    (0.5, 3.28),
+    (0.3, 4.55),
+    (0.2, 5.51),
+    (0.15, 6.16),
+    (0.10, 7.12),
+    (0.075, 7.75),
+    (0.05, 8.68),
+    (0.025, 10.2),
+    (0.01, 12.16),
+    (0.005, 13.6),
+    (0.001, 17.0),
+)
 
 
 def sup_f_pvalue(stat: float) -> float:
@@ -57,8 +68,9 @@ class BreakReport:
         return asdict(self)
 
 
-def detect_break(w, years, X=None, *, alpha: float = 0.05, recent_years: int = 10, trim: float = 0.15,
-                 last_year: int | None = None) -> BreakReport:
+def detect_break(
+    w, years, X=None, *, alpha: float = 0.05, recent_years: int = 10, trim: float = 0.15, last_year: int | None = None
+) -> BreakReport:
     """sup-F test for a step in the intercept of ``w_t = c + X_t b + a w_{t-1} + e_t`` (one ``w`` per year).
 
     ``X`` (rows like ``w``) are the model's other regressors; a constant column in it is dropped, since the test
@@ -76,8 +88,16 @@ def detect_break(w, years, X=None, *, alpha: float = 0.05, recent_years: int = 1
     m, p = base.shape
     first, last = int(np.ceil(trim * m)), int(np.floor((1 - trim) * m))
     if m - p - 1 < 5 or last <= first:
-        return BreakReport("sup-F (Quandt-Andrews)", float("nan"), float("nan"), alpha, None, False, False,
-                           "too few years to test for a break")
+        return BreakReport(
+            "sup-F (Quandt-Andrews)",
+            float("nan"),
+            float("nan"),
+            alpha,
+            None,
+            False,
+            False,
+            "too few years to test for a break",
+        )
     ssr_r = _ssr(base, y)
     best, k_best = -np.inf, first
     for k in range(first, last + 1):
@@ -91,12 +111,15 @@ def detect_break(w, years, X=None, *, alpha: float = 0.05, recent_years: int = 1
     detected = p_value < alpha
     recent = detected and year > last_year - recent_years
     if detected:
-        msg = (f"trend break detected (sup-F = {best:.1f}, p = {p_value:.3f} < {alpha}): the series behaves "
-               f"differently from about {year} ({'recent' if recent else 'not recent'})")
+        msg = (
+            f"trend break detected (sup-F = {best:.1f}, p = {p_value:.3f} < {alpha}): the series behaves "
+            f"differently from about {year} ({'recent' if recent else 'not recent'})"
+        )
     else:
         msg = f"no trend break detected (sup-F = {best:.1f}, p = {p_value:.2f})"
-    return BreakReport("sup-F (Quandt-Andrews)", float(best), p_value, alpha, year if detected else None, detected,
-                       recent, msg)
+    return BreakReport(
+        "sup-F (Quandt-Andrews)", float(best), p_value, alpha, year if detected else None, detected, recent, msg
+    )
 
 
 def _ssr(A: np.ndarray, y: np.ndarray) -> float:

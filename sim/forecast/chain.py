@@ -20,6 +20,7 @@ nowcast for the missing years from the parent's observed values and the projecte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,7 @@ class RatioModel:
 
     min_ar_years = 8
 
-    def fit(self, log_ratio: np.ndarray, years) -> "RatioModel":
+    def fit(self, log_ratio: np.ndarray, years) -> RatioModel:
         r = np.asarray(log_ratio, float)
         if len(r) < 2:
             raise ValueError("ratio: needs at least 2 years in which both series are observed")
@@ -68,8 +69,13 @@ class RatioModel:
         return out
 
     def info(self) -> dict:
-        return {"ratio_model": self.kind, "mean_ratio": float(np.exp(self.c)), "ar1": self.phi,
-                "sigma_log": float(np.sqrt(self.sigma2)), "years": [self.years[0], self.years[-1]]}
+        return {
+            "ratio_model": self.kind,
+            "mean_ratio": float(np.exp(self.c)),
+            "ar1": self.phi,
+            "sigma_log": float(np.sqrt(self.sigma2)),
+            "years": [self.years[0], self.years[-1]],
+        }
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,8 @@ class ChainForecast:
 def chain_forecast(
     top: str,
     top_series,
-    links: list[ChainLink] = (),
-    splits: list[RouteSplit] = (),
+    links: Sequence[ChainLink] = (),
+    splits: Sequence[RouteSplit] = (),
     *,
     horizon: int = 6,
     n_paths: int = 2000,
@@ -164,7 +170,9 @@ def chain_forecast(
             raise ValueError(f"chain: the years in which '{link.name}' and '{link.parent}' are both observed have gaps")
         last = ratio_years[-1]
         if last >= years[0]:
-            raise ValueError(f"chain: '{link.name}' is observed in {last}, the first forecast year of its parent or later")
+            raise ValueError(
+                f"chain: '{link.name}' is observed in {last}, the first forecast year of its parent or later"
+            )
         rm = RatioModel().fit(np.log(child[both].to_numpy() / parent.observed[both].to_numpy()), ratio_years)
         steps = years[-1] - last
         r_point = np.exp(rm.point(steps))
@@ -176,8 +184,15 @@ def chain_forecast(
         nowcast = [y_ for y_ in range(last + 1, years[0])]
         info = rm.info() | {"nowcast_years": nowcast}
         nodes[link.name] = ChainNode(
-            link.name, link.parent, years, par_point * node_ratio_point, par_paths * node_ratio_paths, child,
-            node_ratio_point, node_ratio_paths, info,
+            link.name,
+            link.parent,
+            years,
+            par_point * node_ratio_point,
+            par_paths * node_ratio_paths,
+            child,
+            node_ratio_point,
+            node_ratio_paths,
+            info,
         )
     for split in splits:
         if split.parent not in nodes:
@@ -195,7 +210,9 @@ def chain_forecast(
         base = names[0]
         last = int(obs.index[-1])
         if last >= years[0]:
-            raise ValueError(f"chain: the routes are observed in {last}, the first forecast year of their parent or later")
+            raise ValueError(
+                f"chain: the routes are observed in {last}, the first forecast year of their parent or later"
+            )
         steps = years[-1] - last
         cut = [steps - len(years) + k for k in range(len(years))]
         alr_point = [np.zeros(steps)]
@@ -213,8 +230,17 @@ def chain_forecast(
         for i, name in enumerate(names):
             sp, spp = s_point[i][cut], s_paths[i][:, cut]
             nodes[name] = ChainNode(
-                name, split.parent, years, parent.point * sp, parent.paths * spp, obs[name], sp, spp,
-                {"share_model": infos.get(name, {"reference route": True}),
-                 "observed_share_last": float(shares[name].iloc[-1])},
+                name,
+                split.parent,
+                years,
+                parent.point * sp,
+                parent.paths * spp,
+                obs[name],
+                sp,
+                spp,
+                {
+                    "share_model": infos.get(name, {"reference route": True}),
+                    "observed_share_last": float(shares[name].iloc[-1]),
+                },
             )
     return ChainForecast(years, nodes)

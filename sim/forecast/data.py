@@ -83,7 +83,7 @@ class YearlySeries:
         have = set(self.years)
         return [y for y in range(self.first, self.last + 1) if y not in have]
 
-    def window(self, start: int | None = None, end: int | None = None) -> "YearlySeries":
+    def window(self, start: int | None = None, end: int | None = None) -> YearlySeries:
         """The same series restricted to start..end (inclusive); None leaves that side open."""
         keep = [i for i, y in enumerate(self.years) if (start is None or y >= start) and (end is None or y <= end)]
         return YearlySeries(
@@ -189,7 +189,9 @@ def read_series(
         values=tuple(by_year[y][0] for y in years),
         unit="; ".join(units),
         file=str(path),
-        notes={y: (by_year[y][1].get("note") or "").strip() for y in years if (by_year[y][1].get("note") or "").strip()},
+        notes={
+            y: (by_year[y][1].get("note") or "").strip() for y in years if (by_year[y][1].get("note") or "").strip()
+        },
         sources=tuple(sources),
     )
 
@@ -307,5 +309,5 @@ def split_file_series(text: str) -> tuple[str, str | None]:
     """``"file.csv:series"`` -> ("file.csv", "series"); ``"file.csv"`` -> ("file.csv", None)."""
     i = text.rfind(".csv:")
     if i >= 0:
-        return text[: i + 4], (text[i + 5:] or None)
+        return text[: i + 4], (text[i + 5 :] or None)
     return text, None

@@ -80,7 +80,7 @@ def intake_paths(spec: dict, base_dir: Path, years: list[int], n_paths: int, see
         raise ValueError(f"forecast: {e}") from None
     raw_drivers = spec.get("drivers", [])
     if not isinstance(raw_drivers, list):
-        raise ValueError("drivers: must be a list of \"file.csv\" or \"file.csv:series\"")
+        raise ValueError('drivers: must be a list of "file.csv" or "file.csv:series"')
     drivers = {}
     for i, d in enumerate(raw_drivers):
         name, s = _read_driver(d, base_dir, f"drivers[{i}]")
@@ -90,7 +90,7 @@ def intake_paths(spec: dict, base_dir: Path, years: list[int], n_paths: int, see
         parent, s = _read_driver(spec["parent"], base_dir, "parent")
         drivers[parent] = s
         if model_name != "pmj":
-            raise ValueError("parent: a chain parent needs model = \"pmj\"")
+            raise ValueError('parent: a chain parent needs model = "pmj"')
     if drivers and not MODELS[model_name].uses_drivers:
         raise ValueError(f"drivers: model '{model_name}' does not use drivers (use model = \"pmj\")")
     policies = spec.get("policy", [])
@@ -103,19 +103,30 @@ def intake_paths(spec: dict, base_dir: Path, years: list[int], n_paths: int, see
     if early:
         raise ValueError(f"years: {early[0]} is before the first year of the series ({first})")
     if max(years) > last + MAX_YEARS_AHEAD:
-        raise ValueError(f"years: {max(years)} is more than {MAX_YEARS_AHEAD} years after the last observed year "
-                         f"({last}); a forecast that far ahead is not meaningful")
+        raise ValueError(
+            f"years: {max(years)} is more than {MAX_YEARS_AHEAD} years after the last observed year "
+            f"({last}); a forecast that far ahead is not meaningful"
+        )
     gaps = y.gaps()
     if gaps:
-        raise ValueError(f"forecast: {y.file}: series '{y.name}' has gaps ({', '.join(map(str, gaps))}); set 'start' "
-                         "after the last gap")
+        raise ValueError(
+            f"forecast: {y.file}: series '{y.name}' has gaps ({', '.join(map(str, gaps))}); set 'start' "
+            "after the last gap"
+        )
 
     observed = dict(zip(y.years, y.values))
     horizon = max(years) - last
-    info = {"forecast": y.provenance(), "model": model_name, "share": float(share), "seed": int(seed),
-            "n_paths": int(n_paths), "uncertainty": uncertainty,
-            "observed_years": [yr for yr in years if yr <= last], "forecast_years": [yr for yr in years if yr > last],
-            "drivers": {k: v.provenance() for k, v in drivers.items()}}
+    info = {
+        "forecast": y.provenance(),
+        "model": model_name,
+        "share": float(share),
+        "seed": int(seed),
+        "n_paths": int(n_paths),
+        "uncertainty": uncertainty,
+        "observed_years": [yr for yr in years if yr <= last],
+        "forecast_years": [yr for yr in years if yr > last],
+        "drivers": {k: v.provenance() for k, v in drivers.items()},
+    }
     point = {}
     paths = np.empty((n_paths, len(years)))
     fc_point, fc_paths = None, None
@@ -141,6 +152,7 @@ def intake_paths(spec: dict, base_dir: Path, years: list[int], n_paths: int, see
             paths[:, j] = point[yr]
         else:
             k = yr - last - 1
+            assert fc_point is not None and fc_paths is not None  # horizon > 0 when a year is past the last
             point[yr] = float(fc_point[k] * share)
             paths[:, j] = fc_paths[:, k] * share if uncertainty else point[yr]
     return point, paths, info
@@ -155,7 +167,7 @@ def _read_driver(d, base_dir: Path, where: str):
     elif isinstance(d, str):
         file, series = split_file_series(d)
     else:
-        raise ValueError(f"{where}: must be \"file.csv\", \"file.csv:series\" or a table {{ file, series }}")
+        raise ValueError(f'{where}: must be "file.csv", "file.csv:series" or a table {{ file, series }}')
     try:
         s = read_series(base_dir / file, series)
     except SeriesError as e:

@@ -13,12 +13,25 @@ from matplotlib.ticker import FuncFormatter
 
 from .base import Forecast
 
-_COLOURS = {"naive": "#7f7f7f", "drift": "#bcbd22", "ets": "#1f77b4", "theta": "#17becf",
-            "combination": "#9467bd", "pmj": "#d62728"}
+_COLOURS = {
+    "naive": "#7f7f7f",
+    "drift": "#bcbd22",
+    "ets": "#1f77b4",
+    "theta": "#17becf",
+    "combination": "#9467bd",
+    "pmj": "#d62728",
+}
 
 
-def plot_forecast(history: pd.Series, forecasts: list[Forecast], *, highlight: str | None = None,
-                  title: str = "", unit: str = "", flags: dict | None = None):
+def plot_forecast(
+    history: pd.Series,
+    forecasts: list[Forecast],
+    *,
+    highlight: str | None = None,
+    title: str = "",
+    unit: str = "",
+    flags: dict | None = None,
+):
     """History as a line, each model's point forecast, and the 80%/95% bands of the highlighted model."""
     fig = Figure(figsize=(9, 5))
     ax = fig.subplots()
@@ -66,8 +79,9 @@ def plot_backtest(summary: pd.DataFrame, *, title: str = ""):
     axes[1].set_title("MAPE, %")
     horizons = np.arange(1, int(summary["horizon"].max()) + 1)
     pmj = {1: 5, 3: 11, 6: 17}
-    axes[1].plot([h for h in pmj if h in horizons], [pmj[h] for h in pmj if h in horizons], "k*", ms=10,
-                 label="PMJ published")
+    axes[1].plot(
+        [h for h in pmj if h in horizons], [pmj[h] for h in pmj if h in horizons], "k*", ms=10, label="PMJ published"
+    )
     axes[2].axhspan(85, 99, color="green", alpha=0.08)
     axes[2].axhline(95, color="black", lw=0.6)
     axes[2].axhline(80, color="black", lw=0.6, ls=":")

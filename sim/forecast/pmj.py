@@ -112,8 +112,8 @@ def _design(spec: Spec, z: np.ndarray, xs: dict[str, np.ndarray], t: np.ndarray)
         if spec.trend:
             cols.append("trend")
             X.append(t.astype(float))
-    X = np.column_stack(X) if X else np.zeros((len(w), 0))
-    return w, X, tuple(cols)
+    Xm = np.column_stack(X) if X else np.zeros((len(w), 0))
+    return w, Xm, tuple(cols)
 
 
 def _estimate(spec: Spec, z: np.ndarray, xs: dict[str, np.ndarray], t: np.ndarray, start: int) -> _Equation:
@@ -198,8 +198,18 @@ def _future_design(eq: _Equation, x_last: dict[str, np.ndarray], x_future: dict[
     return np.stack(cols, axis=2) if cols else np.zeros((n, h, 0))
 
 
-def _run(eq: _Equation, z_last: float, w_last: float, X_last: np.ndarray, Xf: np.ndarray,
-         beta: np.ndarray, phi: np.ndarray, sigma: np.ndarray, eps: np.ndarray, offset=0.0) -> np.ndarray:
+def _run(
+    eq: _Equation,
+    z_last: float,
+    w_last: float,
+    X_last: np.ndarray,
+    Xf: np.ndarray,
+    beta: np.ndarray,
+    phi: np.ndarray,
+    sigma: np.ndarray,
+    eps: np.ndarray,
+    offset=0.0,
+) -> np.ndarray:
     """Iterate the equation forward. beta (n,k), phi (n,), sigma (n,), eps (n,h), Xf (n or 1,h,k) -> z (n,h).
 
     ``offset`` (n or 1, h) is added in the ratio form: the parent's future log values.
@@ -228,14 +238,32 @@ class _Growth:
 
     def point(self, h: int) -> np.ndarray:
         eq = self.eq
-        return _run(eq, self.x[-1], self.x[-1] - self.x[-2], np.zeros(0), np.zeros((1, h, 0)), np.zeros((1, 0)),
-                    np.array([eq.phi]), np.array([0.0]), np.zeros((1, h)))[0]
+        return _run(
+            eq,
+            self.x[-1],
+            self.x[-1] - self.x[-2],
+            np.zeros(0),
+            np.zeros((1, h, 0)),
+            np.zeros((1, 0)),
+            np.array([eq.phi]),
+            np.array([0.0]),
+            np.zeros((1, h)),
+        )[0]
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         eq = self.eq
         phi, sigma = _draw_ar(eq, n, rng)
-        return _run(eq, self.x[-1], self.x[-1] - self.x[-2], np.zeros(0), np.zeros((n, h, 0)), np.zeros((n, 0)),
-                    phi, sigma, rng.standard_normal((n, h)))
+        return _run(
+            eq,
+            self.x[-1],
+            self.x[-1] - self.x[-2],
+            np.zeros(0),
+            np.zeros((n, h, 0)),
+            np.zeros((n, 0)),
+            phi,
+            sigma,
+            rng.standard_normal((n, h)),
+        )
 
 
 def _draw_ar(eq: _Equation, n: int, rng: np.random.Generator):
@@ -256,7 +284,7 @@ class _Driver:
 
     def at(self, years) -> np.ndarray:
         i0 = self.years.index(int(years[0]))
-        return self.x[i0:i0 + len(years)]
+        return self.x[i0 : i0 + len(years)]
 
 
 class PMJModel(Forecaster):
@@ -340,8 +368,9 @@ class PMJModel(Forecaster):
         eq = self._estimate_on(chosen, self._start(chosen))
         z, xs, t, yrs = self._arrays(chosen, eq.start, len(years))
         w, X, _ = _design(chosen, z, xs, t)
-        report = detect_break(w, yrs[len(yrs) - len(w):], X, alpha=self.break_alpha,
-                              recent_years=self.break_recent_years)
+        report = detect_break(
+            w, yrs[len(yrs) - len(w) :], X, alpha=self.break_alpha, recent_years=self.break_recent_years
+        )
         self.break_ = report
         self.break_action_ = "none"
         if report.recent and self.refit_after_break:
@@ -350,11 +379,14 @@ class PMJModel(Forecaster):
                 spec = chosen if chosen.form == "growth" else Spec("growth", chosen.trend, chosen.drivers)
                 # the old long-run relation (levels) or ratio broke, so no reversion towards it
                 eq = self._estimate_on(spec, max(b, self._start(spec)))
-                self.break_action_ = (f"re-estimated as '{spec.label}' on {years[eq.start]}-{years[-1]} "
-                                      "(the years since the break)")
+                self.break_action_ = (
+                    f"re-estimated as '{spec.label}' on {years[eq.start]}-{years[-1]} (the years since the break)"
+                )
             else:
-                self.break_action_ = (f"kept the full window: fewer than {self.min_years} years since the break "
-                                      f"({report.year}); treat the forecast with extra care")
+                self.break_action_ = (
+                    f"kept the full window: fewer than {self.min_years} years since the break "
+                    f"({report.year}); treat the forecast with extra care"
+                )
         self.eq_ = eq
         self.driver_models_ = {d: self._driver_model(d, len(self.drivers_[d].years)) for d in eq.spec.drivers}
 
@@ -377,8 +409,9 @@ class PMJModel(Forecaster):
             return
         first = max(s.first, years[0])
         if T - first + 1 < self.min_years:
-            self.driver_notes_[name] = (f"not used: {pre}it overlaps the target only in {first}-{T} "
-                                        f"(fewer than {self.min_years} years)")
+            self.driver_notes_[name] = (
+                f"not used: {pre}it overlaps the target only in {first}-{T} (fewer than {self.min_years} years)"
+            )
             return
         x = np.log(np.asarray(s.values)) if prep.log else np.asarray(s.values, float)
         self.drivers_[name] = _Driver(name, s.years, x, prep.log, prep.note, ys.file)
@@ -403,21 +436,31 @@ class PMJModel(Forecaster):
     def _select(self, candidates: list[Spec]) -> dict:
         n = len(self.years_)
         if len(candidates) == 1:
-            why = (f"chain link: ratio to its parent '{self.parent}', fixed by the chain structure (PMJ's chain "
-                   "consistency), not chosen by the data" if self.parent else "specification given")
+            why = (
+                f"chain link: ratio to its parent '{self.parent}', fixed by the chain structure (PMJ's chain "
+                "consistency), not chosen by the data"
+                if self.parent
+                else "specification given"
+            )
             return {"chosen": candidates[0], "losses": {}, "origins": [], "reason": why}
         s_max = max(self._start(c) for c in candidates)
         origins = [o for o in range(s_max + self.min_years, n)]
         if self.inner_origins:
-            origins = origins[-self.inner_origins:]
+            origins = origins[-self.inner_origins :]
         if len(origins) < self.min_inner_origins:
-            return {"chosen": PLAIN, "losses": {}, "origins": [self.years_[o - 1] for o in origins],
-                    "reason": (f"too few years for an inner backtest ({len(origins)} origins, "
-                               f"{self.min_inner_origins} needed): plain growth model")}
+            return {
+                "chosen": PLAIN,
+                "losses": {},
+                "origins": [self.years_[o - 1] for o in origins],
+                "reason": (
+                    f"too few years for an inner backtest ({len(origins)} origins, "
+                    f"{self.min_inner_origins} needed): plain growth model"
+                ),
+            }
         losses = {}
         proj_cache: dict[tuple[str, int], np.ndarray] = {}
         for c in candidates:
-            errs = [[] for _ in range(self.inner_horizon)]
+            errs: list[list[float]] | None = [[] for _ in range(self.inner_horizon)]
             for o in origins:
                 h = min(self.inner_horizon, n - o)
                 try:
@@ -425,19 +468,25 @@ class PMJModel(Forecaster):
                 except (np.linalg.LinAlgError, ValueError):
                     errs = None
                     break
+                assert errs is not None
                 for k in range(h):
                     errs[k].append(abs(self.z_[o + k] - pt[k]))
             if errs is not None:
                 losses[c] = float(np.mean([np.mean(e) for e in errs if e]))
         base = losses.get(PLAIN, np.inf)
         better = {c: v for c, v in losses.items() if v < (1 - self.margin) * base}
-        chosen = min(better, key=better.get) if better else PLAIN
-        return {"chosen": chosen, "losses": {c.label: v for c, v in losses.items()},
-                "origins": [self.years_[o - 1] for o in origins],
-                "reason": (f"'{chosen.label}' lowered the inner backtest error (mean absolute log error, horizons "
-                           f"1-{self.inner_horizon}) from {base:.4f} to {losses[chosen]:.4f}"
-                           if chosen != PLAIN else
-                           f"no richer specification lowered the inner backtest error by {self.margin:.0%} or more")}
+        chosen = min(better, key=better.__getitem__) if better else PLAIN
+        return {
+            "chosen": chosen,
+            "losses": {c.label: v for c, v in losses.items()},
+            "origins": [self.years_[o - 1] for o in origins],
+            "reason": (
+                f"'{chosen.label}' lowered the inner backtest error (mean absolute log error, horizons "
+                f"1-{self.inner_horizon}) from {base:.4f} to {losses[chosen]:.4f}"
+                if chosen != PLAIN
+                else f"no richer specification lowered the inner backtest error by {self.margin:.0%} or more"
+            ),
+        }
 
     def _point_at(self, spec: Spec, o: int, h: int, cache) -> np.ndarray:
         """Point forecast of ``h`` years from a model fitted to the first ``o`` years (drivers cut there too)."""
@@ -451,20 +500,22 @@ class PMJModel(Forecaster):
             key = (d, o)
             if key not in cache:
                 cache[key] = self._driver_model(d, iT + 1).point(self.inner_horizon)
-            x_last[d] = drv.x[iT:iT + 1][None, :]
+            x_last[d] = drv.x[iT : iT + 1][None, :]
             x_future[d] = cache[key][None, :h]
         return self._path_point(eq, o, x_last, x_future, h)
 
     def _path_point(self, eq: _Equation, o: int, x_last, x_future, h: int) -> np.ndarray:
         z, xs, t, _ = self._arrays(eq.spec, eq.start, o)
         w, X, _ = _design(eq.spec, z, xs, t)
-        Xf = _future_design(eq, {d: v[:, 0] if v.ndim == 2 else v for d, v in x_last.items()}, x_future,
-                            np.arange(o, o + h))
+        Xf = _future_design(
+            eq, {d: v[:, 0] if v.ndim == 2 else v for d, v in x_last.items()}, x_future, np.arange(o, o + h)
+        )
         offset = x_future[eq.spec.drivers[0]] if eq.spec.form == "ratio" else 0.0
-        return _run(eq, z[-1], w[-1], X[-1], Xf, eq.beta[None, :], np.array([eq.phi]), np.array([0.0]),
-                    np.zeros((1, h)), offset)[0]
+        return _run(
+            eq, z[-1], w[-1], X[-1], Xf, eq.beta[None, :], np.array([eq.phi]), np.array([0.0]), np.zeros((1, h)), offset
+        )[0]
 
-    def _driver_model(self, d: str, end: int) -> "_Growth":
+    def _driver_model(self, d: str, end: int) -> _Growth:
         """The driver's own growth model, on its last ``driver_window`` years up to index ``end``."""
         drv = self.drivers_[d]
         start = 0 if not self.driver_window else max(0, end - self.driver_window)
@@ -476,14 +527,14 @@ class PMJModel(Forecaster):
         drv = self.drivers_[d]
         T = self.years_[-1]
         iT = drv.years.index(T)
-        given = drv.x[iT + 1: iT + 1 + h]
+        given = drv.x[iT + 1 : iT + 1 + h]
         k = h - len(given)
         rows = 1 if n is None else n
         out = np.empty((rows, h))
         out[:, : len(given)] = given
         if k > 0:
             m = self.driver_models_[d]
-            out[:, len(given):] = m.point(k)[None, :] if n is None else m.simulate(k, n, rng)
+            out[:, len(given) :] = m.point(k)[None, :] if n is None else m.simulate(k, n, rng)
         return drv.x[iT], out
 
     def _point_log(self, h):
@@ -522,16 +573,19 @@ class PMJModel(Forecaster):
                 drv = self.drivers_[name]
                 given = [y for y in drv.years if y > years[-1]]
                 if given:
-                    note = (note + "; " if note else "") + (f"its values for {_years_text(given)} are used as given, "
-                                                            "beyond that it is projected")
+                    note = (note + "; " if note else "") + (
+                        f"its values for {_years_text(given)} are used as given, beyond that it is projected"
+                    )
                 drivers[name] = {"used": True, "why": why + (f" ({note})" if note else "")}
             elif name in self.drivers_:
                 best = [(lbl, v) for lbl, v in self.selection_["losses"].items() if name in lbl.split("+")]
                 plain = self.selection_["losses"].get(PLAIN.label)
                 if best and plain is not None:
                     lbl, v = min(best, key=lambda p: p[1])
-                    why = (f"not used: with it the best inner backtest error was {v:.4f} ('{lbl}') against "
-                           f"{plain:.4f} without drivers")
+                    why = (
+                        f"not used: with it the best inner backtest error was {v:.4f} ('{lbl}') against "
+                        f"{plain:.4f} without drivers"
+                    )
                 else:
                     why = "not used: " + self.selection_["reason"]
                 drivers[name] = {"used": False, "why": why + (f" ({note})" if note else "")}
@@ -546,8 +600,11 @@ class PMJModel(Forecaster):
             "coefficients": {c: float(b) for c, b in zip(eq.columns, eq.beta)},
             "ar1": eq.phi,
             "sigma_log": float(np.sqrt(eq.sigma2)),
-            "selection": {"reason": self.selection_["reason"], "inner_origins": self.selection_["origins"],
-                          "inner_errors": self.selection_["losses"]},
+            "selection": {
+                "reason": self.selection_["reason"],
+                "inner_origins": self.selection_["origins"],
+                "inner_errors": self.selection_["losses"],
+            },
             "drivers": drivers,
             "break": self.break_.to_dict() | {"action": self.break_action_},
         }

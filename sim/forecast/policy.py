@@ -41,7 +41,7 @@ class PolicyEffect:
             raise ValueError(f"policy '{self.name}'.sd: must be a number >= 0 (got {self.sd!r})")
 
     @classmethod
-    def parse(cls, text: str) -> "PolicyEffect":
+    def parse(cls, text: str) -> PolicyEffect:
         """From the command-line form ``NAME:YEAR:PERCENT[:SD]``, e.g. ``snelrecht:2026:-3:1.5``."""
         parts = text.rsplit(":", 3) if text.count(":") >= 3 else text.rsplit(":", 2)
         if len(parts) < 3:
@@ -54,7 +54,7 @@ class PolicyEffect:
         return cls(name, start, percent, sd)
 
     @classmethod
-    def from_dict(cls, d: dict, where: str = "policy") -> "PolicyEffect":
+    def from_dict(cls, d: dict, where: str = "policy") -> PolicyEffect:
         """From a scenario table ``{ name = "...", from = 2026, percent = -3, sd = 1.5 }``."""
         if not isinstance(d, dict):
             raise ValueError(f"{where}: must be a table with name, from, percent (and optionally sd)")
@@ -104,14 +104,24 @@ def apply_policies(base: Forecast, effects: list[PolicyEffect], *, seed: int = 0
         for k, y in enumerate(years):
             if y < e.start:
                 continue
-            rows.append({"policy": e.name, "year": int(y), "base_point": float(base.point[k]),
-                         "percent": e.percent, "percent_sd": e.sd,
-                         "cases": float(base.point[k] * e.percent / 100),
-                         "cases_lo95": float(np.quantile(diff_paths[:, k], 0.025)),
-                         "cases_hi95": float(np.quantile(diff_paths[:, k], 0.975))})
+            rows.append(
+                {
+                    "policy": e.name,
+                    "year": int(y),
+                    "base_point": float(base.point[k]),
+                    "percent": e.percent,
+                    "percent_sd": e.sd,
+                    "cases": float(base.point[k] * e.percent / 100),
+                    "cases_lo95": float(np.quantile(diff_paths[:, k], 0.025)),
+                    "cases_hi95": float(np.quantile(diff_paths[:, k], 0.975)),
+                }
+            )
     paths = base.paths * total
-    point = base.point * np.prod([np.where(years >= e.start, 1 + e.percent / 100, 1.0) for e in effects], axis=0) \
-        if effects else base.point.copy()
+    point = (
+        base.point * np.prod([np.where(years >= e.start, 1 + e.percent / 100, 1.0) for e in effects], axis=0)
+        if effects
+        else base.point.copy()
+    )
     intervals = {}
     for lv in base.intervals:
         a = (100 - lv) / 200
@@ -119,7 +129,6 @@ def apply_policies(base: Forecast, effects: list[PolicyEffect], *, seed: int = 0
         intervals[lv] = (lo, hi)
     info = dict(base.info)
     info["policy"] = [{"name": e.name, "from": e.start, "percent": e.percent, "sd": e.sd} for e in effects]
-    with_policy = replace(base, model=f"{base.model}+policy", point=point, intervals=intervals, info=info,
-                          paths=paths)
+    with_policy = replace(base, model=f"{base.model}+policy", point=point, intervals=intervals, info=info, paths=paths)
     cols = ["policy", "year", "base_point", "percent", "percent_sd", "cases", "cases_lo95", "cases_hi95"]
     return PolicyResult(base, with_policy, pd.DataFrame(rows, columns=cols))

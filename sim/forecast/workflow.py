@@ -13,15 +13,21 @@ import json
 import shlex
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import MODELS, make_model
 from .data import SeriesError, YearlySeries, check_target, read_series, split_file_series
 from .policy import PolicyEffect
+
+if TYPE_CHECKING:
+    from .backtest import BacktestResult
+    from .base import Forecast
+    from .policy import PolicyResult
 
 MODEL_ORDER = ("naive", "drift", "ets", "theta", "combination", "pmj")
 
@@ -74,17 +80,18 @@ class Fitted:
     order: list[str]
     forecasts: dict  # model name -> Forecast, for the models that could be fitted
     infos: dict  # model name -> its specification, or {"error": ...}
-    main: object  # the Forecast of the model asked for
-    policy_result: object | None  # PolicyResult, if policy effects were given
+    main: Forecast  # the forecast of the model asked for
+    policy_result: PolicyResult | None  # if policy effects were given
 
 
 @dataclass
 class Backtest:
-    result: object  # BacktestResult
+    result: BacktestResult
     targets: list[dict]  # the issue's targets, met or not
 
 
 # ------------------------------------------------------------------------------------------------------ read
+
 
 def read_inputs(opts: ForecastOptions) -> Inputs:
     """Read and check everything before any work or writing; every problem found is reported at once."""
@@ -127,20 +134,25 @@ def read_inputs(opts: ForecastOptions) -> Inputs:
         try:
             check_target(y, need)
         except SeriesError as e:
-            problems.append(str(e) + (f" (--backtest with --min-train {opts.min_train} needs {need})"
-                                      if opts.backtest else ""))
+            problems.append(
+                str(e) + (f" (--backtest with --min-train {opts.min_train} needs {need})" if opts.backtest else "")
+            )
     out = None
     if y is not None:
         out = Path(opts.out) if opts.out else Path("results") / "forecast" / _slug(y.name)
         if Path.cwd().resolve().is_relative_to(out.resolve()):  # `write_results` would replace it as a whole
-            problems.append(f"--out {out}: a forecast replaces its results folder as a whole, and this one holds "
-                            "the current folder; choose a folder of its own")
+            problems.append(
+                f"--out {out}: a forecast replaces its results folder as a whole, and this one holds "
+                "the current folder; choose a folder of its own"
+            )
     if problems:
         raise ForecastInputError(problems)
+    assert y is not None and out is not None  # a series that could not be read is a problem above
     return Inputs(y=y, drivers=drivers, parent_name=parent_name, effects=effects, out=out)
 
 
 # ------------------------------------------------------------------------------------------------------- fit
+
 
 def fit_models(opts: ForecastOptions, inputs: Inputs) -> Fitted:
     """Fit every model on the whole history and forecast `opts.horizon` years; add the policy effects to the main
@@ -173,16 +185,24 @@ def backtest_origins(opts: ForecastOptions, inputs: Inputs) -> int:
     return len(inputs.y.years) - opts.min_train
 
 
-def run_backtest(opts: ForecastOptions, inputs: Inputs, fitted: Fitted,
-                 progress: Callable[[int], None] | None = None) -> Backtest:
+def run_backtest(
+    opts: ForecastOptions, inputs: Inputs, fitted: Fitted, progress: Callable[[int], None] | None = None
+) -> Backtest:
     """Every model from every past origin, horizons 1 to `opts.horizon`, and the targets met or not;
     `progress(k)` is called as origins are done."""
     from .backtest import check_targets, rolling_origin
 
     try:
-        bt = rolling_origin(inputs.y.to_pandas(), {n: _factory(n, inputs.parent_name) for n in fitted.order},
-                            horizon=opts.horizon, min_train=opts.min_train, drivers=inputs.drivers,
-                            n_paths=min(opts.n_paths, 1000), seed=opts.seed, progress=progress)
+        bt = rolling_origin(
+            inputs.y.to_pandas(),
+            {n: _factory(n, inputs.parent_name) for n in fitted.order},
+            horizon=opts.horizon,
+            min_train=opts.min_train,
+            drivers=inputs.drivers,
+            n_paths=min(opts.n_paths, 1000),
+            seed=opts.seed,
+            progress=progress,
+        )
     except ValueError as e:
         raise ForecastInputError([f"{opts.series_file}: {e}"]) from e
     return Backtest(result=bt, targets=check_targets(bt.summary, model=opts.model))
@@ -196,8 +216,10 @@ def _factory(name: str, parent_name: str | None):
 
 # ----------------------------------------------------------------------------------------------------- write
 
-def write_results(opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest: Backtest | None,
-                  started: float) -> Path:
+
+def write_results(
+    opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest: Backtest | None, started: float
+) -> Path:
     """Write the results folder `inputs.out`: the forecasts (and policy effects and backtest) as CSV, the plots,
     and provenance.json (`started`: the `time.time()` the command began, for its wall time).
 
@@ -243,28 +265,37 @@ def _write_tables(folder: Path, fitted: Fitted, backtest: Backtest | None) -> li
     return files
 
 
-def draw_plots(folder: Path, opts: ForecastOptions, inputs: Inputs, fitted: Fitted,
-               backtest: Backtest | None) -> list[str]:
+def draw_plots(
+    folder: Path, opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest: Backtest | None
+) -> list[str]:
     """Draw forecast.png (every model, the main one with its intervals) and, after a backtest, backtest.png."""
     from .plots import plot_backtest, plot_forecast
 
     y, model = inputs.y, opts.model
     files = []
     shown = list(fitted.forecasts.values()) + ([fitted.policy_result.with_policy] if fitted.policy_result else [])
-    fig = plot_forecast(y.to_pandas(), shown, highlight=model, title=f"{y.name}: forecasts ({model} with intervals)",
-                        unit=y.unit, flags=y.flags())
+    fig = plot_forecast(
+        y.to_pandas(),
+        shown,
+        highlight=model,
+        title=f"{y.name}: forecasts ({model} with intervals)",
+        unit=y.unit,
+        flags=y.flags(),
+    )
     fig.savefig(folder / "forecast.png", dpi=120)
     files.append("forecast.png")
     if backtest is not None:
-        fig = plot_backtest(backtest.result.summary,
-                            title=f"{y.name}: rolling-origin backtest from {y.first + opts.min_train - 1}")
+        fig = plot_backtest(
+            backtest.result.summary, title=f"{y.name}: rolling-origin backtest from {y.first + opts.min_train - 1}"
+        )
         fig.savefig(folder / "backtest.png", dpi=120)
         files.append("backtest.png")
     return files
 
 
-def _provenance(opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest: Backtest | None,
-                files: list[str], started: float) -> dict:
+def _provenance(
+    opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest: Backtest | None, files: list[str], started: float
+) -> dict:
     from .. import __version__
 
     bt = backtest.result if backtest is not None else None
@@ -283,9 +314,13 @@ def _provenance(opts: ForecastOptions, inputs: Inputs, fitted: Fitted, backtest:
         "seed": opts.seed,
         "n_paths": opts.n_paths,
         "policy": [vars(e) for e in inputs.effects],
-        "backtest": None if bt is None else {
-            "min_train": opts.min_train, "origins": sorted(set(int(v) for v in bt.forecasts["origin"])),
-            "failures": bt.failures, "targets": backtest.targets,
+        "backtest": None
+        if bt is None
+        else {
+            "min_train": opts.min_train,
+            "origins": sorted(set(int(v) for v in bt.forecasts["origin"])),
+            "failures": bt.failures,
+            "targets": backtest.targets,  # type: ignore[union-attr]  # bt is set only when backtest is
             "pmj_specifications": {int(k): v.get("specification") for k, v in bt.infos.get("pmj", {}).items()},
         },
         "files": files,
@@ -301,8 +336,16 @@ def reproducing_command(opts: ForecastOptions, out: Path) -> str:
     args += ["--parent", opts.parent] if opts.parent else []
     args += ["--start", str(opts.start)] if opts.start is not None else []
     args += ["--end", str(opts.end)] if opts.end is not None else []
-    args += ["--horizon", str(opts.horizon), "--model", opts.model, "--seed", str(opts.seed),
-             "--paths", str(opts.n_paths)]
+    args += [
+        "--horizon",
+        str(opts.horizon),
+        "--model",
+        opts.model,
+        "--seed",
+        str(opts.seed),
+        "--paths",
+        str(opts.n_paths),
+    ]
     args += ["--backtest", "--min-train", str(opts.min_train)] if opts.backtest else []
     for p in opts.policy:
         args += ["--policy", p]

@@ -3,6 +3,8 @@ the session types that serve them, and what a regional override may not set."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .sections import NATIONAL_ONLY
 from .vocabulary import COURT_QUEUES
 
@@ -38,7 +40,7 @@ def _override_problems(region: str, override: dict, advice_kinds: set[str]) -> l
     problems = []
     where = f"regions.{region}.override"
     for path in NATIONAL_ONLY:
-        node = override
+        node: Any = override
         for p in path:
             node = node.get(p) if isinstance(node, dict) else None
         if node is not None:
@@ -47,8 +49,10 @@ def _override_problems(region: str, override: dict, advice_kinds: set[str]) -> l
     if isinstance(advice, dict):
         for kind, spec in advice.items():
             if kind not in advice_kinds:
-                problems.append(f"{where}.advice.{kind}: unknown advice kind; a kind must be defined nationally "
-                                f"(known: {sorted(advice_kinds)})")
+                problems.append(
+                    f"{where}.advice.{kind}: unknown advice kind; a kind must be defined nationally "
+                    f"(known: {sorted(advice_kinds)})"
+                )
             elif isinstance(spec, dict) and "capacity" in spec:
                 problems.append(f"{where}.advice.{kind}.capacity: a national capacity; set it in [advice.{kind}]")
     return problems

@@ -3,7 +3,7 @@ optional ``scale`` schedule; every spec builds its `sim.dists` distribution."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
@@ -13,7 +13,7 @@ from .schedules import ScaleSched
 
 
 class _DurationBase(Base):
-    scale: ScaleSched = 1.0  # type: ignore[assignment]
+    scale: ScaleSched = 1.0
 
 
 class FixedSpec(_DurationBase):
@@ -92,7 +92,7 @@ def _plain_number_is_fixed(value: Any) -> Any:
 
 
 DurationSpec = Annotated[
-    Union[FixedSpec, ExponentialSpec, LognormalSpec, GammaSpec, UniformSpec, EmpiricalSpec],
+    FixedSpec | ExponentialSpec | LognormalSpec | GammaSpec | UniformSpec | EmpiricalSpec,
     Field(discriminator="dist"),
     BeforeValidator(_plain_number_is_fixed),
 ]

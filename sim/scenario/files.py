@@ -31,7 +31,9 @@ def _read_toml(path: Path, origin: str) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ScenarioError([Problem(origin, "extends" if origin != str(path) else "", f"file not found: {path}")])
+        raise ScenarioError(
+            [Problem(origin, "extends" if origin != str(path) else "", f"file not found: {path}")]
+        ) from None
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError([Problem(str(path), "", f"not valid TOML: {e}")]) from None
     except OSError as e:
@@ -75,8 +77,9 @@ def _with_includes(data: dict, path: Path) -> dict:
         own = {k: v for k, v in layer.items() if k not in OWN_KEYS}
         for key, value in _flat(own).items():
             if key in seen and seen[key][1] != value:
-                problems.append(Problem(str(path), "include",
-                                        f"{seen[key][0]} and {name} both set {key} to different values"))
+                problems.append(
+                    Problem(str(path), "include", f"{seen[key][0]} and {name} both set {key} to different values")
+                )
             seen[key] = (name, value)
         merged = deep_merge(merged, own)
     if problems:
@@ -107,7 +110,8 @@ def _absolute_forecast_paths(data: dict, base: Path) -> None:
             vol["parent"] = absolute(vol["parent"])
         if isinstance(vol.get("drivers"), list):
             vol["drivers"] = [
-                absolute(d) if isinstance(d, str)
+                absolute(d)
+                if isinstance(d, str)
                 else ({**d, "file": absolute(d["file"])} if isinstance(d, dict) and "file" in d else d)
                 for d in vol["drivers"]
             ]
@@ -138,7 +142,7 @@ def load_raw(path: str | Path) -> tuple[dict, list[str]]:
         if not isinstance(parent, str) or not parent:
             raise ScenarioError([Problem(str(current), "extends", "must be a file name (string)")])
         origin = str(current)
-        current = (current.parent / parent)
+        current = current.parent / parent
         if not current.exists():
             raise ScenarioError([Problem(str(resolved), "extends", f"parent file not found: {current}")])
     merged: dict = {}

@@ -41,7 +41,7 @@ def _problems_from(e: ValidationError, file: str, prefix: str = "") -> list[Prob
             name = err.get("ctx", {}).get("class_name", "")
             msg = msg.replace(name, name.removesuffix("Config")) if name else msg
         elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         if not loc and err["type"] == "value_error":
             # a whole-scenario check: several "key.path: reason" problems joined by "; "
             for part in msg.split("; "):

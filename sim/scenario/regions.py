@@ -89,7 +89,9 @@ def _apply_rollout(merged: dict, file: str) -> dict:
         raise ScenarioError(problems)
     before_raw, _ = load_raw(ro.before)
     if "rollout" in before_raw:
-        raise ScenarioError([Problem(file, "rollout.before", f"{ro.before} has a rollout of its own; name a plain scenario")])
+        raise ScenarioError(
+            [Problem(file, "rollout.before", f"{ro.before} has a rollout of its own; name a plain scenario")]
+        )
     # both sides validated on their own and with every default filled in, so a key one side leaves out is compared
     # at its default value
     before = from_dict(before_raw, ro.before).resolved_dict()
@@ -110,8 +112,14 @@ def _apply_rollout(merged: dict, file: str) -> dict:
         for name, spec in regions.items():
             if name not in before_regions:
                 raise RolloutError("regions", f"{name!r} is not a region of rollout.before ({ro.before})")
-            mine = phase(_regional_raw(before, name, before_regions[name], n), _regional_raw(after, name, spec, n),
-                         ro.dates[name], start, f"regions.{name}", _fixed_numbers())
+            mine = phase(
+                _regional_raw(before, name, before_regions[name], n),
+                _regional_raw(after, name, spec, n),
+                ro.dates[name],
+                start,
+                f"regions.{name}",
+                _fixed_numbers(),
+            )
             plain = _regional_raw(phased, name, {k: v for k, v in spec.items() if k != "override"}, n)
             spec = {k: v for k, v in spec.items() if k != "override"}
             override = _drop_national(diff(mine, plain))
@@ -159,7 +167,7 @@ def _drop_national(override: dict | None) -> dict | None:
     if not override:
         return override
     for path in NATIONAL_ONLY:
-        node = override
+        node: Any = override
         for p in path[:-1]:
             node = node.get(p) if isinstance(node, dict) else None
         if isinstance(node, dict):

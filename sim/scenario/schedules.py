@@ -36,7 +36,7 @@ class Schedule:
                 value = v
         return value
 
-    def map(self, fn) -> "Schedule":
+    def map(self, fn) -> Schedule:
         return Schedule(tuple((d, fn(v)) for d, v in self.points))
 
     def to_plain(self):

@@ -67,7 +67,15 @@ class DeskConfig(Base):
 class StrafbeschikkingConfig(Base):
     fine_share: ShareSched  # rest is taakstraf
     verzet_share: ShareSched = 0.0
-    verzet_delay: DurationSpec = 14.0  # decision to verzet reaching the court
+    verzet_delay: DurationSpec = 14.0  # type: ignore[assignment]  # the before-validator makes a number a FixedSpec; decision to verzet reaching the court
+
+
+def _default_fallback() -> dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]]:
+    return {
+        "supersnelrecht": "snelrecht_detained",
+        "snelrecht_detained": "regular",
+        "snelrecht_not_detained": "regular",
+    }
 
 
 class ProsecutionConfig(Base):
@@ -81,11 +89,7 @@ class ProsecutionConfig(Base):
     # verzet cases are heard by a route whose window does not run from an arrest long past
     verzet_queue: Literal["snelrecht_not_detained", "regular_pr", "regular_mk"] = "regular_pr"
     fallback: dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
-        default_factory=lambda: {
-            "supersnelrecht": "snelrecht_detained",
-            "snelrecht_detained": "regular",
-            "snelrecht_not_detained": "regular",
-        }
+        default_factory=_default_fallback
     )
 
     @field_validator("fallback")
@@ -172,7 +176,9 @@ class FinesConfig(Base):
             total = self.paid_share.at_date(d) + self.plan_share.at_date(d)
             if total > 1.0 + 1e-9:
                 when = "" if d == dt.date.min else f" from {d.isoformat()}"
-                raise ValueError(f"paid_share + plan_share must be at most 1 (the rest is unpaid), got {total:.6g}{when}")
+                raise ValueError(
+                    f"paid_share + plan_share must be at most 1 (the rest is unpaid), got {total:.6g}{when}"
+                )
         return self
 
 
@@ -199,7 +205,7 @@ class CustodialConfig(Base):
 class ExecutionConfig(Base):
     delivery: DurationSpec  # decision final to delivered at CJIB (aanlevering ter executie)
     delivery_return_share: ShareSched = 0.0
-    delivery_rework: DurationSpec = 0.0
+    delivery_rework: DurationSpec = 0.0  # type: ignore[assignment]  # the before-validator makes a number a FixedSpec
     fines: FinesConfig
     taakstraf: TaakstrafConfig
     custodial: CustodialConfig

@@ -103,8 +103,10 @@ def main() -> int:
         print(f"{name}: " + (f"{len(changes)} row(s) changed" if changes else "unchanged"))
     for line in changes:
         print("  " + line)
-    print(f"{CASES_DIGEST.relative_to(HERE.parents[1])}: "
-          + ("unchanged" if digest == old_digest else f"{old_digest or '(none)'} -> {digest}"))
+    print(
+        f"{CASES_DIGEST.relative_to(HERE.parents[1])}: "
+        + ("unchanged" if digest == old_digest else f"{old_digest or '(none)'} -> {digest}")
+    )
     return 0
 
 
