@@ -7,10 +7,9 @@ so that it can be switched to a KPI catalogue (labels, units, directions) in one
 
 from __future__ import annotations
 
-import math
-
 from rich.table import Table
 
+from ..formatting import console_difference, console_mean_ci, console_number
 from .app import console
 
 # (table title, what the rows are, the metrics as columns); metrics no section claims go to a last "Chain" table
@@ -99,38 +98,15 @@ def print_comparison(rows, names: list[str]) -> None:
                 if r is None:
                     continue
                 diff = "" if i == 0 else _diff_cell(r)
-                table.add_row(row_label if i == 0 else "", n, _num(r.mean), diff, end_section=(i == len(names) - 1))
+                table.add_row(
+                    row_label if i == 0 else "", n, console_number(r.mean), diff, end_section=(i == len(names) - 1)
+                )
         console.print(table)
 
 
 def _diff_cell(r) -> str:
-    if r is None or math.isnan(r.diff):
-        return ""
-    if r.diff == 0 and r.diff_ci_low == r.diff_ci_high == 0:
-        return "="
-    if math.isnan(r.diff_ci_low):
-        return f"{r.diff:+.3g}"
-    star = " *" if r.significant else "  "
-    return f"{_signed(r.diff)} [{_signed(r.diff_ci_low)}, {_signed(r.diff_ci_high)}]{star}"
-
-
-def _signed(x: float) -> str:
-    return ("+" if x > 0 else "") + _num(x)
+    return "" if r is None else console_difference(r.diff, r.diff_ci_low, r.diff_ci_high, r.significant)
 
 
 def _cell(r) -> str:
-    if r is None or math.isnan(r.mean):
-        return ""
-    if math.isnan(r.ci_low):
-        return _num(r.mean)
-    return f"{_num(r.mean)} ±{_num((r.ci_high - r.ci_low) / 2)}"
-
-
-def _num(x: float) -> str:
-    if math.isnan(x):
-        return ""
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+    return "" if r is None else console_mean_ci(r.mean, r.ci_low, r.ci_high)
