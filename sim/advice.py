@@ -55,8 +55,8 @@ class Advice:
     def in_progress(self) -> int:
         return sum(st.busy + st.waiting for st in self.stations())
 
-    def request(self, cid: int, route: Route) -> int:
-        """Request the reports case `cid` needs for `route`; returns how many are pending."""
+    def request(self, cid: int, route: int) -> int:
+        """Request the reports case `cid` needs for `route` (a `Route` code); returns how many are pending."""
         ctx = self.ctx
         now = ctx.env.now
         r, stream = ctx.region_of[cid], ctx.stream_of[cid]

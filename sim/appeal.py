@@ -15,6 +15,10 @@ from .domain import Stage, Verdict
 if TYPE_CHECKING:
     from .model import StageContext
 
+# plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
+# numpy's slow path
+_STAGE_APPEAL = int(Stage.APPEAL)
+
 
 class Appeal:
     def __init__(self, ctx: StageContext):
@@ -37,7 +41,7 @@ class Appeal:
         share = self.share[ctx.region_of[cid]][c.verdict[cid]]
         if share is not None and self.u.item(cid) < share.at(ctx.env.now):
             c.appealed[cid] = True
-            c.enter(cid, Stage.APPEAL, ctx.env.now)
+            c.enter(cid, _STAGE_APPEAL, ctx.env.now)
             if detained:
                 self.detained.add(cid)
             ctx.after(self.duration.get(cid), self._decided, cid)

@@ -36,6 +36,7 @@ import numpy as np
 
 from .domain import (
     FAST_TRACK_QUEUES,
+    FAST_TRACK_ROUTES,
     QUEUE_ROUTE,
     CourtQueue,
     HearingResult,
@@ -51,11 +52,23 @@ if TYPE_CHECKING:
     from .model import StageContext
 
 SESSION_HOUR = 9.0  # sessions sit at 9:00
-_REGULAR_PR, _REGULAR_MK = CourtQueue.REGULAR_PR, CourtQueue.REGULAR_MK
-_NOT_DETAINED = CourtQueue.SNELRECHT_NOT_DETAINED
-_DETAINED_QUEUES = (CourtQueue.SUPERSNELRECHT, CourtQueue.SNELRECHT_DETAINED)
+# Plain ints for the hot paths: a queue code read from a numpy column and compared with an enum member, or an enum
+# member stored in a numpy column, takes numpy's slow path (about a microsecond each).
+_REGULAR_PR, _REGULAR_MK = int(CourtQueue.REGULAR_PR), int(CourtQueue.REGULAR_MK)
+_NOT_DETAINED = int(CourtQueue.SNELRECHT_NOT_DETAINED)
+_FAST_TRACK_QUEUES = tuple(int(q) for q in FAST_TRACK_QUEUES)
+_DETAINED_QUEUES = (int(CourtQueue.SUPERSNELRECHT), int(CourtQueue.SNELRECHT_DETAINED))
+_ROUTE_REGULAR = int(Route.REGULAR)
+_QUEUE_OF_FAST_TRACK_ROUTE = {int(r): int(CourtQueue.of_fast_track(r)) for r in FAST_TRACK_ROUTES}
+_QUEUE_ROUTE_CODE = [int(r) for r in QUEUE_ROUTE]  # indexed by queue
+_QUEUE_ROUTE_KEY = [r.key for r in QUEUE_ROUTE]
 _FALLBACK_BIT = [fallback_bit(q.route) if q.is_fast_track else 0 for q in CourtQueue]  # indexed by queue
 _HEARD, _ADJOURNED, _REPORT_MISSING = (int(r) for r in HearingResult)
+
+# plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
+# numpy's slow path
+_STAGE_COURT = int(Stage.COURT)
+_VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
 
 
 class Courts:
@@ -64,7 +77,7 @@ class Courts:
     def __init__(self, ctx: StageContext):
         self.ctx = ctx
         sc = ctx.scenario
-        self.window_days = {q: legal_window(q.route, sc.legal).latest_days for q in FAST_TRACK_QUEUES}
+        self.window_days = {int(q): legal_window(q.route, sc.legal).latest_days for q in FAST_TRACK_QUEUES}
         self.not_detained_min = legal_window(Route.SNELRECHT_NOT_DETAINED, sc.legal).earliest_days
         n = ctx.n
         self.queue_of = np.full(n, -1, np.int8)  # CourtQueue of each case in court
@@ -83,11 +96,12 @@ class Courts:
         self.preparation = [ch.courts.preparation_days for ch in ctx.chains]
         # per region: fast-track queue -> the route a case falls back to when no session fits its window
         self.fallback = [
-            {CourtQueue.from_key(a): Route.from_key(b) for a, b in ch.om.fallback.items()} for ch in ctx.chains
+            {int(CourtQueue.from_key(a)): int(Route.from_key(b)) for a, b in ch.om.fallback.items()}
+            for ch in ctx.chains
         ]
-        self.verzet_queue = [CourtQueue.from_key(ch.om.verzet_queue) for ch in ctx.chains]
+        self.verzet_queue = [int(CourtQueue.from_key(ch.om.verzet_queue)) for ch in ctx.chains]
         self.verdict_mix = [
-            {route: ctx.mix(mix, Verdict.from_key, Verdict.SUSPENDED) for route, mix in ch.courts.verdict_mix.items()}
+            {route: ctx.mix(mix, Verdict.from_key, _VERDICT_SUSPENDED) for route, mix in ch.courts.verdict_mix.items()}
             for ch in ctx.chains
         ]
         self.backlog: list[tuple[deque[int], deque[int]]] = [(deque(), deque()) for _ in ctx.chains]  # PR, MK
@@ -152,13 +166,13 @@ class Courts:
         # per region and session type: the queues it serves, the regular backlogs it fills from, and when
         n_reg = len(ctx.chains)
         n_types = len(self.type_names)
-        serves: list[list[list[CourtQueue]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
+        serves: list[list[list[int]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
         pulls: list[list[list[int]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
         fill_lead = [[0.0] * n_types for _ in range(n_reg)]
         for r, ch in enumerate(ctx.chains):
             for kname, st in ch.courts.sessions.items():
                 k = type_index[kname]
-                serves[r][k] = [CourtQueue.from_key(q) for q in st.serves]
+                serves[r][k] = [int(CourtQueue.from_key(q)) for q in st.serves]
                 backlogs = [q - _REGULAR_PR for q in serves[r][k] if q in (_REGULAR_PR, _REGULAR_MK)]
                 if st.fill_from_backlog and 0 not in backlogs:
                     backlogs.append(0)  # a fast-track session fills its empty slots from the politierechter backlog
@@ -250,17 +264,17 @@ class Courts:
 
     # ------------------------------------------------------------------ into court
 
-    def summon(self, cid: int, route: Route) -> None:
+    def summon(self, cid: int, route: int) -> None:
         """The OM summons the case (dagvaarding) by `route`."""
         ctx = self.ctx
         now = ctx.env.now
-        ctx.cases.enter(cid, Stage.COURT, now)
+        ctx.cases.enter(cid, _STAGE_COURT, now)
         r = ctx.region_of[cid]
-        q = self._regular_queue(cid, now) if route == Route.REGULAR else CourtQueue.of_fast_track(route)
+        q = self._regular_queue(cid, now) if route == _ROUTE_REGULAR else _QUEUE_OF_FAST_TRACK_ROUTE[route]
         self._advice.request(cid, route)
         self._enter_court_queue(cid, q, now + self.preparation[r])
 
-    def _regular_queue(self, cid: int, now: float) -> CourtQueue:
+    def _regular_queue(self, cid: int, now: float) -> int:
         """Politierechter or meervoudige kamer, by the stream's MK share."""
         ctx = self.ctx
         mk = self.u_mk.item(cid) < self.mk_share[ctx.region_of[cid]][ctx.stream_of[cid]].at(now)
@@ -271,13 +285,13 @@ class Courts:
         r = self.ctx.region_of[cid]
         self._enter_court_queue(cid, self.verzet_queue[r], self.ctx.env.now)
 
-    def _enter_court_queue(self, cid: int, q: CourtQueue, earliest: float) -> None:
+    def _enter_court_queue(self, cid: int, q: int, earliest: float) -> None:
         """Put the case in queue `q`: a fast-track case gets its legal window and a session inside it, or falls
         back; a regular case joins its backlog once its advice reports are in."""
         ctx = self.ctx
         now = ctx.env.now
         self.queue_of[cid] = q
-        if q in FAST_TRACK_QUEUES:
+        if q in _FAST_TRACK_QUEUES:
             if q == _NOT_DETAINED:
                 start = now  # counted from the summons
                 earliest = max(earliest, now + self.not_detained_min)
@@ -291,12 +305,12 @@ class Courts:
         else:
             self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
 
-    def _book_or_fall_back(self, cid: int, q: CourtQueue, earliest: float) -> None:
+    def _book_or_fall_back(self, cid: int, q: int, earliest: float) -> None:
         """A fast-track case is booked inside its legal window from `earliest` on, or falls back."""
         if not self._book_within_legal_window(cid, q, earliest):
             self._fall_back(cid, q)
 
-    def _book_within_legal_window(self, cid: int, q: CourtQueue, earliest: float) -> bool:
+    def _book_within_legal_window(self, cid: int, q: int, earliest: float) -> bool:
         """Book the case into the first held session serving fast-track queue `q` that has a free slot, is not yet
         heard, and sits between `earliest` and the end of the case's legal window. False if there is none: the
         window is hard, so the case must then fall back."""
@@ -314,7 +328,7 @@ class Courts:
             i += 1
         return False
 
-    def _fall_back(self, cid: int, q: CourtQueue) -> None:
+    def _fall_back(self, cid: int, q: int) -> None:
         """No session fits the window: the suspect is released and the case goes to the slower route `om.fallback`
         names for its queue."""
         ctx = self.ctx
@@ -326,10 +340,10 @@ class Courts:
         if not c.verzet[cid]:
             c.route[cid] = new
         now = ctx.env.now
-        if new == Route.REGULAR:
+        if new == _ROUTE_REGULAR:
             self._enter_court_queue(cid, self._regular_queue(cid, now), now)
         else:
-            self._enter_court_queue(cid, CourtQueue.of_fast_track(new), now + self.preparation[r])
+            self._enter_court_queue(cid, _QUEUE_OF_FAST_TRACK_ROUTE[new], now + self.preparation[r])
 
     # ------------------------------------------------------------------ hearings
 
@@ -340,7 +354,7 @@ class Courts:
         if math.isnan(c.t_first_hearing[cid]):
             c.t_first_hearing[cid] = now
         q = self.queue_of[cid]
-        if q in FAST_TRACK_QUEUES and now > self.win_end[cid] + 1e-9:  # pragma: no cover - guarded when booking
+        if q in _FAST_TRACK_QUEUES and now > self.win_end[cid] + 1e-9:  # pragma: no cover - guarded when booking
             raise AssertionError(f"case {cid} heard after its {CourtQueue(q).key} window")
         log_case, log_session, log_queue, log_result = self.hearings
         log_case.append(cid)
@@ -357,7 +371,7 @@ class Courts:
             log_result.append(_ADJOURNED)
             c.adjournments[cid] += 1
             earliest = now + self.adjournment_min[r]
-            if q in FAST_TRACK_QUEUES:
+            if q in _FAST_TRACK_QUEUES:
                 self._book_or_fall_back(cid, q, earliest)
             else:
                 ctx.after(self.adjournment_min[r], self._requeue_front, cid)
@@ -377,7 +391,7 @@ class Courts:
         self.waiting_report[cid] = False
         ctx = self.ctx
         q = self.queue_of[cid]
-        if q in FAST_TRACK_QUEUES:
+        if q in _FAST_TRACK_QUEUES:
             self._book_or_fall_back(cid, q, ctx.env.now)
         else:
             self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
@@ -388,14 +402,13 @@ class Courts:
         now = ctx.env.now
         r = ctx.region_of[cid]
         c.t_verdict[cid] = now
-        if q in FAST_TRACK_QUEUES:
+        if q in _FAST_TRACK_QUEUES:
             c.t_window_start[cid] = self.win_start[cid]
         mixes = self.verdict_mix[r]
         if c.verzet[cid]:
             mix = mixes.get("verzet") or mixes["regular"]
         else:
-            route = QUEUE_ROUTE[q]
-            c.route[cid] = route
-            mix = mixes[route.key]
+            c.route[cid] = _QUEUE_ROUTE_CODE[q]
+            mix = mixes[_QUEUE_ROUTE_KEY[q]]
         c.verdict[cid] = mix.pick(self.u_verdict.item(cid), now)
         self._to_appeal(cid, q in _DETAINED_QUEUES)

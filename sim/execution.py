@@ -33,6 +33,28 @@ if TYPE_CHECKING:
 # DJI places convicts in this order of priority: still detained at the verdict, found by the police, self-reporters
 PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
 
+# plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
+# numpy's slow path
+_EXECUTION_KIND_AANSLUITEND = int(ExecutionKind.AANSLUITEND)
+_EXECUTION_KIND_ARRESTANT = int(ExecutionKind.ARRESTANT)
+_EXECUTION_KIND_FINE = int(ExecutionKind.FINE)
+_EXECUTION_KIND_TAAKSTRAF = int(ExecutionKind.TAAKSTRAF)
+_EXECUTION_KIND_ZELFMELDER = int(ExecutionKind.ZELFMELDER)
+_OUTCOME_ACQUITTAL = int(Outcome.ACQUITTAL)
+_OUTCOME_EXECUTED = int(Outcome.EXECUTED)
+_OUTCOME_SUSPENDED = int(Outcome.SUSPENDED)
+_STAGE_ARRESTANT_WAIT = int(Stage.ARRESTANT_WAIT)
+_STAGE_CJIB_DELIVERY = int(Stage.CJIB_DELIVERY)
+_STAGE_DETENTION = int(Stage.DETENTION)
+_STAGE_FINE = int(Stage.FINE)
+_STAGE_TAAKSTRAF = int(Stage.TAAKSTRAF)
+_STAGE_ZELFMELDER_WAIT = int(Stage.ZELFMELDER_WAIT)
+_VERDICT_ACQUITTAL = int(Verdict.ACQUITTAL)
+_VERDICT_CUSTODIAL = int(Verdict.CUSTODIAL)
+_VERDICT_FINE = int(Verdict.FINE)
+_VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
+_VERDICT_TAAKSTRAF = int(Verdict.TAAKSTRAF)
+
 
 class Execution:
     def __init__(self, ctx: StageContext):
@@ -86,14 +108,14 @@ class Execution:
         c = ctx.cases
         v = c.verdict[cid]
         now = ctx.env.now
-        if v == Verdict.ACQUITTAL or v == Verdict.SUSPENDED:
+        if v == _VERDICT_ACQUITTAL or v == _VERDICT_SUSPENDED:
             c.leave(cid, now)
-            c.outcome[cid] = Outcome.ACQUITTAL if v == Verdict.ACQUITTAL else Outcome.SUSPENDED
+            c.outcome[cid] = _OUTCOME_ACQUITTAL if v == _VERDICT_ACQUITTAL else _OUTCOME_SUSPENDED
             c.t_end[cid] = now
-        elif v == Verdict.CUSTODIAL and detained:
+        elif v == _VERDICT_CUSTODIAL and detained:
             c.t_cjib[cid] = now
-            c.execution[cid] = ExecutionKind.AANSLUITEND
-            c.enter(cid, Stage.DETENTION, now)
+            c.execution[cid] = _EXECUTION_KIND_AANSLUITEND
+            c.enter(cid, _STAGE_DETENTION, now)
             self.cells.put(cid, self.length.get(cid), self._served, PRIO_AANSLUITEND, started=self._in_cell)
         else:
             self.deliver(cid)
@@ -101,7 +123,7 @@ class Execution:
     def deliver(self, cid: int) -> None:
         ctx = self.ctx
         c = ctx.cases
-        c.enter(cid, Stage.CJIB_DELIVERY, ctx.env.now)
+        c.enter(cid, _STAGE_CJIB_DELIVERY, ctx.env.now)
         delay = self.delivery.get(cid)
         if self.u_return.item(cid) < self.return_share[ctx.region_of[cid]].at(ctx.env.now):
             c.delivery_returns[cid] += 1
@@ -115,9 +137,9 @@ class Execution:
         r = ctx.region_of[cid]
         c.t_cjib[cid] = now
         v = c.verdict[cid]
-        if v == Verdict.FINE:
-            c.execution[cid] = ExecutionKind.FINE
-            c.enter(cid, Stage.FINE, now)
+        if v == _VERDICT_FINE:
+            c.execution[cid] = _EXECUTION_KIND_FINE
+            c.enter(cid, _STAGE_FINE, now)
             c.t_exec_start[cid] = now
             u = self.u_fine.item(cid)
             paid = self.paid_share[r].at(now)
@@ -128,14 +150,14 @@ class Execution:
             else:
                 self._detained_length[cid] = self.fine_detention.get(cid)
                 ctx.after(self.pay_time.get(cid), self._replacement, cid)
-        elif v == Verdict.TAAKSTRAF:
-            c.execution[cid] = ExecutionKind.TAAKSTRAF
-            c.enter(cid, Stage.TAAKSTRAF, now)
+        elif v == _VERDICT_TAAKSTRAF:
+            c.execution[cid] = _EXECUTION_KIND_TAAKSTRAF
+            c.enter(cid, _STAGE_TAAKSTRAF, now)
             ctx.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
         else:  # custodial, not detained at the verdict
             if self.u_zelf.item(cid) < self.zelfmelder_share[r].at(now):
-                c.execution[cid] = ExecutionKind.ZELFMELDER
-                c.enter(cid, Stage.ZELFMELDER_WAIT, now)
+                c.execution[cid] = _EXECUTION_KIND_ZELFMELDER
+                c.enter(cid, _STAGE_ZELFMELDER_WAIT, now)
                 no_show = self.u_noshow.item(cid) < self.no_show_share[r].at(now)
                 callup = self._callup_of[cid] = self.callup_time.get(cid)
                 job: tuple[int, float, Callable[[int], None], Callable[[int], None] | None]
@@ -148,7 +170,7 @@ class Execution:
                 else:
                     self.on_hold.append(self.cells.hold(*job))
             else:
-                c.execution[cid] = ExecutionKind.ARRESTANT
+                c.execution[cid] = _EXECUTION_KIND_ARRESTANT
                 self._to_arrest(cid)
 
     # ------------------------------------------------------------------ taakstraf
@@ -175,7 +197,7 @@ class Execution:
 
     def _to_arrest(self, cid: int) -> None:
         ctx = self.ctx
-        ctx.cases.enter(cid, Stage.ARRESTANT_WAIT, ctx.env.now)
+        ctx.cases.enter(cid, _STAGE_ARRESTANT_WAIT, ctx.env.now)
         ctx.after(
             self.find_time.get(cid) if not ctx.cases.replacement_detention[cid] else self.find_time.again(cid),
             self._found,
@@ -208,13 +230,13 @@ class Execution:
     def _no_show(self, cid: int) -> None:
         ctx = self.ctx
         self._callup_of.pop(cid, None)
-        ctx.cases.execution[cid] = ExecutionKind.ARRESTANT
+        ctx.cases.execution[cid] = _EXECUTION_KIND_ARRESTANT
         self._to_arrest(cid)
 
     def _in_cell(self, cid: int) -> None:
         ctx = self.ctx
         c = ctx.cases
-        c.enter(cid, Stage.DETENTION, ctx.env.now)
+        c.enter(cid, _STAGE_DETENTION, ctx.env.now)
         if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: first time in execution
             c.t_exec_start[cid] = ctx.env.now
 
@@ -228,4 +250,4 @@ class Execution:
         c.leave(cid, now)
         c.t_exec_end[cid] = now
         c.t_end[cid] = now
-        c.outcome[cid] = Outcome.EXECUTED
+        c.outcome[cid] = _OUTCOME_EXECUTED

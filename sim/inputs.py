@@ -65,9 +65,9 @@ class ShareMix:
     __slots__ = ("codes", "schedules", "thresholds", "default")
 
     def __init__(self, pairs: Sequence[tuple[int, DaySchedule]], default: int):
-        self.codes = [code for code, _ in pairs]
+        self.codes = [int(code) for code, _ in pairs]  # plain ints: codes are stored in numpy arrays
         self.schedules = [ts for _, ts in pairs]
-        self.default = default
+        self.default = int(default)
         self.thresholds: list[float] | None
         if all(ts.const is not None for ts in self.schedules):
             acc, self.thresholds = 0.0, []

@@ -20,7 +20,7 @@ from .stations import Station
 if TYPE_CHECKING:
     from .model import StageContext
 
-_POLICE = Stage.POLICE
+_POLICE = int(Stage.POLICE)  # a plain int: numpy and arrays take their slow path for enum members
 
 
 class Police:

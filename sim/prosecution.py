@@ -26,14 +26,15 @@ from .stations import Station
 if TYPE_CHECKING:
     from .model import StageContext
 
-# plain ints for the hot paths (an enum member lookup costs ten times a global read)
-_OM_ZSM, _OM_REGULAR, _COURT = Stage.OM_ZSM, Stage.OM_REGULAR, Stage.COURT
+# plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
+# numpy's slow path
+_OM_ZSM, _OM_REGULAR, _COURT = int(Stage.OM_ZSM), int(Stage.OM_REGULAR), int(Stage.COURT)
 _ZSM, _REGULAR = int(Channel.ZSM), int(Channel.REGULAR)
-_SEPOT, _STRAFBESCHIKKING = Route.SEPOT, Route.STRAFBESCHIKKING
-_DETAINED_ROUTES = (Route.SUPERSNELRECHT, Route.SNELRECHT_DETAINED)
-_SNELRECHT_NOT_DETAINED = Route.SNELRECHT_NOT_DETAINED
-_FINE, _TAAKSTRAF = Verdict.FINE, Verdict.TAAKSTRAF
-_OUTCOME_SEPOT = Outcome.SEPOT
+_SEPOT, _STRAFBESCHIKKING = int(Route.SEPOT), int(Route.STRAFBESCHIKKING)
+_DETAINED_ROUTES = (int(Route.SUPERSNELRECHT), int(Route.SNELRECHT_DETAINED))
+_SNELRECHT_NOT_DETAINED = int(Route.SNELRECHT_NOT_DETAINED)
+_FINE, _TAAKSTRAF = int(Verdict.FINE), int(Verdict.TAAKSTRAF)
+_OUTCOME_SEPOT = int(Outcome.SEPOT)
 
 
 class Prosecution:
@@ -88,7 +89,7 @@ class Prosecution:
     def connect(
         self,
         return_to_police: Callable[[int], None],
-        summon: Callable[[int, Route], None],
+        summon: Callable[[int, int], None],
         verzet_to_court: Callable[[int], None],
         to_execution: Callable[[int], None],
     ) -> None:
@@ -183,4 +184,4 @@ class Prosecution:
                 c.t_final[cid] = now
                 self._to_execution(cid)
         else:
-            self._summon(cid, Route(route))
+            self._summon(cid, route)
