@@ -78,12 +78,16 @@ import numpy as np
 import simpy
 
 # Vocabulary only: names whose positions are the codes in the case columns. Kept in this one block.
-from sim.domain import FAST_TRACK_ROUTES, Channel, CourtQueue, ExecutionKind, Outcome, Route, Verdict, keys
+from sim.domain import (
+    CHANNELS,
+    COURT_QUEUES,
+    EXECUTION_KINDS,
+    FAST_TRACK,
+    OUTCOMES,
+    ROUTES,
+    VERDICTS,
+)
 from sim.scenario import Scenario, Schedule
-
-CHANNELS, EXECUTION_KINDS, OUTCOMES = keys(Channel), keys(ExecutionKind), keys(Outcome)
-COURT_QUEUES, ROUTES, VERDICTS = keys(CourtQueue), keys(Route), keys(Verdict)
-FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
 
 Q = {name: i for i, name in enumerate(COURT_QUEUES)}
 Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)

@@ -182,6 +182,21 @@ class HearingResult(ChainEnum):
     REPORT_MISSING = 2  # an advice report had not arrived: adjourned until it does
 
 
+# The names scenario files and results folders use, in code order (code i of an enum is its tuple's item i). They
+# are derived here once; every module (scenario validation, runner, results reader, figures, the reference
+# implementation) imports these tuples rather than rebuilding them.
+ROUTES = keys(Route)
+FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
+OM_ROUTES = (Route.SEPOT.key, Route.STRAFBESCHIKKING.key)  # decided by the OM; the court routes end in a verdict
+COURT_QUEUES = keys(CourtQueue)
+STAGES = keys(Stage)
+CHANNELS = keys(Channel)
+VERDICTS = keys(Verdict)
+EXECUTION_KINDS = keys(ExecutionKind)
+OUTCOMES = keys(Outcome)
+HEARING_RESULTS = keys(HearingResult)
+
+
 class WindowStart(StrEnum):
     """The event a legal window is counted from."""
 

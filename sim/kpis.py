@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .domain import FAST_TRACK_ROUTES, Channel, Outcome, Route, Stage, Verdict, fallback_bit, keys
+from .domain import FAST_TRACK_ROUTES, STAGES, Channel, Outcome, Route, Verdict, fallback_bit
 from .scenario import Scenario
 
-BACKLOG_STAGES = keys(Stage) + ("advice_reports",)  # the backlog table's columns: every stage, and reports in progress
+BACKLOG_STAGES = STAGES + ("advice_reports",)  # the backlog table's columns: every stage, and reports in progress
 
 
 @dataclass(frozen=True)

@@ -26,16 +26,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .domain import FAST_TRACK_ROUTES, Channel, ExecutionKind, Outcome, Route, keys
+from .domain import CHANNELS, EXECUTION_KINDS, FAST_TRACK, OM_ROUTES, OUTCOMES, ROUTES
 from .domain import legal_windows as domain_legal_windows
 from .kpis import BACKLOG_STAGES, KpiRow, read_csv
 
-CHANNELS, EXECUTION_KINDS, OUTCOMES, ROUTES = keys(Channel), keys(ExecutionKind), keys(Outcome), keys(Route)
-FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
-
 # The files every results folder has (``ketensim run`` with its case records).
 RUN_FILES = ("provenance.json", "kpis.csv", "cases.parquet", "backlog.csv")
-OM_ROUTES = ("sepot", "strafbeschikking")  # decided by the OM; the court routes end in a verdict
 # Routes that can end in execution: a sepot has nothing to execute.
 EXECUTION_GROUPS = ("all",) + tuple(r for r in ROUTES if r != "sepot")
 # Where a case ended, for the flow diagram: its execution kind if it got one (executed or still being executed),

@@ -37,7 +37,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .domain import Channel, CourtQueue, ExecutionKind, HearingResult, Outcome, Route, Stage, Verdict, keys
+from .domain import (
+    CHANNELS,
+    COURT_QUEUES,
+    EXECUTION_KINDS,
+    HEARING_RESULTS,
+    OUTCOMES,
+    ROUTES,
+    STAGES,
+    VERDICTS,
+)
 from .kpis import BACKLOG_STAGES, KpiRow, replication_kpis, summarise, write_csv
 from .model import ReplicationResult, run_replication
 from .records import CODE_COLUMNS
@@ -131,13 +140,13 @@ def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop
     label_of = {
         "region": list(scenario.regions),
         "stream": list(scenario.intake.streams),
-        "channel": keys(Channel),
-        "route_initial": keys(Route),
-        "route": keys(Route),
-        "verdict": keys(Verdict),
-        "execution": keys(ExecutionKind),
-        "outcome": keys(Outcome),
-        "stage_at_end": keys(Stage),
+        "channel": CHANNELS,
+        "route_initial": ROUTES,
+        "route": ROUTES,
+        "verdict": VERDICTS,
+        "execution": EXECUTION_KINDS,
+        "outcome": OUTCOMES,
+        "stage_at_end": STAGES,
     }
     data = {
         "replication": pa.array(np.full(n, res.replication, np.int16)),
@@ -230,8 +239,8 @@ class ResultsWriter:
                 "case_id": pa.array(h["case_id"]),
                 "time": pa.array(h["time"]),
                 "session_type": _labels(h["session_type"], self.types),
-                "queue": _labels(h["queue"], keys(CourtQueue)),
-                "result": _labels(h["result"], keys(HearingResult)),
+                "queue": _labels(h["queue"], COURT_QUEUES),
+                "result": _labels(h["result"], HEARING_RESULTS),
             }
         )
 

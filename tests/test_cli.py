@@ -68,7 +68,8 @@ def test_run_writes_a_complete_results_folder(small_file, tmp_path):
     assert prov["ketensim_version"] and prov["resolved_scenario"]["name"] == "small"
     header = (out / "kpis.csv").read_text().splitlines()[0]
     assert header == "metric,group,mean,ci_low,ci_high,n"
-    assert "Routes" in r.output and "Fast-track windows" in r.output and "snelrecht_detained" in r.output
+    assert "Routes" in r.output and "Fast-track windows" in r.output and "snelrecht, detained" in r.output
+    assert "heard within the legal window (%)" in r.output
     cases = pq.read_table(out / "cases.parquet", columns=["replication", "route", "t_verdict"])
     assert set(cases.column("replication").to_pylist()) == {0, 1}
 

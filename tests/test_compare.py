@@ -124,7 +124,7 @@ def test_cli_compare_and_its_errors(tmp_path):
     out = tmp_path / "out"
     r = runner.invoke(app, ["compare", str(a), str(b), "-r", "2", "--no-plots", "--out", str(out), "--by", "region"])
     assert r.exit_code == 0, r.output
-    assert "Compared with a" in r.output and "returned share" in r.output
+    assert "Compared with a" in r.output and "share of OM intake returned to the police" in r.output
     rows = read_comparison(out / "comparison.csv")
     assert {x.breakdown for x in rows} == {"all", "region=district"}
     # the same name twice is refused before anything runs

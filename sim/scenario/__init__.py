@@ -19,7 +19,7 @@ court or execution parameter for one region, and a capacity given there is that 
 
 The package, by job (everything below is importable from `sim.scenario` itself):
 
-* `vocabulary` — routes, fast-track routes, court queues, verdicts;
+* the route, court-queue and verdict names (`ROUTES`, `FAST_TRACK`, `COURT_QUEUES`, `VERDICTS`) are `sim.domain`'s, re-exported here;
 * `problems` — `Problem`, `ScenarioError`, pydantic errors turned into problems;
 * `schedules` — `Schedule` and the schedule types of the format;
 * `base` — the pydantic base of every section and the plain number types;
@@ -34,6 +34,7 @@ The package, by job (everything below is importable from `sim.scenario` itself):
 * `toml_out` — `dump_toml`.
 """
 
+from ..domain import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
 from .base import Base, NonNegFloat, PosFloat, Share
 from .build import from_dict, load
 from .checks import chain_problems
@@ -80,7 +81,6 @@ from .sections import (
     TaakstrafConfig,
 )
 from .toml_out import dump_toml
-from .vocabulary import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
 
 __all__ = [
     # reading and writing scenarios
@@ -138,7 +138,7 @@ __all__ = [
     "REGIONAL_CAPACITIES",
     "NATIONAL_ONLY",
     "chain_problems",
-    # vocabulary
+    # names from sim.domain
     "ROUTES",
     "FAST_TRACK",
     "COURT_QUEUES",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain import COURT_QUEUES
 from .sections import NATIONAL_ONLY
-from .vocabulary import COURT_QUEUES
 
 
 def chain_problems(chain, streams: set[str]) -> list[str]:

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..domain import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
 from .base import Base, NonNegFloat
 from .durations import DurationSpec
 from .schedules import CapacitySched, Schedule, SessionsSched, ShareSched, SlotsSched
-from .vocabulary import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
 
 
 def _check_mix(mix: dict[str, Schedule], allowed: tuple[str, ...], what: str) -> dict[str, Schedule]:
