@@ -125,14 +125,16 @@ class Stage(ChainEnum):
     POLICE = 0  # investigation queue, investigation, file completion, rework of returned cases
     OM_ZSM = 1  # at the ZSM desk (waiting for information, handling)
     OM_REGULAR = 2  # regular OM handling
-    COURT = 3  # summoned or in verzet, waiting for a verdict (planning, adjournments, advice reports)
-    APPEAL = 4  # at the gerechtshof
-    CJIB_DELIVERY = 5  # final decision not yet delivered to CJIB
-    FINE = 6  # fine being paid
-    TAAKSTRAF = 7  # community service: intake, waiting for the reclassering, work
-    ZELFMELDER_WAIT = 8  # custodial: self-reporter waiting for a cell and the call-up
-    ARRESTANT_WAIT = 9  # custodial: convict to be arrested, not yet found
-    DETENTION = 10  # serving a custodial sentence or replacement detention
+    READY_TO_PLAN = 3  # summoned by the OM, not yet planned into a court session (file, reports, a free slot)
+    COURT = 4  # planned into a court session, or in verzet, waiting for a verdict (hearings, adjournments)
+    APPEAL = 5  # at the gerechtshof
+    CJIB_DELIVERY = 6  # final decision not yet delivered to CJIB
+    FINE = 7  # fine being paid
+    TAAKSTRAF = 8  # community service: intake, waiting for the reclassering, work
+    ZELFMELDER_WAIT = 9  # custodial: self-reporter not yet called up (the published stock of zelfmelders)
+    ZELFMELDER_CALLED_UP = 10  # custodial: self-reporter called up, not yet reported at the prison
+    ARRESTANT_WAIT = 11  # custodial: convict to be arrested, not yet found
+    DETENTION = 12  # serving a custodial sentence or replacement detention
 
 
 class Channel(ChainEnum):
@@ -180,6 +182,7 @@ class HearingResult(ChainEnum):
     VERDICT = 0
     ADJOURNED = 1  # file incomplete, defence not ready: planned again
     REPORT_MISSING = 2  # an advice report had not arrived: adjourned until it does
+    PRO_FORMA = 3  # a detained suspect's pro-forma hearing (art. 66 Sv): remand extended, the case not yet tried
 
 
 # The names scenario files and results folders use, in code order (code i of an enum is its tuple's item i). They
