@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import json
 import math
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import numpy as np
 
 from . import __version__
 from .kpis import _fmt, mean_ci, paired_difference
+from .outputs import staged_folder
 from .runner import ResultsWriter, run_into_writers
 from .scenario import Scenario
 
@@ -150,6 +150,31 @@ def default_compare_dir(names: list[str], root: Path = Path("results")) -> Path:
     return root / "compare" / f"{stamp}-{label}"
 
 
+def comparability_problems(files, scenarios: list[Scenario]) -> list[str]:
+    """One ``file: key: reason`` line per scenario that cannot be compared with the first: a name another compared
+    scenario also has (the folders and columns are named after the scenarios), or another simulated period (start
+    date, horizon, warm-up or run-out: backlogs and cohorts would be taken on different days, and their difference
+    would say nothing about the scenarios)."""
+    names = [s.name for s in scenarios]
+    out = [
+        f"{f}: name: scenario names must differ, {s.name!r} is used twice"
+        for f, s in zip(files, scenarios)
+        if names.count(s.name) > 1
+    ]
+    if not scenarios:
+        return out
+    ref, ref_file = scenarios[0], files[0]
+    for f, s in zip(files[1:], scenarios[1:]):
+        for key in ("start_date", "horizon_days", "warmup_days", "runout_days"):
+            a, b = getattr(ref, key), getattr(s, key)
+            if a != b:
+                out.append(
+                    f"{f}: {key}: {b} differs from the reference {ref_file} ({a}); compared scenarios must simulate "
+                    "the same period (set it in both, or let one extend the other)"
+                )
+    return out
+
+
 def compare(
     scenarios: list[Scenario],
     files: list[str] | None = None,
@@ -161,26 +186,34 @@ def compare(
     executor=None,
     progress: Callable[[int], None] | None = None,
     records: bool = True,
+    force: bool = False,
 ) -> CompareOutput:
-    """Run every scenario with common random numbers and write the paired comparison; the first is the reference."""
+    """Run every scenario with common random numbers and write the paired comparison; the first is the reference.
+    An existing `out_dir` is refused (`sim.outputs.OutputError`) unless `force`, and then replaced only if
+    ketensim wrote it; each scenario's results go to a subfolder named after it (names are safe file names, checked
+    when the scenario is loaded)."""
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
     names = [s.name for s in scenarios]
-    if len(set(names)) != len(names):
-        dup = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"scenario names must differ (each gets its own folder); repeated: {dup}")
+    problems = comparability_problems(files or [s.name for s in scenarios], scenarios)
+    if problems:
+        raise ValueError("; ".join(problems))
     first = scenarios[0]
     replications = first.replications if replications is None else replications
     seed = first.seed if seed is None else seed
     out_dir = Path(out_dir) if out_dir is not None else default_compare_dir(names)
     file_names: list[str | None] = list(files) if files else [None] * len(scenarios)
 
-    tmp = out_dir.with_name(out_dir.name + ".partial")
-    writers = []
-    try:
-        for sc in scenarios:
-            writers.append(ResultsWriter(sc, tmp / sc.name, by=by, records=records))
-        batch = run_into_writers(scenarios, writers, file_names, replications, seed, jobs, executor, progress)
+    writers: list[ResultsWriter] = []
+    with staged_folder(out_dir, force, "compare") as tmp:
+        try:
+            for sc in scenarios:
+                writers.append(ResultsWriter(sc, tmp / sc.name, by=by, records=records))
+            batch = run_into_writers(scenarios, writers, file_names, replications, seed, jobs, executor, progress)
+        except BaseException:
+            for w in writers:
+                w.abort()
+            raise
         wall, started_at = batch.wall_seconds, batch.started_at
         rows = comparison_rows(names, [w.per_rep for w in writers])
         write_comparison(rows, tmp / "comparison.csv")
@@ -198,12 +231,4 @@ def compare(
             "command": sys.argv,
         }
         (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        for w in writers:
-            w.abort()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return CompareOutput(out_dir, names, rows, [out_dir / n for n in names], wall)

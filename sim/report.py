@@ -30,7 +30,6 @@ import datetime as dt
 import html
 import io
 import math
-import os
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from .compare import ComparisonRow
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow
+from .outputs import file_problems, write_file
 from .results import (
     ResultTables,
     check_compare_folder,
@@ -356,24 +356,19 @@ def build_report(
     return "\n".join(parts)
 
 
-def write_report(folders: Sequence[Path | str], out: Path | str | None = None, *, command: str | None = None) -> Path:
+def write_report(
+    folders: Sequence[Path | str], out: Path | str | None = None, *, command: str | None = None, force: bool = False
+) -> Path:
     """Check the folders, build the report and write it atomically to `out` (default:
     ``<first folder>/report.html``); returns the path written. Raises `ReportError` on bad input, before
-    anything is written."""
+    anything is written; an existing file is replaced only with `force`, and only a report ketensim wrote."""
     inputs = inspect(folders)
     out = Path(out) if out is not None else inputs.folders[0] / "report.html"
-    if out.exists() and out.is_dir():
-        raise ReportError([f"{out}: is a folder; --out needs a file name such as {out / 'report.html'}"])
+    problems = file_problems(out, force)
+    if problems:
+        raise ReportError(problems)
     text = build_report(inputs, command=command)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+    return write_file(out, text, force)
 
 
 CSS = """
@@ -420,6 +415,7 @@ def _head(names: list[str], inputs: ReportInputs) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="generator" content="ketensim {__version__}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>\n"
         f'<h1>{_e(title)}</h1><p class="lead">{_e(sub)}</p>\n'

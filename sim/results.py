@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from .domain import CHANNELS, EXECUTION_KINDS, FAST_TRACK, OM_ROUTES, OUTCOMES, ROUTES
 from .domain import legal_windows as domain_legal_windows
 from .kpis import BACKLOG_STAGES, KpiRow, read_csv
+from .outputs import MARKER, is_complete
 
 # The files every results folder has (``ketensim run`` with its case records).
 RUN_FILES = ("provenance.json", "kpis.csv", "cases.parquet", "backlog.csv")
@@ -204,9 +205,20 @@ def probe_provenance(folder: Path, problems: list[str]) -> dict | None:
     return prov
 
 
+def incomplete_message(folder: Path) -> str:
+    """Why a folder without the completion marker is not read."""
+    return (
+        f"{folder}: not a complete ketensim output (no {MARKER}, written last): the run that wrote it was "
+        "interrupted or failed, or an older ketensim wrote it; run it again"
+    )
+
+
 def check_run_folder(folder: Path, problems: list[str], what: str = "results folder") -> None:
-    """Add to `problems` what keeps `folder` from being a complete results folder (missing files, no resolved
-    scenario); `what` names it in the message."""
+    """Add to `problems` what keeps `folder` from being a complete results folder (not marked complete, missing
+    files, no resolved scenario); `what` names it in the message."""
+    if not is_complete(folder):
+        problems.append(incomplete_message(folder))
+        return
     missing = [name for name in RUN_FILES if not (folder / name).exists()]
     if missing:
         problems.append(f"{folder}: missing {', '.join(missing)} (not a complete ketensim {what})")
@@ -221,6 +233,9 @@ def check_run_folder(folder: Path, problems: list[str], what: str = "results fol
 def check_compare_folder(folder: Path, prov: dict, problems: list[str]) -> None:
     """Add to `problems` what keeps `folder` (whose provenance is `prov`) from being a complete compare folder:
     no scenarios, no ``comparison.csv``, a scenario's results folder missing or incomplete."""
+    if not is_complete(folder):
+        problems.append(incomplete_message(folder))
+        return
     names = prov.get("scenarios")
     if not isinstance(names, list) or not names:
         problems.append(f"{folder}: provenance.json names no scenarios (not a ketensim compare folder)")
@@ -247,7 +262,10 @@ def _json_or_problem(path: Path, problems: list[str]):
 
 
 def read_run_info(out_dir: Path | str) -> RunInfo:
-    """The run's scenario name, dates, cohort and legal windows, from ``provenance.json``."""
+    """The run's scenario name, dates, cohort and legal windows, from ``provenance.json``; FileNotFoundError for
+    a folder ketensim did not finish writing (no completion marker)."""
+    if not is_complete(Path(out_dir)):
+        raise FileNotFoundError(incomplete_message(Path(out_dir)))
     prov = read_provenance(out_dir)
     sc = prov.get("resolved_scenario", {})
 

@@ -21,10 +21,11 @@ The folder is written under a temporary name and renamed when complete, so a fai
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import platform
-import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,7 @@ from .domain import (
 )
 from .kpis import BACKLOG_STAGES, KpiRow, replication_kpis, summarise, write_csv
 from .model import ReplicationResult, run_replication
+from .outputs import staged_folder, write_marker
 from .records import CODE_COLUMNS
 from .scenario import Scenario, dump_toml
 
@@ -80,8 +82,32 @@ def iter_results(tasks: list[Task], jobs: int = 1, executor=None) -> Iterator[Re
         for t in tasks:
             yield _run_one(t)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_signals)
+        try:
             yield from pool.map(_run_one, tasks)
+        except BaseException:
+            # interrupted (Ctrl-C, SIGTERM turned into SystemExit by the command line) or failed: stop the workers
+            # now rather than waiting for the replications in flight, so no process is left behind
+            _stop_workers(pool)
+            raise
+        pool.shutdown()
+
+
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C and SIGTERM are for the parent, which stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            proc.join(5)
 
 
 def run_replications(
@@ -163,21 +189,19 @@ def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop
 
 
 class ResultsWriter:
-    """Writes one scenario's results folder replication by replication, so a run never holds more than the
-    replications in flight. Everything goes to ``<out_dir>.partial`` first and is renamed to `out_dir` by `close`;
-    `abort` (or an exception in a ``with`` block) removes it, so a failed run leaves nothing half-written."""
+    """Writes one scenario's results into `folder` replication by replication, so a run never holds more than the
+    replications in flight. `folder` is a staging folder (`sim.outputs.staged_folder`): `close` writes the key
+    figures, the resolved scenario and the provenance, and marks the folder complete last; the caller swaps it into
+    place. `abort` (or an exception in a ``with`` block) closes the open files; the caller removes the folder."""
 
-    def __init__(self, scenario: Scenario, out_dir: Path, by: str | None = None, records: bool = True):
+    def __init__(self, scenario: Scenario, folder: Path, by: str | None = None, records: bool = True):
         """`records=False` leaves out the per-case and per-hearing tables (cases.parquet, hearings.parquet): for
         large sweeps that need only key figures, backlogs and sessions."""
         self.scenario = scenario
-        self.out_dir = Path(out_dir)
+        self.tmp = Path(folder)
         self.by = by
         self.records = records
-        self.tmp = self.out_dir.with_name(self.out_dir.name + ".partial")
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir(parents=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
         self.types = session_type_names(scenario)
         self.per_rep: list[dict] = []
         self.replication_seconds: list[float] = []
@@ -299,9 +323,7 @@ class ResultsWriter:
                 resolved_scenario=json.loads(json.dumps(self.scenario.resolved_dict(), default=str)),
             )
             (self.tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
-            if self.out_dir.exists():
-                shutil.rmtree(self.out_dir)
-            self.tmp.rename(self.out_dir)
+            write_marker(self.tmp, "run")
         except BaseException:
             self.abort()
             raise
@@ -312,7 +334,6 @@ class ResultsWriter:
             self._close_files()
         except Exception:  # pragma: no cover - best effort on the way out
             pass
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _append(writer, path: Path, table: pa.Table):
@@ -374,12 +395,17 @@ def run_scenario(
     executor=None,
     by: str | None = None,
     records: bool = True,
+    force: bool = False,
 ) -> RunOutput:
-    """Run `replications` of one scenario and write its results folder; see the module docstring."""
+    """Run `replications` of one scenario and write its results folder; see the module docstring. An existing
+    `out_dir` is refused (`sim.outputs.OutputError`) unless `force`, and then replaced only if ketensim wrote it."""
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(scenario, seed)
-    with ResultsWriter(scenario, out_dir, by=by, records=records) as writer:
+    with (
+        staged_folder(out_dir, force, "run") as stage,
+        ResultsWriter(scenario, stage, by=by, records=records) as writer,
+    ):
         batch = run_into_writers([scenario], [writer], [scenario_file], replications, seed, jobs, executor, progress)
     return RunOutput(out_dir, batch.kpis[0], writer.per_rep, batch.wall_seconds, sum(writer.cases_per_replication))
 

@@ -160,7 +160,7 @@ def test_unwritable_output_is_refused_before_running(small_file, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     r = runner.invoke(app, ["run", str(small_file), "--out", str(blocker / "run"), "--no-plots"])
-    assert r.exit_code == 2 and "cannot write results there" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 2 and "cannot write there" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["compare", str(small_file)])
     assert r.exit_code == 2 and "at least two scenario files" in r.output
 

@@ -149,8 +149,9 @@ OM_ARGS = [
 
 
 def test_a_forecast_that_fails_midway_leaves_no_folder(tmp_path, monkeypatch):
-    """The folder is built under OUT.partial and renamed when complete: a failure while writing (here: drawing the
-    plots, after the tables are written) leaves neither OUT nor OUT.partial, and an earlier OUT as it was."""
+    """The folder is built in a staging folder beside OUT and swapped in when complete: a failure while writing
+    (here: drawing the plots, after the tables are written) leaves neither OUT nor the staging folder, and an
+    earlier forecast's OUT as it was."""
     from sim.forecast import workflow
 
     def boom(*args, **kwargs):
@@ -163,12 +164,26 @@ def test_a_forecast_that_fails_midway_leaves_no_folder(tmp_path, monkeypatch):
     assert not out.exists() and not (tmp_path / "om.partial").exists()
     assert list(tmp_path.iterdir()) == []
 
-    out.mkdir()
-    (out / "forecast.csv").write_text("an earlier forecast\n")
-    r = runner.invoke(app, OM_ARGS + ["--out", str(out)])
+    monkeypatch.undo()
+    assert runner.invoke(app, OM_ARGS + ["--no-plots", "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(workflow, "draw_plots", boom)
+    r = runner.invoke(app, OM_ARGS + ["--out", str(out), "--force"])
     assert isinstance(r.exception, RuntimeError)
-    assert (out / "forecast.csv").read_text() == "an earlier forecast\n"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["om"]
+
+
+def test_a_forecast_never_touches_a_folder_it_did_not_write(tmp_path):
+    out = tmp_path / "om"
+    out.mkdir()
+    (out / "forecast.csv").write_text("my own file\n")
+    r = runner.invoke(app, OM_ARGS + ["--out", str(out)])
+    assert r.exit_code == 2 and "already exists" in r.output and "--force" in r.output
+    r = runner.invoke(app, OM_ARGS + ["--out", str(out), "--force"])
+    assert r.exit_code == 2 and "not a ketensim output" in r.output
+    assert sorted(p.name for p in out.iterdir()) == ["forecast.csv"]
+    assert (out / "forecast.csv").read_text() == "my own file\n"
 
 
 def test_a_forecast_replaces_an_earlier_folder_without_mixing_their_files(tmp_path):
@@ -177,8 +192,11 @@ def test_a_forecast_replaces_an_earlier_folder_without_mixing_their_files(tmp_pa
     assert r.exit_code == 0, r.output
     assert (out / "backtest.csv").exists()
     r = runner.invoke(app, OM_ARGS + ["--no-plots", "--out", str(out)])
+    assert r.exit_code == 2 and "already exists" in r.output  # refused without --force, left as it was
+    assert (out / "backtest.csv").exists()
+    r = runner.invoke(app, OM_ARGS + ["--no-plots", "--out", str(out), "--force"])
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in out.iterdir()) == ["forecast.csv", "provenance.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".ketensim-complete", "forecast.csv", "provenance.json"]
     assert json.loads((out / "provenance.json").read_text())["backtest"] is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["om"]
 

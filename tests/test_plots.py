@@ -34,6 +34,7 @@ from sim.figures.throughput import throughput_figure
 from sim.figures.windows import window_figure
 from sim.kpis import BACKLOG_STAGES, KpiRow
 from sim.labels import ROUTE_LABELS, STAGE_LABELS, WEEKLY_EVENTS
+from sim.outputs import write_marker
 from sim.results import (
     EXECUTION_GROUPS,
     BacklogTable,
@@ -210,6 +211,9 @@ def test_backlog_table_has_one_row_per_replication_and_day(results, backlog, inf
 
 
 def test_loaders_name_the_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a complete ketensim output"):
+        read_run_info(tmp_path)  # no completion marker: never read, whatever is in it
+    write_marker(tmp_path, "run")
     with pytest.raises(FileNotFoundError, match="provenance.json"):
         read_run_info(tmp_path)
 

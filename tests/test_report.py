@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from sim import report as R
 from sim.cli.app import app
 from sim.compare import ComparisonRow, compare
+from sim.outputs import write_marker
 from sim.scenario import from_dict
 
 runner = CliRunner()
@@ -173,6 +174,9 @@ def test_cli_names_the_missing_files_of_a_compare_folder(tmp_path):
     folder = tmp_path / "cmp"
     folder.mkdir()
     (folder / "provenance.json").write_text(json.dumps({"scenarios": ["a", "b"]}))
+    r = runner.invoke(app, ["report", str(folder)])
+    assert r.exit_code == 2 and "not a complete ketensim output" in r.output  # no completion marker
+    write_marker(folder, "compare")
     r = runner.invoke(app, ["report", str(folder)])
     assert r.exit_code == 2
     assert "comparison.csv" in r.output and "'a'" in r.output

@@ -10,6 +10,8 @@ adds them to `app` in the order `ketensim --help` lists them.
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .. import __version__
 from ..scenario import ScenarioError, load
@@ -41,7 +44,8 @@ err = Console(stderr=True)
 def fail(lines: Iterable[str]) -> NoReturn:
     """Report bad input, one ``error:`` line each, on standard error, and exit with code 2."""
     for line in lines:
-        err.print(f"[red]error:[/red] {line}", highlight=False, markup=True, soft_wrap=True)
+        # user text (file names, keys, values) is printed literally: never read as rich markup or emoji codes
+        err.print(Text.assemble(("error:", "red"), " ", str(line)), highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -66,6 +70,20 @@ def load_scenario(path: Path):
     """The scenario in `path`, resolved and validated; a scenario that does not validate is bad input."""
     with bad_input(ScenarioError):
         return load(path)
+
+
+def load_scenarios(paths: list[Path]) -> list:
+    """Every scenario in `paths`, resolved and validated; the problems of *all* files that do not validate are
+    reported together as bad input."""
+    loaded, problems = [], []
+    for path in paths:
+        try:
+            loaded.append(load(path))
+        except ScenarioError as e:
+            problems += problems_of(e)
+    if problems:
+        fail(problems)
+    return loaded
 
 
 # ------------------------------------------------------------------------------------------------- shared parts
@@ -99,4 +117,17 @@ def _version(value: bool):
 def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ):
-    pass
+    _stop_cleanly_on_sigterm()
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """SIGTERM (``kill``, a job scheduler) stops a command as Ctrl-C does: as an exception, so output being written
+    is removed (`sim.outputs.staged_folder`) and worker processes are stopped (`sim.runner.iter_results`), with
+    exit code 143 (128 + SIGTERM) instead of a silent death that leaves both behind."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)

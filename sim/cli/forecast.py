@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..outputs import OutputError, check_output_folder
 from .app import bad_input, progress
 
 
@@ -42,6 +43,9 @@ def forecast(
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the simulated paths."),
     n_paths: int = typer.Option(2000, "--paths", min=100, help="Simulated paths for the intervals."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Draw the plots."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
+    ),
 ):
     """Forecast a yearly series (PMJ-style model and baselines), with 80% and 95% intervals and a plot.
 
@@ -83,15 +87,18 @@ def forecast(
         seed=seed,
         n_paths=n_paths,
         plots=plots,
+        force=force,
     )
-    with bad_input(ForecastInputError):
+    with bad_input(ForecastInputError, OutputError):
         inputs = read_inputs(opts)
+        check_output_folder(inputs.out, force)  # before any work
         fitted = fit_models(opts, inputs)
         bt = None
         if opts.backtest:
             with progress("backtest origins", backtest_origins(opts, inputs)) as advance:
                 bt = run_backtest(opts, inputs, fitted, progress=advance)
-    out = write_results(opts, inputs, fitted, bt, started)
+    with bad_input(OutputError):
+        out = write_results(opts, inputs, fitted, bt, started)
     render(opts, inputs, fitted, bt, out, as_json=as_json)
 
 

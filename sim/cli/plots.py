@@ -20,9 +20,13 @@ def plot(results_dir: Path = typer.Argument(..., help="A results folder written 
     Example: `ketensim plot results/baseline/20261122-101500-seed2019`
     """
     from ..figures import plot_results
+    from ..results import check_run_folder, probe_provenance
 
-    if not (results_dir / "provenance.json").exists():
-        fail([f"{results_dir}: not a ketensim results folder (no provenance.json)"])
+    problems: list[str] = []
+    if probe_provenance(results_dir, problems) is not None:
+        check_run_folder(results_dir, problems)
+    if problems:
+        fail(problems)
     with bad_input(FileNotFoundError):
         files = plot_results(results_dir)
     for f in files:
@@ -35,6 +39,9 @@ def report(
     ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="The HTML file to write (default: FIRST_FOLDER/report.html)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace the HTML file if it exists (only a report ketensim wrote is ever replaced)."
     ),
 ):
     """Write ONE self-contained HTML report (plots embedded, no JavaScript, nothing loaded from elsewhere) for a
@@ -53,5 +60,5 @@ def report(
     command = shlex.join(["ketensim", "report", *map(str, results)] + (["--out", str(out)] if out else []))
     # ReportError: the folders cannot be reported on; the others: a file that vanished or cannot be read while drawing
     with bad_input(ReportError, FileNotFoundError, ValueError):
-        path = write_report(results, out, command=command)
+        path = write_report(results, out, command=command, force=force)
     Console().print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)")

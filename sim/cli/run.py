@@ -3,14 +3,14 @@ plots. The work is `sim.runner.run_scenario` and `sim.compare.compare`; the tabl
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
 import typer
 
-from .app import console, fail, load_scenario, progress
+from ..outputs import OutputError, check_output_folder
+from .app import bad_input, console, fail, load_scenario, load_scenarios, progress
 from .summary import print_comparison, print_summary
 
 
@@ -55,6 +55,9 @@ def run(
         "--scheduler",
         help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers).",
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
+    ),
 ):
     """Run a scenario: replications, results folder, key figures and plots.
 
@@ -65,12 +68,16 @@ def run(
     sc = load_scenario(scenario)
     reps = replications or sc.replications
     out = out if out is not None else default_out_dir(sc, sc.seed if seed is None else seed)
-    check_writable(out)
+    check_writable(out, force)
     console.print(
         f"[bold]{sc.name}[/bold]: {reps} replication(s) of {sc.horizon_days:g} days "
         f"(+{sc.runout_days:g} run-out), seed {sc.seed if seed is None else seed}, {jobs} job(s)"
     )
-    with progress("replications", reps) as advance, _executor(executor, scheduler, jobs) as ex:
+    with (
+        bad_input(OutputError),
+        progress("replications", reps) as advance,
+        _executor(executor, scheduler, jobs) as ex,
+    ):
         result = run_scenario(
             sc,
             str(scenario),
@@ -82,6 +89,7 @@ def run(
             by=by.value if by else None,
             executor=ex,
             records=records,
+            force=force,
         )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
@@ -115,27 +123,34 @@ def compare(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
+    ),
 ):
     """Run scenarios with common random numbers and compare every key figure with the first: each scenario's mean
     and 95% CI, and the difference from the first with the 95% CI of the paired difference (* = excludes zero).
 
     Example: `ketensim compare scenarios/baseline.toml scenarios/actieplan.toml -r 10 --jobs 2`
     """
+    from ..compare import comparability_problems, default_compare_dir
     from ..compare import compare as run_compare
-    from ..compare import default_compare_dir
 
     if len(scenarios) < 2:
         fail(["compare: give at least two scenario files (the first is the reference)"])
-    loaded = [load_scenario(f) for f in scenarios]
+    loaded = load_scenarios(scenarios)
     names = [s.name for s in loaded]
-    problems = duplicate_name_problems(scenarios, loaded)
+    problems = comparability_problems(scenarios, loaded)
     if problems:
         fail(problems)
     reps = replications or loaded[0].replications
     out = out if out is not None else default_compare_dir(names)
-    check_writable(out)
+    check_writable(out, force)
     console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
-    with progress("runs", reps * len(loaded)) as advance, _executor(executor, scheduler, jobs) as ex:
+    with (
+        bad_input(OutputError),
+        progress("runs", reps * len(loaded)) as advance,
+        _executor(executor, scheduler, jobs) as ex,
+    ):
         out_ = run_compare(
             loaded,
             [str(f) for f in scenarios],
@@ -147,6 +162,7 @@ def compare(
             executor=ex,
             progress=advance,
             records=records,
+            force=force,
         )
     print_comparison(out_.rows, out_.scenarios)
     _draw_plots("plot_comparison", out_.out_dir, plots, records)
@@ -155,30 +171,13 @@ def compare(
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-# `check_writable` and `duplicate_name_problems` are checks that belong to the library (`sim.runner` owns the
-# results folder, `sim.compare` the comparison); they live here until those modules can take them.
 
 
-def check_writable(out: Path) -> None:
-    """Refuse an output folder that cannot be written before any work is done (exit 2, nothing written)."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        probe = out.parent / f".ketensim-probe-{os.getpid()}"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as e:
-        fail([f"{out}: cannot write results there ({e.strerror or e})"])
-
-
-def duplicate_name_problems(files: list[Path], scenarios: list) -> list[str]:
-    """One ``file: name: ...`` line per scenario whose name another compared scenario also has: the comparison's
-    folders and columns are named after the scenarios, so the names must differ."""
-    names = [s.name for s in scenarios]
-    return [
-        f"{f}: name: scenario names must differ, {s.name!r} is used twice"
-        for f, s in zip(files, scenarios)
-        if names.count(s.name) > 1
-    ]
+def check_writable(out: Path, force: bool) -> None:
+    """Refuse an output folder that may not be written (it exists and --force is not given, it is not ketensim's,
+    another run is writing it, the place is not writable) before any work is done: exit 2, nothing written."""
+    with bad_input(OutputError):
+        check_output_folder(out, force)
 
 
 @contextmanager

@@ -3,15 +3,14 @@
 
 Bad input (a missing file, no year/value columns, an unknown series, gaps, a series too short, a model that cannot
 be fitted) raises `ForecastInputError`, whose ``problems`` are ``file: reason`` lines, before anything is written.
-The results folder is built under ``<out>.partial`` and renamed into place when complete, as runs are
-(`sim.runner.ResultsWriter`), so a failed forecast leaves nothing half-written and never mixes two forecasts' files.
+The results folder is built beside its place and swapped in when complete (`sim.outputs.staged_folder`), as runs
+are, so a failed forecast leaves nothing half-written and never mixes two forecasts' files.
 """
 
 from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..outputs import staged_folder
 from . import MODELS, make_model
 from .data import SeriesError, YearlySeries, check_target, read_series, split_file_series
 from .policy import PolicyEffect
@@ -60,6 +60,7 @@ class ForecastOptions:
     seed: int = 0
     n_paths: int = 2000
     plots: bool = True
+    force: bool = False  # replace an existing forecast folder (only one ketensim wrote)
 
 
 @dataclass
@@ -223,27 +224,17 @@ def write_results(
     """Write the results folder `inputs.out`: the forecasts (and policy effects and backtest) as CSV, the plots,
     and provenance.json (`started`: the `time.time()` the command began, for its wall time).
 
-    As a run's folder (`sim.runner.ResultsWriter`), it is built under ``<out>.partial`` and renamed into place
-    only when complete, replacing an earlier folder of that name; if anything fails, the ``.partial`` folder is
-    removed and an earlier folder is left as it was."""
+    As every output folder (`sim.outputs.staged_folder`), it is built in a hidden staging folder beside `out`,
+    marked complete last and swapped into place, so an earlier forecast's folder is replaced as a whole (no file of
+    it is left over) and only with `opts.force`; if anything fails, the earlier folder is left as it was."""
     out = inputs.out
-    tmp = out.with_name(out.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    try:
+    with staged_folder(out, opts.force, "forecast") as tmp:
         files = _write_tables(tmp, fitted, backtest)
         if opts.plots:
             files += draw_plots(tmp, opts, inputs, fitted, backtest)
         provenance = _provenance(opts, inputs, fitted, backtest, files, started)
         with open(tmp / "provenance.json", "w") as f:
             json.dump(provenance, f, indent=2, default=_json_default)
-        if out.exists():  # an earlier forecast's folder: replaced as a whole, so no file of it is left over
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 

@@ -36,6 +36,12 @@ def _read_toml(path: Path, origin: str) -> dict:
         ) from None
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError([Problem(str(path), "", f"not valid TOML: {e}")]) from None
+    except UnicodeDecodeError as e:
+        raise ScenarioError(
+            [Problem(str(path), "", f"not a UTF-8 text file (byte {e.start}): a scenario is a TOML text file")]
+        ) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(str(path), "", "is a folder, not a scenario file")]) from None
     except OSError as e:
         raise ScenarioError([Problem(str(path), "", f"cannot read: {e.strerror}")]) from None
 

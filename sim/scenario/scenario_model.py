@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
@@ -13,6 +14,9 @@ from .base import Base, NonNegFloat, PosFloat, Share
 from .checks import _override_problems, chain_problems
 from .schedules import Schedule, ShareSched
 from .sections import CHAIN_KEYS, ChainConfig
+
+MAX_DAYS = 36525.0  # a century: longer runs are a typo, and dates past 2300 would overflow
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
 class LegalConfig(Base):
@@ -93,9 +97,10 @@ class RunConfig(Base):
     """What a scenario sets besides the chain's sections: its name, the period simulated, seed and replications,
     the legal time limits, the intake and the regions."""
 
-    name: str
+    name: str  # also the name of its results folder in a comparison: a safe file name (see `_safe_name`)
     description: str = ""
     extends: str | None = None
+
     start_date: dt.date
     horizon_days: PosFloat
     warmup_days: NonNegFloat = 0.0
@@ -106,12 +111,45 @@ class RunConfig(Base):
     intake: IntakeConfig
     regions: dict[str, RegionSpec] = Field(default_factory=lambda: {"national": RegionSpec(share=1.0)})
 
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        """A scenario's name names folders (`compare` writes OUT/<name>/), so it must be a plain file name: letters,
+        digits, '-', '_' and '.', starting with a letter or digit; no path separators, no '..', not empty."""
+        if not _NAME.fullmatch(v) or ".." in v:
+            raise ValueError(
+                f"{v!r} is not a safe scenario name: use letters, digits, '-', '_' and '.', starting with a letter "
+                "or digit (at most 80 characters; no '/', no '..'), e.g. \"actieplan-2021\""
+            )
+        return v
+
     @field_validator("start_date", mode="before")
     @classmethod
     def _date(cls, v):
+        """A calendar date, as TOML writes it (``start_date = 2019-01-01``) or as an ISO string; not a number (which
+        pydantic would read as a Unix timestamp) and not a date with a time of day (which would be lost)."""
         if isinstance(v, dt.datetime):
+            if v.time() != dt.time(0) or v.tzinfo is not None:
+                raise ValueError(f"{v.isoformat()} has a time of day; give a date such as 2019-01-01")
             return v.date()
-        return v
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"{v!r} is not a date; give a date such as 2019-01-01 (TOML: start_date = 2019-01-01)")
+
+    @model_validator(mode="after")
+    def _period(self):
+        """A period the simulator can run: dates between 1900 and 2200 and at most a century simulated."""
+        if not 1900 <= self.start_date.year <= 2200:
+            raise ValueError(f"start_date: {self.start_date.isoformat()} is outside 1900-2200")
+        for key in ("horizon_days", "warmup_days", "runout_days"):
+            if getattr(self, key) > MAX_DAYS:
+                raise ValueError(f"{key}: {getattr(self, key):g} days is more than a century ({MAX_DAYS:g} days)")
+        return self
 
     @field_validator("regions")
     @classmethod
