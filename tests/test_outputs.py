@@ -241,3 +241,45 @@ def test_an_interrupted_run_leaves_no_process_and_nothing_that_looks_finished(tm
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name], "a staging folder or lock was left behind"
     assert _tree(out) == before, "the earlier complete results were touched"
     assert not previous.exists()
+
+
+# ------------------------------------------------------------------------------------------------ a full disk
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 512 kB tmpfs: enough to start a results folder, too small to finish one (needs root and mount)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here to fill up ({r.stderr.strip() or 'mount failed'})")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_full_disk_during_the_run_leaves_nothing_and_says_so(small_disk):
+    out = small_disk / "run"
+    r = runner.invoke(app, [*RUN[:-1], "2", "--out", str(out)])
+    assert r.exit_code == 2 and "could not write the results" in r.output and "Traceback" not in r.output, r.output
+    assert sorted(p.name for p in small_disk.iterdir()) == []
+
+
+def test_a_full_disk_while_drawing_plots_keeps_the_complete_results_and_says_so(tmp_path, small_disk, monkeypatch):
+    """The results are complete before plotting; plots that do not fit are reported (exit 1) and leave no
+    half-drawn plots folder."""
+    out = tmp_path / "run"
+    assert runner.invoke(app, [*RUN, "--out", str(out)]).exit_code == 0
+    from sim.figures import sets
+
+    real = sets.save_png
+
+    def save_on_small_disk(fig, target, **kw):  # draw each figure onto the small disk first: it fills up
+        real(fig, small_disk / f"{len(list(small_disk.iterdir()))}.png", **kw)
+        real(fig, target, **kw)
+
+    monkeypatch.setattr(sets, "save_png", save_on_small_disk)
+    r = runner.invoke(app, ["plot", str(out)])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert not (out / "plots").exists() and not list(out.glob(".plots.*"))
+    assert is_complete(out)

@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from ..outputs import OutputError, check_output_folder
 from .app import bad_input, console, fail, load_scenario, load_scenarios, progress
@@ -75,6 +76,7 @@ def run(
     )
     with (
         bad_input(OutputError),
+        _writing(out),
         progress("replications", reps) as advance,
         _executor(executor, scheduler, jobs) as ex,
     ):
@@ -192,8 +194,24 @@ def _executor(kind: Executor, scheduler: str | None, jobs: int):
         fail([f"--executor {kind.value}: {e}"])
 
 
+@contextmanager
+def _writing(out: Path):
+    """A results folder that could not be written (disk full, a read-only or vanished place) is reported in one
+    line, exit 2; the staging folder is gone by then (`sim.outputs.staged_folder`) and an earlier folder is intact."""
+    try:
+        yield
+    except OSError as e:
+        fail(
+            [
+                f"{out}: could not write the results ({e.strerror or e}); nothing was left behind, an earlier folder is untouched"
+            ]
+        )
+
+
 def _draw_plots(function: str, out_dir: Path, plots: bool, records: bool) -> None:
-    """Draw the standard plots of a run or a comparison, unless asked not to or the case records are missing."""
+    """Draw the standard plots of a run or a comparison, unless asked not to or the case records are missing. The
+    results are complete before plotting starts: plots that cannot be written (a full disk) are reported, exit 1,
+    and can be drawn later with `ketensim plot`."""
     if not plots:
         return
     if not records:
@@ -201,5 +219,14 @@ def _draw_plots(function: str, out_dir: Path, plots: bool, records: bool) -> Non
         return
     from .. import figures as plots_module
 
-    files = getattr(plots_module, function)(out_dir)
+    try:
+        files = getattr(plots_module, function)(out_dir)
+    except OSError as e:
+        console.print(
+            Text(
+                f"plots: not drawn ({e.strerror or e}); the results in {out_dir} are complete: draw the plots later "
+                f"with `ketensim plot {out_dir}`"
+            ),
+        )
+        raise typer.Exit(code=1) from None
     console.print(f"plots: {len(files)} files in {out_dir / 'plots'}")

@@ -12,6 +12,8 @@ minus the reference, with the dates the scenario's schedules switch in that regi
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
@@ -19,6 +21,7 @@ from typing import cast
 from matplotlib.figure import Figure
 
 from ..labels import decided_at
+from ..outputs import swap_into_place
 from ..results import (
     EXECUTION_GROUPS,
     ROUTES,
@@ -73,13 +76,13 @@ def plot_comparison(compare_dir: Path | str) -> list[Path]:
     compare_dir = Path(compare_dir)
     names = compare_scenarios(compare_dir)
     tables = {name: read_results(compare_dir / name) for name in names}
-    written = draw_standard_plots(tables, compare_dir / "plots")
+    makers = standard_figures(tables)
     rows = read_comparison_rows(compare_dir)
     if rows is not None:  # a complete `ketensim compare` folder: the comparison figures
         chain = {name: read_chain_tables(compare_dir / name, tables[name].info) for name in names}
         resolved = {name: read_resolved(compare_dir / name) for name in names}
-        written += write_figures(comparison_figures(tables, chain, rows, resolved), compare_dir / "plots")
-    return written
+        makers.update(comparison_figures(tables, chain, rows, resolved))
+    return write_figures(makers, compare_dir / "plots")
 
 
 def draw_standard_plots(tables: Mapping[str, ResultTables], plots_dir: Path) -> list[Path]:
@@ -209,14 +212,22 @@ def comparison_figures(
 
 
 def write_figures(makers: Mapping[str, Callable[[], Figure]], plots_dir: Path) -> list[Path]:
-    """Draw each figure and write it as ``<plots_dir>/<file name>``, one at a time; return the files written."""
-    plots_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for filename, make in makers.items():
-        path = plots_dir / filename
-        save_png(make(), path)
-        written.append(path)
-    return written
+    """Draw each figure, one at a time, and put them in `plots_dir` all at once: they are drawn into a hidden
+    staging folder beside it, which then replaces `plots_dir` in one swap (`sim.outputs.swap_into_place`). A
+    failure while drawing (a full disk, say) leaves the earlier plots as they were and no half-drawn set; return the
+    files written."""
+    stage = plots_dir.with_name(f".{plots_dir.name}.{os.getpid()}.partial")
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    try:
+        for filename, make in makers.items():
+            save_png(make(), stage / filename)
+        swap_into_place(stage, plots_dir)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return [plots_dir / filename for filename in makers]
 
 
 def _scenarios(tables: Mapping[str, ResultTables]) -> tuple[list[str], RunInfo, str, str]:
