@@ -105,7 +105,7 @@ def _absolute_forecast_paths(data: dict, base: Path) -> None:
         return ref if p.is_absolute() else str((base / p).resolve()) + sep + series
 
     streams = ((data.get("intake") or {}).get("streams") or {}) if isinstance(data.get("intake"), dict) else {}
-    for st in streams.values():
+    for st in streams.values() if isinstance(streams, dict) else ():  # a wrong type is reported by validation
         vol = st.get("volume") if isinstance(st, dict) else None
         if not (isinstance(vol, dict) and "forecast" in vol):
             continue
