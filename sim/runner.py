@@ -44,6 +44,7 @@ from .domain import (
     HEARING_RESULTS,
     OUTCOMES,
     ROUTES,
+    SESSION_STATUSES,
     STAGES,
     VERDICTS,
 )
@@ -147,6 +148,7 @@ def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop
         "execution": EXECUTION_KINDS,
         "outcome": OUTCOMES,
         "stage_at_end": STAGES,
+        "court_queue": COURT_QUEUES,
     }
     data = {
         "replication": pa.array(np.full(n, res.replication, np.int16)),
@@ -225,6 +227,7 @@ class ResultsWriter:
                 "session_type": _labels(s["session_type"], self.types),
                 "time": pa.array(s["time"]),
                 "held": pa.array(s["held"]),
+                "status": _labels(s["status"], SESSION_STATUSES),
                 "slots": pa.array(s["slots"]),
                 "used": pa.array(s["used"]),
             }
