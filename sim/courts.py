@@ -1,26 +1,34 @@
-"""Courts (rechtbank): the session calendar, planning into sessions, hearings, adjournments and verdicts.
+"""Courts (rechtbank): the roster of sessions, planning cases into them (appointering), hearings, adjournments and
+verdicts.
 
-Each region has a weekly calendar of sessions (zittingen) per session type — RC sitting as politierechter for
-supersnelrecht, snelrecht politierechter, regular politierechter, meervoudige kamer, or whatever the scenario names —
-with slots per session, on given weekdays, at 9:00. A session is held only if an officier is available
-(`officier_share`); cancelled sessions take no cases.
+Each region has a calendar of sessions per session type — RC sitting as politierechter for supersnelrecht,
+snelrecht politierechter, regular politierechter, meervoudige kamer, or whatever the scenario names — with slots per
+session, on given weekdays, at 9:00. The **roster** holds a session only if the district's judges can sit it (each
+week `judge_dagdelen_per_week`, a session taking `judges` dagdelen) and a courtroom is free that day (`courtrooms`,
+two dagdelen a day), the session types served in the order the scenario lists them; and only if an officier is
+available (`officier_share`). Sessions not held take no cases.
 
-Two ways into a session:
-
-* **Fast-track cases are pushed** into the first session that serves their route, has a free slot, and lies inside
-  the route's legal window: supersnelrecht within 3 days of arrest, snelrecht for detained suspects within 17 days of
-  arrest, snelrecht for suspects not detained between `snelrecht_not_detained_min_days` and 28 days after the
-  summons. **The windows are hard**: if no session fits (at the summons, or when replanning after an adjournment),
-  the suspect is released and the case *falls back* to the slower route named in `om.fallback`, counted in
-  `fallbacks`. A case is never heard late inside its modality.
-* **Regular cases wait in a backlog** per region (politierechter and meervoudige kamer), first in, first out, once
-  their advice reports are in. Each session that serves a regular queue takes cases from it `fill_lead_days` before
-  it sits (the summons term); a fast-track session with `fill_from_backlog` fills its empty slots from the
-  politierechter backlog then too. Adjourned regular cases go to the front of the backlog.
+* **Fast-track cases are booked** into the first session that serves their route, is open to them, has a free slot,
+  and lies inside the route's legal window: supersnelrecht within 3 days of arrest, snelrecht for detained suspects
+  within 17 days of arrest, snelrecht for suspects not detained between `snelrecht_not_detained_min_days` and 28
+  days after the summons. A session may keep its slots for some queues (`reserved_for`, e.g. detained suspects) and
+  open the rest to the others only `open_to_others_days` before it sits; a case of another queue waits for that.
+  **The windows are hard**: if no session fits, the suspect is released and the case *falls back* to the slower
+  route named in `om.fallback`, counted in `fallbacks`. A case is never heard late inside its modality.
+* **Regular cases are planned**: from the summons a case is *ready to plan* (`Stage.READY_TO_PLAN`); once its advice
+  reports are in it is booked into the first held session of its queue (politierechter or meervoudige kamer) with
+  a free slot that sits at least the summons term later (art. 265 Sv) and inside the planning horizon
+  (`planning_horizon_weeks`). A case that finds none waits and is booked, in order of readiness, as sessions enter
+  the horizon. Booked, it is in `Stage.COURT` ("planned, not yet heard"). A fast-track session with
+  `fill_from_backlog` takes ready-to-plan politierechter cases into the slots still free when it opens to others.
+* A fast session with fewer than `min_cases` booked `min_cases_days` before it sits is cancelled and its cases are
+  booked again (fast-track: inside their window, else they fall back); an `on_call` session is held only when a case
+  is booked into it.
 
 At the hearing a case whose advice report has not arrived is adjourned and waits for it; otherwise it is adjourned
-with `adjournment_share` (file incomplete, defence not ready) and planned again, or it gets a verdict from the
-route's verdict mix and goes to appeal or execution.
+with `adjournment_share` (file incomplete, defence not ready) and planned again no sooner than
+`adjournment_min_days` (regular; through the same planning) or `fast_track_adjournment_min_days` (inside the window),
+or it gets a verdict from the route's verdict mix and goes to appeal or execution.
 """
 
 from __future__ import annotations
@@ -99,6 +107,7 @@ class Courts:
         self.win_start = np.full(n, np.nan)
         self.win_end = np.full(n, np.nan)
         self.earliest = np.zeros(n)  # earliest hearing of a case waiting to be planned
+        self.not_before = np.zeros(n)  # the same without the summons term (a suspect who consents to a shorter one)
         self.ready_at = np.full(n, np.nan)  # when a regular case was first ready to plan (its place in the order)
         self.waiting_report = np.zeros(n, bool)
         self.u_mk = ctx.draw.uniform("mk")
@@ -232,6 +241,11 @@ class Courts:
                 events.append((max(0.0, open_at), _EVENT_OPENS_TO_OTHERS, session))
             if st.min_cases > 0:
                 events.append((max(0.0, t - st.min_cases_days), _EVENT_FILL_CHECK, session))
+        # per regular queue: session -> its place in its region's list for that queue
+        self.s_index: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        for r in range(n_reg):
+            for q in _REGULAR_QUEUES:
+                self.s_index[q - _REGULAR_PR].update((s, i) for i, s in enumerate(self.q_sessions[r][q]))
         self.s_min_cases = {
             s: configs[self.s_region[s]][self.s_type[s]].min_cases for _, kind, s in events if kind == _EVENT_FILL_CHECK
         }
@@ -394,15 +408,17 @@ class Courts:
         elif self._advice.pending[cid] > 0:
             self.waiting_report[cid] = True
         else:
-            self._plan_regular(cid, q, now + self.summons_term)
+            self._plan_regular(cid, q, now)
 
     # ------------------------------------------------------------------ planning regular cases
 
-    def _plan_regular(self, cid: int, q: int, earliest: float) -> None:
-        """Book a regular case into the first held session of its queue with a free slot from `earliest` on, inside
-        the planning horizon; if there is none it stays ready to plan and is booked as the roster rolls forward."""
+    def _plan_regular(self, cid: int, q: int, not_before: float) -> None:
+        """Book a regular case into the first held session of its queue with a free slot at least the summons term
+        from now (and not before `not_before`: an adjournment's new date), inside the planning horizon; if there is
+        none it stays ready to plan and is booked as the roster rolls forward."""
         r = self.ctx.region_of[cid]
         now = self.ctx.env.now
+        earliest = max(not_before, now + self.summons_term)
         if math.isnan(self.ready_at[cid]):
             self.ready_at[cid] = now
         times = self.q_times[r][q]
@@ -411,6 +427,7 @@ class Courts:
             self._book_regular(cid, r, q, i)
             return
         self.earliest[cid] = earliest
+        self.not_before[cid] = not_before
         heapq.heappush(self.ready[r][q - _REGULAR_PR], (self.ready_at.item(cid), cid))
         self.ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, now)
 
@@ -436,14 +453,16 @@ class Courts:
         if self.s_used[session] >= self.s_slots[session]:
             self.q_next_free[r][q][i] = i + 1
 
-    def _take_ready(self, r: int, q: int, t: float, free: int) -> list[int]:
-        """Up to `free` ready-to-plan cases of region `r`, queue `q` that may sit at `t`, in order of readiness."""
+    def _take_ready(self, r: int, q: int, t: float, free: int, consent: bool = False) -> list[int]:
+        """Up to `free` ready-to-plan cases of region `r`, queue `q` that may sit at `t`, in order of readiness (with
+        `consent`, sooner than the summons term)."""
         heap = self.ready[r][q - _REGULAR_PR]
+        earliest = self.not_before if consent else self.earliest
         taken: list[int] = []
         later: list[tuple[float, int]] = []
         while heap and len(taken) < free:
             item = heapq.heappop(heap)
-            if self.earliest.item(item[1]) <= t + 1e-9:
+            if earliest.item(item[1]) <= t + 1e-9:
                 taken.append(item[1])
             else:
                 later.append(item)  # adjourned to a later date than this session
@@ -457,11 +476,8 @@ class Courts:
         for q in _REGULAR_QUEUES:
             if not self.s_held[session] or self.s_closed[session]:
                 return
-            sessions = self.q_sessions[r][q]
-            i = bisect_left(self.q_times[r][q], t)
-            while i < len(sessions) and sessions[i] != session:
-                i += 1
-            if i == len(sessions):
+            i = self.s_index[q - _REGULAR_PR].get(session)
+            if i is None:
                 continue  # the session does not serve this queue
             free = self.s_slots[session] - self.s_used[session]
             for cid in self._take_ready(r, q, t, free):
@@ -488,7 +504,7 @@ class Courts:
                         self._book(cid, session)
             if takes_backlog:
                 free = self.s_slots[session] - self.s_used[session]
-                for cid in self._take_ready(r, _REGULAR_PR, t, free):
+                for cid in self._take_ready(r, _REGULAR_PR, t, free, consent=True):
                     self._book(cid, session)
         for cid in self.last_chance.pop(session, ()):
             q = int(self.queue_of[cid])
@@ -517,7 +533,7 @@ class Courts:
                     earliest = max(now, self.win_start.item(cid) + self.not_detained_min)
                 self._book_or_fall_back(cid, q, earliest)
             else:
-                self._plan_regular(cid, q, now + self.summons_term)  # a new date: a new summons term
+                self._plan_regular(cid, q, now)  # a new date: a new summons term
 
     # ------------------------------------------------------------------ fast-track planning
 
@@ -617,7 +633,7 @@ class Courts:
             if q in _FAST_TRACK_QUEUES:
                 self._book_or_fall_back(cid, q, now + self.fast_adjournment_min[r])
             else:
-                self._plan_regular(cid, q, now + max(self.adjournment_min[r], self.summons_term))
+                self._plan_regular(cid, q, now + self.adjournment_min[r])
             return
         log_result.append(_HEARD)
         self._verdict(cid, q)
@@ -632,7 +648,7 @@ class Courts:
         if q in _FAST_TRACK_QUEUES:
             self._book_or_fall_back(cid, q, ctx.env.now)
         else:
-            self._plan_regular(cid, q, ctx.env.now + self.summons_term)
+            self._plan_regular(cid, q, ctx.env.now)
 
     def _verdict(self, cid: int, q: int) -> None:
         ctx = self.ctx
