@@ -8,7 +8,8 @@ its own named random streams, so the results are identical either way) and write
   reached; see `records`);
 * ``backlog.csv`` — cases per stage at the start of every day, per replication (tidy: replication, day, date, stage,
   cases);
-* ``sessions.parquet`` — one row per planned court session: held or cancelled, slots offered and used;
+* ``sessions.parquet`` — one row per court session of the calendar: held or not and why (``status``), slots offered
+  and used;
 * ``hearings.parquet`` — one row per hearing held: case, time, session type, court queue, and its result
   (verdict, adjourned, report_missing);
 * ``stations.csv`` — per capacity-limited station: arrivals, mean wait, mean busy servers;
