@@ -368,10 +368,10 @@ class Courts:
     # ------------------------------------------------------------------ into court
 
     def summon(self, cid: int, route: int) -> None:
-        """The OM summons the case (dagvaarding) by `route`: it is ready to plan in court."""
+        """The OM summons the case (dagvaarding) by `route`: it is ready to plan in court (the stage changes when it
+        is booked, or when it has to wait)."""
         ctx = self.ctx
         now = ctx.env.now
-        ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, now)
         r = ctx.region_of[cid]
         q = self._regular_queue(cid, now) if route == _ROUTE_REGULAR else _QUEUE_OF_FAST_TRACK_ROUTE[route]
         self._advice.request(cid, route)
@@ -386,7 +386,6 @@ class Courts:
     def receive_verzet(self, cid: int) -> None:
         """Verzet against a strafbeschikking: the case is heard in court after all, planned like a summoned one."""
         ctx = self.ctx
-        ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, ctx.env.now)
         r = ctx.region_of[cid]
         self._enter_court_queue(cid, self.verzet_queue[r], ctx.env.now)
 
@@ -407,6 +406,7 @@ class Courts:
             self._book_or_fall_back(cid, q, earliest)
         elif self._advice.pending[cid] > 0:
             self.waiting_report[cid] = True
+            ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, now)
         else:
             self._plan_regular(cid, q, now)
 
@@ -598,7 +598,6 @@ class Courts:
         if not c.verzet[cid]:
             c.route[cid] = new
         now = ctx.env.now
-        c.enter(cid, _STAGE_READY_TO_PLAN, now)
         if new == _ROUTE_REGULAR:
             self._enter_court_queue(cid, self._regular_queue(cid, now), now)
         else:
