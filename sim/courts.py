@@ -217,6 +217,7 @@ class Courts:
         self.q_open_at: list[list[list[float]]] = [[[] for _ in CourtQueue] for _ in range(n_reg)]
         events: list[tuple[float, int, int]] = []  # (time, kind, session): roster openings, releases, fill checks
         self.s_opens_to: dict[int, tuple[list[int], bool]] = {}  # session -> (released queues, takes backlog)
+        self.s_min_cases: dict[int, int] = {}  # session -> its minimum fill, where it has one
         for session in range(len(order)):
             if not self.s_held[session]:
                 continue
@@ -240,15 +241,13 @@ class Courts:
                 self.s_opens_to[session] = (released, st.fill_from_backlog)
                 events.append((max(0.0, open_at), _EVENT_OPENS_TO_OTHERS, session))
             if st.min_cases > 0:
+                self.s_min_cases[session] = st.min_cases
                 events.append((max(0.0, t - st.min_cases_days), _EVENT_FILL_CHECK, session))
         # per regular queue: session -> its place in its region's list for that queue
         self.s_index: tuple[dict[int, int], dict[int, int]] = ({}, {})
         for r in range(n_reg):
             for q in _REGULAR_QUEUES:
                 self.s_index[q - _REGULAR_PR].update((s, i) for i, s in enumerate(self.q_sessions[r][q]))
-        self.s_min_cases = {
-            s: configs[self.s_region[s]][self.s_type[s]].min_cases for _, kind, s in events if kind == _EVENT_FILL_CHECK
-        }
         events.sort()
         self.events = events
         # per region and regular queue: "next session at or after i with a free slot" (a disjoint-set forest with
