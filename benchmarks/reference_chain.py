@@ -40,7 +40,8 @@ own parts, each written the simplest clear way from docs/model.md:
   detained within 17 days of the arrest, not detained 14 to 28 days after the summons; a fast-track case is booked
   into the first session of its region that serves its queue, has a free slot, has not sat and lies inside its
   window (looked up day by day), or falls back (`om.fallback`); regular cases wait in a FIFO backlog per region that
-  each session takes from `fill_lead_days` before it sits (fast-track sessions with `fill_from_backlog` too);
+  each session takes from as it enters the planning horizon (fast-track sessions with `fill_from_backlog` take
+  politierechter cases `open_to_others_days` before they sit);
   adjourned regular cases go to the front; adjournments; the verdict mix (verzet cases by the `verzet` mix);
 * **appeal**, then **execution**: delivery to CJIB (with returns), fines (paid, plan, unpaid → replacement
   detention), taakstraf (intake, a national reclassering place, work; failure → replacement detention), custodial
@@ -475,8 +476,11 @@ class ReferenceChain:
         sessions as it takes for the number made so far to be the expected number rounded to the nearest whole.
         All sit at 09:00, before the end of the run. Each has `slots` places (rounded) and sits only if an officier
         is available (drawn per session with `officier_share`); a session without one is cancelled and left out.
-        A session that serves a regular queue takes cases from that backlog `fill_lead_days` before it sits; one
-        with `fill_from_backlog` takes politierechter cases then, too."""
+        A session that serves a regular queue takes cases from that backlog when it enters the planning horizon
+        (`planning_horizon_weeks` before it sits); one with `fill_from_backlog` takes politierechter cases
+        `open_to_others_days` before it sits. (This is the model's planning only when the horizon equals the summons
+        term, slots are not reserved, adjourned cases wait no minimum and judges, courtrooms and minimum fill do not
+        bind: the reference test's scenario says so; the planning itself is tested in tests/test_courts_planning.py.)"""
         total = self.sc.total_days
         self.sessions_on: dict[tuple[int, int], list[Session]] = {}
         self.all_sessions: list[Session] = []
@@ -484,6 +488,9 @@ class ReferenceChain:
             for st in ch.courts.sessions.values():
                 weekdays = set(st.weekdays)
                 pulls = [BACKLOG[q] for q in st.serves if q in BACKLOG]
+                # a session serving a regular queue is filled as it enters the planning horizon; a fast one that
+                # takes backlog cases when it opens its free slots to others
+                fill_lead = ch.courts.planning_horizon_weeks * 7.0 if pulls else st.open_to_others_days
                 if st.fill_from_backlog and BACKLOG["regular_pr"] not in pulls:
                     pulls.append(BACKLOG["regular_pr"])
                 expected, made = 0.0, 0
@@ -506,7 +513,7 @@ class ReferenceChain:
                             {Q[q] for q in st.serves},
                             max(0, round(st.slots.at_date(date))),
                             pulls,
-                            max(0.0, t - st.fill_lead_days),
+                            max(0.0, t - fill_lead),
                         )
                         self.sessions_on.setdefault((r, day), []).append(s)
                         self.all_sessions.append(s)
@@ -604,7 +611,7 @@ class ReferenceChain:
             if self.u() < self.at(courts.adjournment_share):
                 self.col["adjournments"][c.cid] += 1
                 if q in FAST_Q:
-                    earliest = env.now + courts.adjournment_min_days
+                    earliest = env.now + courts.fast_track_adjournment_min_days
                 else:
                     yield env.timeout(courts.adjournment_min_days)
                     front = True

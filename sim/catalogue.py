@@ -36,6 +36,7 @@ THEMES = {
     "sessions": "Court sessions",
     "sentences": "Sentences",
     "chain": "Chain",
+    "court_norms": "Court norms",
 }
 
 KEY_FIGURES = {
@@ -65,6 +66,24 @@ KEY_FIGURES = {
         KeyFigure("session_fill_rate", "session fill rate", "%", 100.0, 1, "sessions", "session type"),
         KeyFigure("sessions_cancelled_share", "sessions cancelled", "%", 100.0, -1, "sessions", "session type"),
         KeyFigure("adjournments_per_hearing_case", "adjournments per case heard", "", 1.0, -1, "sessions", "all"),
+        KeyFigure(
+            "sessions_without_judges_share",
+            "sessions not held: no judges or courtroom",
+            "%",
+            100.0,
+            -1,
+            "sessions",
+            "session type",
+        ),
+        KeyFigure(
+            "sessions_low_fill_share",
+            "sessions cancelled below minimum fill",
+            "%",
+            100.0,
+            -1,
+            "sessions",
+            "session type",
+        ),
         # sentences, per verdict
         KeyFigure("sentences", "verdicts per year", "cases per year", 1.0, 0, "sentences", "verdict"),
         # the chain as a whole
@@ -80,6 +99,43 @@ KEY_FIGURES = {
             -1,
             "chain",
             "all",
+        ),
+        # the courts' norm figures (Rechtspraak: 90% within 5 weeks / 6 months of the first hearing)
+        KeyFigure(
+            "pr_within_5_weeks_share",
+            "politierechter cases decided within 5 weeks of the first hearing",
+            "%",
+            100.0,
+            1,
+            "court_norms",
+            "all",
+        ),
+        KeyFigure(
+            "mk_within_6_months_share",
+            "meervoudige kamer cases decided within 6 months of the first hearing",
+            "%",
+            100.0,
+            1,
+            "court_norms",
+            "all",
+        ),
+        KeyFigure(
+            "days_summons_to_first_hearing_mean",
+            "mean days from summons to first hearing",
+            "days",
+            1.0,
+            -1,
+            "court_norms",
+            "court queue",
+        ),
+        KeyFigure(
+            "days_summons_to_first_hearing_p50",
+            "median days from summons to first hearing",
+            "days",
+            1.0,
+            -1,
+            "court_norms",
+            "court queue",
         ),
     )
 }

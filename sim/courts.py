@@ -1,34 +1,42 @@
-"""Courts (rechtbank): the session calendar, planning into sessions, hearings, adjournments and verdicts.
+"""Courts (rechtbank): the roster of sessions, planning cases into them (appointering), hearings, adjournments and
+verdicts.
 
-Each region has a weekly calendar of sessions (zittingen) per session type — RC sitting as politierechter for
-supersnelrecht, snelrecht politierechter, regular politierechter, meervoudige kamer, or whatever the scenario names —
-with slots per session, on given weekdays, at 9:00. A session is held only if an officier is available
-(`officier_share`); cancelled sessions take no cases.
+Each region has a calendar of sessions per session type — RC sitting as politierechter for supersnelrecht,
+snelrecht politierechter, regular politierechter, meervoudige kamer, or whatever the scenario names — with slots per
+session, on given weekdays, at 9:00. The **roster** holds a session only if the district's judges can sit it (each
+week `judge_dagdelen_per_week`, a session taking `judges` dagdelen) and a courtroom is free that day (`courtrooms`,
+two dagdelen a day), the session types served in the order the scenario lists them; and only if an officier is
+available (`officier_share`). Sessions not held take no cases.
 
-Two ways into a session:
-
-* **Fast-track cases are pushed** into the first session that serves their route, has a free slot, and lies inside
-  the route's legal window: supersnelrecht within 3 days of arrest, snelrecht for detained suspects within 17 days of
-  arrest, snelrecht for suspects not detained between `snelrecht_not_detained_min_days` and 28 days after the
-  summons. **The windows are hard**: if no session fits (at the summons, or when replanning after an adjournment),
-  the suspect is released and the case *falls back* to the slower route named in `om.fallback`, counted in
-  `fallbacks`. A case is never heard late inside its modality.
-* **Regular cases wait in a backlog** per region (politierechter and meervoudige kamer), first in, first out, once
-  their advice reports are in. Each session that serves a regular queue takes cases from it `fill_lead_days` before
-  it sits (the summons term); a fast-track session with `fill_from_backlog` fills its empty slots from the
-  politierechter backlog then too. Adjourned regular cases go to the front of the backlog.
+* **Fast-track cases are booked** into the first session that serves their route, is open to them, has a free slot,
+  and lies inside the route's legal window: supersnelrecht within 3 days of arrest, snelrecht for detained suspects
+  within 17 days of arrest, snelrecht for suspects not detained between `snelrecht_not_detained_min_days` and 28
+  days after the summons. A session may keep its slots for some queues (`reserved_for`, e.g. detained suspects) and
+  open the rest to the others only `open_to_others_days` before it sits; a case of another queue waits for that.
+  **The windows are hard**: if no session fits, the suspect is released and the case *falls back* to the slower
+  route named in `om.fallback`, counted in `fallbacks`. A case is never heard late inside its modality.
+* **Regular cases are planned**: from the summons a case is *ready to plan* (`Stage.READY_TO_PLAN`); once its advice
+  reports are in it is booked into the first held session of its queue (politierechter or meervoudige kamer) with
+  a free slot that sits at least the summons term later (art. 265 Sv) and inside the planning horizon
+  (`planning_horizon_weeks`). A case that finds none waits and is booked, in order of readiness, as sessions enter
+  the horizon. Booked, it is in `Stage.COURT` ("planned, not yet heard"). A fast-track session with
+  `fill_from_backlog` takes ready-to-plan politierechter cases into the slots still free when it opens to others.
+* A fast session with fewer than `min_cases` booked `min_cases_days` before it sits is cancelled and its cases are
+  booked again (fast-track: inside their window, else they fall back); an `on_call` session is held only when a case
+  is booked into it.
 
 At the hearing a case whose advice report has not arrived is adjourned and waits for it; otherwise it is adjourned
-with `adjournment_share` (file incomplete, defence not ready) and planned again, or it gets a verdict from the
-route's verdict mix and goes to appeal or execution.
+with `adjournment_share` (file incomplete, defence not ready) and planned again no sooner than
+`adjournment_min_days` (regular; through the same planning) or `fast_track_adjournment_min_days` (inside the window),
+or it gets a verdict from the route's verdict mix and goes to appeal or execution.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from bisect import bisect_left
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -41,6 +49,7 @@ from .domain import (
     CourtQueue,
     HearingResult,
     Route,
+    SessionStatus,
     Stage,
     Verdict,
     fallback_bit,
@@ -50,6 +59,7 @@ from .domain import (
 if TYPE_CHECKING:
     from .advice import Advice
     from .model import StageContext
+    from .scenario.sections import SessionTypeConfig
 
 SESSION_HOUR = 9.0  # sessions sit at 9:00
 # Plain ints for the hot paths: a queue code read from a numpy column and compared with an enum member, or an enum
@@ -72,21 +82,33 @@ _HEARD, _ADJOURNED, _REPORT_MISSING = (
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
 _STAGE_COURT = int(Stage.COURT)
+_STAGE_READY_TO_PLAN = int(Stage.READY_TO_PLAN)
+_REGULAR_QUEUES = (_REGULAR_PR, _REGULAR_MK)
+_HELD, _NO_OFFICIER = int(SessionStatus.HELD), int(SessionStatus.NO_OFFICIER)
+_NO_JUDGES, _NO_COURTROOM = int(SessionStatus.NO_JUDGES), int(SessionStatus.NO_COURTROOM)
+_LOW_FILL, _ON_CALL_NOT_NEEDED = int(SessionStatus.LOW_FILL), int(SessionStatus.ON_CALL_NOT_NEEDED)
+_DAGDELEN_PER_DAY = 2  # morning and afternoon: a courtroom holds two sessions a day
+# the planner's moments, in the order they are handled when they fall at the same time
+_EVENT_ENTERS_ROSTER, _EVENT_OPENS_TO_OTHERS, _EVENT_FILL_CHECK = 0, 1, 2
 _VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
 
 
 class Courts:
-    """The rechtbank of every region: session calendars, the regular backlogs, planning, hearings and verdicts."""
+    """The rechtbank of every region: the roster of sessions, planning (appointering), hearings and verdicts."""
 
     def __init__(self, ctx: StageContext):
         self.ctx = ctx
         sc = ctx.scenario
         self.window_days = {int(q): legal_window(q.route, sc.legal).latest_days for q in FAST_TRACK_QUEUES}
         self.not_detained_min = legal_window(Route.SNELRECHT_NOT_DETAINED, sc.legal).earliest_days
+        self.summons_term = sc.legal.summons_term_days
         n = ctx.n
         self.queue_of = np.full(n, -1, np.int8)  # CourtQueue of each case in court
         self.win_start = np.full(n, np.nan)
         self.win_end = np.full(n, np.nan)
+        self.earliest = np.zeros(n)  # earliest hearing of a case waiting to be planned
+        self.not_before = np.zeros(n)  # the same without the summons term (a suspect who consents to a shorter one)
+        self.ready_at = np.full(n, np.nan)  # when a regular case was first ready to plan (its place in the order)
         self.waiting_report = np.zeros(n, bool)
         self.u_mk = ctx.draw.uniform("mk")
         self.u_adjourn = ctx.draw.uniform("adjournment")
@@ -97,6 +119,8 @@ class Courts:
         self.mk_share = [[schedule(ch.courts.mk_share[st]) for st in ctx.stream_names] for ch in ctx.chains]
         self.adjournment_share = [schedule(ch.courts.adjournment_share) for ch in ctx.chains]
         self.adjournment_min = [ch.courts.adjournment_min_days for ch in ctx.chains]
+        self.fast_adjournment_min = [ch.courts.fast_track_adjournment_min_days for ch in ctx.chains]
+        self.horizon = [ch.courts.planning_horizon_weeks * 7.0 for ch in ctx.chains]
         self.preparation = [ch.courts.preparation_days for ch in ctx.chains]
         # per region: fast-track queue -> the route a case falls back to when no session fits its window
         self.fallback = [
@@ -108,11 +132,17 @@ class Courts:
             {route: ctx.mix(mix, Verdict.from_key, _VERDICT_SUSPENDED) for route, mix in ch.courts.verdict_mix.items()}
             for ch in ctx.chains
         ]
-        self.backlog: list[tuple[deque[int], deque[int]]] = [(deque(), deque()) for _ in ctx.chains]  # PR, MK
+        # per region and regular queue (politierechter, meervoudige kamer): cases ready to plan that found no free
+        # slot inside the planning horizon, as a heap by (ready time, case): booked in order of readiness
+        self.ready: list[tuple[list[tuple[float, int]], list[tuple[float, int]]]] = [([], []) for _ in ctx.chains]
+        # per region and fast-track queue: cases waiting for slots that open to them shortly before a session
+        # (case -> the session that is its last chance)
+        self.waiting_release: list[list[dict[int, int]]] = [[{} for _ in CourtQueue] for _ in ctx.chains]
+        self.last_chance: dict[int, list[int]] = {}  # session -> waiting cases that fall back if it does not take them
         # case, session, queue, result (HearingResult) per hearing held: compact arrays, a long run has millions
         self.hearings = (array("i"), array("i"), array("b"), array("b"))
         self._build_calendar()
-        ctx.env.process(self._fill_process())
+        ctx.env.process(self._planning_process())
         ctx.env.process(self._hearing_process())
 
     def connect(self, advice: Advice, to_appeal: Callable[[int, bool], None]) -> None:
@@ -121,19 +151,21 @@ class Courts:
         self._advice = advice
         self._to_appeal = to_appeal
 
-    # ------------------------------------------------------------------ the calendar
+    # ------------------------------------------------------------------ the roster
 
     def _build_calendar(self) -> None:
         """Every session of the run, in time order: per region and session type, `per_week` sessions spread evenly
-        over the session type's weekdays (a running fraction, so 2.5 a week gives 5 in two weeks), each held if an
-        officier is available."""
+        over the session type's weekdays (a running fraction, so 2.5 a week gives 5 in two weeks). Then the roster:
+        each week the district's judge dagdelen and each day its courtrooms (two dagdelen each) go to the session
+        types in the order the scenario lists them; a session they cannot cover is not held. A rostered session is
+        held if an officier is available."""
         ctx = self.ctx
         total = ctx.scenario.total_days
         n_days = math.ceil(total)
-        t_all, r_all, k_all, slots_all, held_all = [], [], [], [], []
+        t_all, r_all, k_all, slots_all, officier_all, day_all, rank_all = [], [], [], [], [], [], []
         type_index: dict[str, int] = {}
         for r, (rname, ch) in enumerate(zip(ctx.region_names, ctx.chains)):
-            for kname, st in ch.courts.sessions.items():
+            for rank, (kname, st) in enumerate(ch.courts.sessions.items()):
                 k = type_index.setdefault(kname, len(type_index))
                 per_week = ctx.schedule(st.per_week)
                 slots = ctx.schedule(st.slots)
@@ -155,49 +187,110 @@ class Courts:
                         r_all.append(r)
                         k_all.append(k)
                         slots_all.append(max(0, int(round(slots.at(d)))))
-                        held_all.append(rng.random() < officier.at(d))
+                        officier_all.append(rng.random() < officier.at(d))
+                        day_all.append(d)
+                        rank_all.append(rank)
         self.type_names = list(type_index)
+        n_reg, n_types = len(ctx.chains), len(self.type_names)
+        configs: list[list[SessionTypeConfig | None]] = [[None] * n_types for _ in range(n_reg)]
+        for r, ch in enumerate(ctx.chains):
+            for kname, st in ch.courts.sessions.items():
+                configs[r][type_index[kname]] = st
+        status = self._roster(r_all, k_all, day_all, rank_all, officier_all, configs)
         order = np.argsort(np.asarray(t_all, float), kind="stable")
         # one entry per session, in time order (a session is an index into these)
         self.s_time = [t_all[i] for i in order]
         self.s_region = [r_all[i] for i in order]
         self.s_type = [k_all[i] for i in order]
         self.s_slots = [slots_all[i] for i in order]
-        self.s_held = [held_all[i] for i in order]
+        self.s_status = [status[i] for i in order]
+        self.s_held = [st == _HELD for st in self.s_status]
         self.s_used = [0] * len(order)
-        self.s_heard = [False] * len(order)
+        self.s_closed = [False] * len(order)  # sat, or cancelled for low fill: takes no more cases
         self.s_cases: list[list[int] | None] = [None] * len(order)
-        # per region and session type: the queues it serves, the regular backlogs it fills from, and when
-        n_reg = len(ctx.chains)
-        n_types = len(self.type_names)
-        serves: list[list[list[int]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
-        pulls: list[list[list[int]]] = [[[] for _ in range(n_types)] for _ in range(n_reg)]
-        fill_lead = [[0.0] * n_types for _ in range(n_reg)]
-        for r, ch in enumerate(ctx.chains):
-            for kname, st in ch.courts.sessions.items():
-                k = type_index[kname]
-                serves[r][k] = [int(CourtQueue.from_key(q)) for q in st.serves]
-                backlogs = [q - _REGULAR_PR for q in serves[r][k] if q in (_REGULAR_PR, _REGULAR_MK)]
-                if st.fill_from_backlog and 0 not in backlogs:
-                    backlogs.append(0)  # a fast-track session fills its empty slots from the politierechter backlog
-                pulls[r][k] = backlogs
-                fill_lead[r][k] = st.fill_lead_days
-        # per region, per queue: the held sessions serving it (their times, for bisect, and their ids)
+        self.s_on_call = [bool(configs[r][k].on_call) for r, k in zip(self.s_region, self.s_type)]
+
+        # per region and queue: the held sessions it may book (times for bisect, ids, and from when: -inf, or the
+        # moment the session opens its free slots to queues it does not reserve them for)
         self.q_times: list[list[list[float]]] = [[[] for _ in CourtQueue] for _ in range(n_reg)]
         self.q_sessions: list[list[list[int]]] = [[[] for _ in CourtQueue] for _ in range(n_reg)]
-        self.fills: list[tuple[float, int]] = []  # (fill time, session)
-        self.s_pulls: dict[int, list[int]] = {}  # session -> backlogs it fills from
+        self.q_open_at: list[list[list[float]]] = [[[] for _ in CourtQueue] for _ in range(n_reg)]
+        events: list[tuple[float, int, int]] = []  # (time, kind, session): roster openings, releases, fill checks
+        self.s_opens_to: dict[int, tuple[list[int], bool]] = {}  # session -> (released queues, takes backlog)
+        self.s_min_cases: dict[int, int] = {}  # session -> its minimum fill, where it has one
         for session in range(len(order)):
             if not self.s_held[session]:
                 continue
-            r, k = self.s_region[session], self.s_type[session]
-            for q in serves[r][k]:
-                self.q_times[r][q].append(self.s_time[session])
+            r, k, t = self.s_region[session], self.s_type[session], self.s_time[session]
+            st = configs[r][k]
+            assert st is not None
+            serves = [int(CourtQueue.from_key(q)) for q in st.serves]
+            reserved = {int(CourtQueue.from_key(q)) for q in st.reserved_for} or set(serves)
+            released = [q for q in serves if q not in reserved]
+            open_at = t - st.open_to_others_days
+            for q in serves:
+                if q in _REGULAR_QUEUES and q not in reserved:
+                    continue  # a regular case gets a released slot only from the ready list (below)
+                self.q_times[r][q].append(t)
                 self.q_sessions[r][q].append(session)
-            if pulls[r][k]:
-                self.s_pulls[session] = pulls[r][k]
-                self.fills.append((max(0.0, self.s_time[session] - fill_lead[r][k]), session))
-        self.fills.sort()
+                self.q_open_at[r][q].append(-math.inf if q in reserved else open_at)
+            regular = [q for q in serves if q in _REGULAR_QUEUES and q in reserved]
+            if regular:
+                events.append((max(0.0, t - self.horizon[r]), _EVENT_ENTERS_ROSTER, session))
+            if released or st.fill_from_backlog:
+                self.s_opens_to[session] = (released, st.fill_from_backlog)
+                events.append((max(0.0, open_at), _EVENT_OPENS_TO_OTHERS, session))
+            if st.min_cases > 0:
+                self.s_min_cases[session] = st.min_cases
+                events.append((max(0.0, t - st.min_cases_days), _EVENT_FILL_CHECK, session))
+        # per regular queue: session -> its place in its region's list for that queue
+        self.s_index: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        for r in range(n_reg):
+            for q in _REGULAR_QUEUES:
+                self.s_index[q - _REGULAR_PR].update((s, i) for i, s in enumerate(self.q_sessions[r][q]))
+        events.sort()
+        self.events = events
+        # per region and regular queue: "next session at or after i with a free slot" (a disjoint-set forest with
+        # path halving), so planning a case into the first free session costs next to nothing
+        self.q_next_free = [
+            [
+                list(range(len(self.q_sessions[r][q]) + 1)) if q in _REGULAR_QUEUES else []
+                for q in range(len(CourtQueue))
+            ]
+            for r in range(n_reg)
+        ]
+
+    def _roster(self, r_all, k_all, day_all, rank_all, officier_all, configs) -> list[int]:
+        """Which sessions the district's judges and courtrooms can cover: per region and week, the session types in
+        the scenario's order (listed first, planned first), each type's sessions day by day. On-call sessions
+        reserve neither; a session without an officier is cancelled after the roster is made."""
+        ctx = self.ctx
+        status = [_HELD] * len(r_all)
+        judges_week = [ctx.schedule(ch.courts.judge_dagdelen_per_week) for ch in ctx.chains]
+        rooms_day = [ctx.schedule(ch.courts.courtrooms) for ch in ctx.chains]
+        by_week: dict[tuple[int, int], list[int]] = {}
+        for i, (r, d) in enumerate(zip(r_all, day_all)):
+            by_week.setdefault((r, (ctx.weekday0 + d) // 7), []).append(i)
+        for (r, _week), sessions in by_week.items():
+            sessions.sort(key=lambda i: (rank_all[i], day_all[i]))
+            judges_left = judges_week[r].at(day_all[sessions[0]])
+            rooms_used: dict[int, int] = {}
+            for i in sessions:
+                st = configs[r][k_all[i]]
+                if st.on_call:
+                    continue
+                d = day_all[i]
+                if judges_left < st.judges:
+                    status[i] = _NO_JUDGES
+                elif rooms_used.get(d, 0) + 1 > _DAGDELEN_PER_DAY * rooms_day[r].at(d):
+                    status[i] = _NO_COURTROOM
+                else:
+                    judges_left -= st.judges
+                    rooms_used[d] = rooms_used.get(d, 0) + 1
+        for i, officier in enumerate(officier_all):
+            if status[i] == _HELD and not officier:
+                status[i] = _NO_OFFICIER
+        return status
 
     def session_table(self) -> dict[str, np.ndarray]:
         return {
@@ -205,6 +298,7 @@ class Courts:
             "session_type": np.asarray(self.s_type, np.int16),
             "time": np.asarray(self.s_time, float),
             "held": np.asarray(self.s_held, bool),
+            "status": np.asarray(self.s_status, np.int8),
             "slots": np.asarray(self.s_slots, np.int32),
             "used": np.asarray(self.s_used, np.int32),
         }
@@ -221,26 +315,20 @@ class Courts:
             "result": result.astype(np.int8),
         }
 
-    def _fill_process(self):
+    def _planning_process(self):
+        """The planner's moments: a session enters the roster's horizon (ready-to-plan cases are booked into it),
+        a session opens its free slots to the queues it does not reserve them for, and a fast session's minimum
+        fill is checked."""
         env = self.ctx.env
-        for t, session in self.fills:
+        for t, kind, session in self.events:
             if t > env.now:
                 yield env.timeout(t - env.now)
-            self._fill_from_backlog(session)
-
-    def _fill_from_backlog(self, session: int) -> None:
-        """Put regular backlog cases on the session's empty slots, once (at its fill time, or when it sits if that
-        is the same moment and the hearing came first)."""
-        backlogs = self.s_pulls.pop(session, None)
-        if backlogs is None:
-            return
-        free = self.s_slots[session] - self.s_used[session]
-        region_backlog = self.backlog[self.s_region[session]]
-        for b in backlogs:
-            waiting = region_backlog[b]
-            while free > 0 and waiting:
-                self._book(waiting.popleft(), session)
-                free -= 1
+            if kind == _EVENT_ENTERS_ROSTER:
+                self._book_ready_cases(session)
+            elif kind == _EVENT_OPENS_TO_OTHERS:
+                self._open_to_others(session)
+            else:
+                self._check_minimum_fill(session)
 
     def _hearing_process(self):
         env = self.ctx.env
@@ -250,9 +338,18 @@ class Courts:
             t = self.s_time[session]
             if t > env.now:
                 yield env.timeout(t - env.now)
-            self._fill_from_backlog(session)  # a session filled "the same morning" (fill_lead_days = 0)
-            self.s_heard[session] = True
+            if session in self.s_opens_to:
+                self._open_to_others(session)  # opens "the same morning" (open_to_others_days = 0)
+            if self.s_min_cases.get(session, 0) > self.s_used[session]:
+                self._check_minimum_fill(session)  # checked "the same morning" (min_cases_days = 0)
+            if not self.s_held[session]:
+                continue  # cancelled for low fill
+            self.s_closed[session] = True
             cases = self.s_cases[session]
+            if not cases and self.s_on_call[session]:
+                self.s_held[session] = False
+                self.s_status[session] = _ON_CALL_NOT_NEEDED
+                continue
             if cases:
                 self.s_cases[session] = None  # heard: the list is not needed any more (a long run has millions)
                 for cid in cases:
@@ -265,14 +362,15 @@ class Courts:
             self.s_cases[session] = [cid]
         else:
             booked.append(cid)
+        self.ctx.cases.enter(cid, _STAGE_COURT, self.ctx.env.now)
 
     # ------------------------------------------------------------------ into court
 
     def summon(self, cid: int, route: int) -> None:
-        """The OM summons the case (dagvaarding) by `route`."""
+        """The OM summons the case (dagvaarding) by `route`: it is ready to plan in court (the stage changes when it
+        is booked, or when it has to wait)."""
         ctx = self.ctx
         now = ctx.env.now
-        ctx.cases.enter(cid, _STAGE_COURT, now)
         r = ctx.region_of[cid]
         q = self._regular_queue(cid, now) if route == _ROUTE_REGULAR else _QUEUE_OF_FAST_TRACK_ROUTE[route]
         self._advice.request(cid, route)
@@ -285,13 +383,14 @@ class Courts:
         return _REGULAR_MK if mk else _REGULAR_PR
 
     def receive_verzet(self, cid: int) -> None:
-        """Verzet against a strafbeschikking: the case is heard in court after all (already in the court stage)."""
-        r = self.ctx.region_of[cid]
-        self._enter_court_queue(cid, self.verzet_queue[r], self.ctx.env.now)
+        """Verzet against a strafbeschikking: the case is heard in court after all, planned like a summoned one."""
+        ctx = self.ctx
+        r = ctx.region_of[cid]
+        self._enter_court_queue(cid, self.verzet_queue[r], ctx.env.now)
 
     def _enter_court_queue(self, cid: int, q: int, earliest: float) -> None:
         """Put the case in queue `q`: a fast-track case gets its legal window and a session inside it, or falls
-        back; a regular case joins its backlog once its advice reports are in."""
+        back; a regular case is planned once its advice reports are in."""
         ctx = self.ctx
         now = ctx.env.now
         self.queue_of[cid] = q
@@ -306,31 +405,185 @@ class Courts:
             self._book_or_fall_back(cid, q, earliest)
         elif self._advice.pending[cid] > 0:
             self.waiting_report[cid] = True
+            ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, now)
         else:
-            self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
+            self._plan_regular(cid, q, now)
+
+    # ------------------------------------------------------------------ planning regular cases
+
+    def _plan_regular(self, cid: int, q: int, not_before: float) -> None:
+        """Book a regular case into the first held session of its queue with a free slot at least the summons term
+        from now (and not before `not_before`: an adjournment's new date), inside the planning horizon; if there is
+        none it stays ready to plan and is booked as the roster rolls forward."""
+        r = self.ctx.region_of[cid]
+        now = self.ctx.env.now
+        earliest = max(not_before, now + self.summons_term)
+        if math.isnan(self.ready_at[cid]):
+            self.ready_at[cid] = now
+        times = self.q_times[r][q]
+        i = self._first_free(r, q, bisect_left(times, earliest))
+        if i < len(times) and times[i] <= now + self.horizon[r]:
+            self._book_regular(cid, r, q, i)
+            return
+        self.earliest[cid] = earliest
+        self.not_before[cid] = not_before
+        heapq.heappush(self.ready[r][q - _REGULAR_PR], (self.ready_at.item(cid), cid))
+        self.ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, now)
+
+    def _first_free(self, r: int, q: int, i: int) -> int:
+        """The first session at or after index `i` of region `r`'s list for regular queue `q` with a free slot."""
+        nxt = self.q_next_free[r][q]
+        sessions = self.q_sessions[r][q]
+        used, slots, closed = self.s_used, self.s_slots, self.s_closed
+        while True:
+            while nxt[i] != i:
+                nxt[i] = nxt[nxt[i]]
+                i = nxt[i]
+            if i == len(sessions):
+                return i
+            s = sessions[i]
+            if used[s] < slots[s] and not closed[s]:
+                return i
+            nxt[i] = i + 1  # full (or filled through another queue it serves): skip it from now on
+
+    def _book_regular(self, cid: int, r: int, q: int, i: int) -> None:
+        session = self.q_sessions[r][q][i]
+        self._book(cid, session)
+        if self.s_used[session] >= self.s_slots[session]:
+            self.q_next_free[r][q][i] = i + 1
+
+    def _take_ready(self, r: int, q: int, t: float, free: int, consent: bool = False) -> list[int]:
+        """Up to `free` ready-to-plan cases of region `r`, queue `q` that may sit at `t`, in order of readiness (with
+        `consent`, sooner than the summons term)."""
+        heap = self.ready[r][q - _REGULAR_PR]
+        earliest = self.not_before if consent else self.earliest
+        taken: list[int] = []
+        later: list[tuple[float, int]] = []
+        while heap and len(taken) < free:
+            item = heapq.heappop(heap)
+            if earliest.item(item[1]) <= t + 1e-9:
+                taken.append(item[1])
+            else:
+                later.append(item)  # adjourned to a later date than this session
+        for item in later:
+            heapq.heappush(heap, item)
+        return taken
+
+    def _book_ready_cases(self, session: int) -> None:
+        """A session enters the planning horizon: ready-to-plan cases are booked into its free slots."""
+        r, t = self.s_region[session], self.s_time[session]
+        for q in _REGULAR_QUEUES:
+            if not self.s_held[session] or self.s_closed[session]:
+                return
+            i = self.s_index[q - _REGULAR_PR].get(session)
+            if i is None:
+                continue  # the session does not serve this queue
+            free = self.s_slots[session] - self.s_used[session]
+            for cid in self._take_ready(r, q, t, free):
+                self._book_regular(cid, r, q, i)
+
+    # ------------------------------------------------------------------ slots opened to others, minimum fill
+
+    def _open_to_others(self, session: int) -> None:
+        """Shortly before it sits, a session opens the slots still free to the queues it does not reserve them for
+        (e.g. snelrecht for suspects not detained), then to ready-to-plan politierechter cases (`fill_from_backlog`:
+        they are taken to consent to a shorter summons term). Waiting cases whose last chance this was fall back."""
+        released, takes_backlog = self.s_opens_to.pop(session, ((), False))
+        r, t = self.s_region[session], self.s_time[session]
+        if self.s_held[session] and not self.s_closed[session]:
+            for q in released:
+                waiting = self.waiting_release[r][q]
+                if not waiting or self.s_used[session] >= self.s_slots[session]:
+                    continue
+                for cid in sorted(waiting):  # in order of registration
+                    if self.s_used[session] >= self.s_slots[session]:
+                        break
+                    if self.earliest.item(cid) <= t + 1e-9 and t <= self.win_end.item(cid) + 1e-9:
+                        del waiting[cid]
+                        self._book(cid, session)
+            if takes_backlog:
+                free = self.s_slots[session] - self.s_used[session]
+                for cid in self._take_ready(r, _REGULAR_PR, t, free, consent=True):
+                    self._book(cid, session)
+        for cid in self.last_chance.pop(session, ()):
+            q = int(self.queue_of[cid])
+            waiting = self.waiting_release[r][q]
+            if waiting.get(cid) == session:
+                del waiting[cid]
+                self._fall_back(cid, q)
+
+    def _check_minimum_fill(self, session: int) -> None:
+        """A fast session with fewer booked cases than its minimum is cancelled; its cases are planned again:
+        a fast-track case inside its window (or it falls back), a regular case as a ready-to-plan case."""
+        if not self.s_held[session] or self.s_closed[session] or self.s_used[session] >= self.s_min_cases[session]:
+            return
+        self.s_held[session] = False
+        self.s_closed[session] = True
+        self.s_status[session] = _LOW_FILL
+        cases = self.s_cases[session] or []
+        self.s_cases[session] = None
+        self.s_used[session] = 0
+        now = self.ctx.env.now
+        for cid in cases:
+            q = int(self.queue_of[cid])
+            if q in _FAST_TRACK_QUEUES:
+                earliest = now
+                if q == _NOT_DETAINED:
+                    earliest = max(now, self.win_start.item(cid) + self.not_detained_min)
+                self._book_or_fall_back(cid, q, earliest)
+            else:
+                self._plan_regular(cid, q, now)  # a new date: a new summons term
+
+    # ------------------------------------------------------------------ fast-track planning
 
     def _book_or_fall_back(self, cid: int, q: int, earliest: float) -> None:
-        """A fast-track case is booked inside its legal window from `earliest` on, or falls back."""
-        if not self._book_within_legal_window(cid, q, earliest):
+        """A fast-track case is booked inside its legal window from `earliest` on; if only slots not yet open to
+        its queue could still take it, it waits for them; otherwise it falls back."""
+        if self._book_within_legal_window(cid, q, earliest):
+            return
+        last = self._last_release_in_window(cid, q, earliest)
+        if last is None:
             self._fall_back(cid, q)
+            return
+        ctx = self.ctx
+        self.earliest[cid] = earliest
+        self.waiting_release[ctx.region_of[cid]][q][cid] = last
+        self.last_chance.setdefault(last, []).append(cid)
+        ctx.cases.enter(cid, _STAGE_READY_TO_PLAN, ctx.env.now)
 
     def _book_within_legal_window(self, cid: int, q: int, earliest: float) -> bool:
-        """Book the case into the first held session serving fast-track queue `q` that has a free slot, is not yet
-        heard, and sits between `earliest` and the end of the case's legal window. False if there is none: the
-        window is hard, so the case must then fall back."""
+        """Book the case into the first held session serving fast-track queue `q` that is open to it, has a free
+        slot, is not yet closed, and sits between `earliest` and the end of the case's legal window. False if there
+        is none."""
         r = self.ctx.region_of[cid]
+        now = self.ctx.env.now
         times = self.q_times[r][q]
         sessions = self.q_sessions[r][q]
+        open_at = self.q_open_at[r][q]
         end = self.win_end[cid]
         i = bisect_left(times, earliest)
-        used, slots, heard = self.s_used, self.s_slots, self.s_heard
+        used, slots, closed = self.s_used, self.s_slots, self.s_closed
         while i < len(times) and times[i] <= end:
             session = sessions[i]
-            if used[session] < slots[session] and not heard[session]:
+            if used[session] < slots[session] and not closed[session] and open_at[i] <= now:
                 self._book(cid, session)
                 return True
             i += 1
         return False
+
+    def _last_release_in_window(self, cid: int, q: int, earliest: float) -> int | None:
+        """Of the sessions in the case's window that open to its queue later, the one that opens last."""
+        r = self.ctx.region_of[cid]
+        now = self.ctx.env.now
+        times, sessions, open_at = self.q_times[r][q], self.q_sessions[r][q], self.q_open_at[r][q]
+        end = self.win_end[cid]
+        best, best_at = None, -math.inf
+        i = bisect_left(times, earliest)
+        while i < len(times) and times[i] <= end:
+            if open_at[i] > now and open_at[i] >= best_at and not self.s_closed[sessions[i]]:
+                best, best_at = sessions[i], open_at[i]
+            i += 1
+        return best
 
     def _fall_back(self, cid: int, q: int) -> None:
         """No session fits the window: the suspect is released and the case goes to the slower route `om.fallback`
@@ -368,28 +621,23 @@ class Courts:
             log_result.append(_REPORT_MISSING)
             c.adjournments[cid] += 1
             self.waiting_report[cid] = True
+            c.enter(cid, _STAGE_READY_TO_PLAN, now)
             return
         r = ctx.region_of[cid]
         u = self.u_adjourn.item(cid) if c.adjournments[cid] == 0 else self._adjourn_rng.random()
         if u < self.adjournment_share[r].at(now):
             log_result.append(_ADJOURNED)
             c.adjournments[cid] += 1
-            earliest = now + self.adjournment_min[r]
             if q in _FAST_TRACK_QUEUES:
-                self._book_or_fall_back(cid, q, earliest)
+                self._book_or_fall_back(cid, q, now + self.fast_adjournment_min[r])
             else:
-                ctx.after(self.adjournment_min[r], self._requeue_front, cid)
+                self._plan_regular(cid, q, now + self.adjournment_min[r])
             return
         log_result.append(_HEARD)
         self._verdict(cid, q)
 
-    def _requeue_front(self, cid: int) -> None:
-        """An adjourned regular case goes to the front of its backlog."""
-        q = self.queue_of[cid]
-        self.backlog[self.ctx.region_of[cid]][q - _REGULAR_PR].appendleft(cid)
-
     def report_arrived(self, cid: int) -> None:
-        """All advice reports for the case are in; a case that was waiting for them is planned again."""
+        """All advice reports for the case are in; a case that was waiting for them is planned (again)."""
         if not self.waiting_report[cid]:
             return
         self.waiting_report[cid] = False
@@ -398,7 +646,7 @@ class Courts:
         if q in _FAST_TRACK_QUEUES:
             self._book_or_fall_back(cid, q, ctx.env.now)
         else:
-            self.backlog[ctx.region_of[cid]][q - _REGULAR_PR].append(cid)
+            self._plan_regular(cid, q, ctx.env.now)
 
     def _verdict(self, cid: int, q: int) -> None:
         ctx = self.ctx
@@ -406,6 +654,7 @@ class Courts:
         now = ctx.env.now
         r = ctx.region_of[cid]
         c.t_verdict[cid] = now
+        c.court_queue[cid] = q
         if q in _FAST_TRACK_QUEUES:
             c.t_window_start[cid] = self.win_start[cid]
         mixes = self.verdict_mix[r]

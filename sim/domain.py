@@ -185,6 +185,17 @@ class HearingResult(ChainEnum):
     PRO_FORMA = 3  # a detained suspect's pro-forma hearing (art. 66 Sv): remand extended, the case not yet tried
 
 
+class SessionStatus(ChainEnum):
+    """Whether a court session of the calendar was held, and if not, why (in ``sessions.parquet``)."""
+
+    HELD = 0
+    NO_OFFICIER = 1  # no officier van justitie available
+    NO_JUDGES = 2  # the district's judge dagdelen of the week were used up by session types planned first
+    NO_COURTROOM = 3  # every courtroom of the district was taken on that day
+    LOW_FILL = 4  # a fast session with fewer booked cases than its minimum: cancelled, its cases rebooked
+    ON_CALL_NOT_NEEDED = 5  # an on-call (RC) session with no case booked: not held
+
+
 # The names scenario files and results folders use, in code order (code i of an enum is its tuple's item i). They
 # are derived here once; every module (scenario validation, runner, results reader, figures, the reference
 # implementation) imports these tuples rather than rebuilding them.
@@ -198,6 +209,7 @@ VERDICTS = keys(Verdict)
 EXECUTION_KINDS = keys(ExecutionKind)
 OUTCOMES = keys(Outcome)
 HEARING_RESULTS = keys(HearingResult)
+SESSION_STATUSES = keys(SessionStatus)
 
 
 class WindowStart(StrEnum):

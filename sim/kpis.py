@@ -17,7 +17,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .domain import FAST_TRACK_ROUTES, STAGES, Channel, Outcome, Route, Verdict, fallback_bit
+from .domain import (
+    FAST_TRACK_ROUTES,
+    REGULAR_QUEUES,
+    STAGES,
+    Channel,
+    CourtQueue,
+    Outcome,
+    Route,
+    SessionStatus,
+    Verdict,
+    fallback_bit,
+)
 from .scenario import Scenario
 
 BACKLOG_STAGES = STAGES + ("advice_reports",)  # the backlog table's columns: every stage, and reports in progress
@@ -89,6 +100,33 @@ def case_kpis(c: dict[str, np.ndarray], cohort: np.ndarray, years: float) -> dic
         float(np.mean(c["adjournments"][cohort & heard])) if (cohort & heard).any() else math.nan
     )
     out[("returned_share", "all")] = float(np.mean(c["returns"][intake] > 0)) if intake.any() else math.nan
+    if "court_queue" in c:
+        out.update(court_norm_kpis(c, cohort))
+    return out
+
+
+PR_NORM_DAYS = 35.0  # the Rechtspraak's norm: politierechter cases decided within 5 weeks of the first hearing
+MK_NORM_DAYS = 365.25 / 2  # meervoudige kamer cases within 6 months of the first hearing
+
+
+def court_norm_kpis(c: dict[str, np.ndarray], cohort: np.ndarray) -> dict[tuple[str, str], float]:
+    """The courts' own norm figures, over the cohort's verdicts: the share decided within 5 weeks (politierechter:
+    every queue but the meervoudige kamer, fast-track sessions included, as the Rechtspraak counts them) or 6
+    months (meervoudige kamer) **of the first hearing**; and, for regular summonses, the wait from the summons to
+    the first hearing (verzet cases, which have no summons, left out)."""
+    out: dict[tuple[str, str], float] = {}
+    queue = c["court_queue"]
+    decided = cohort & (queue >= 0)
+    after_first = c["t_verdict"] - c["t_first_hearing"].astype(np.float64)
+    pr = decided & (queue != CourtQueue.REGULAR_MK)
+    mk = decided & (queue == CourtQueue.REGULAR_MK)
+    out[("pr_within_5_weeks_share", "all")] = float(np.mean(after_first[pr] <= PR_NORM_DAYS)) if pr.any() else math.nan
+    out[("mk_within_6_months_share", "all")] = float(np.mean(after_first[mk] <= MK_NORM_DAYS)) if mk.any() else math.nan
+    wait = c["t_first_hearing"].astype(np.float64) - c["t_decision"]
+    for q in REGULAR_QUEUES:
+        sel = decided & (queue == q) & ~c["verzet"]
+        out[("days_summons_to_first_hearing_mean", q.key)] = float(np.mean(wait[sel])) if sel.any() else math.nan
+        out[("days_summons_to_first_hearing_p50", q.key)] = _pct(wait[sel], 50)
     return out
 
 
@@ -116,8 +154,20 @@ def replication_kpis(
         slots = sessions["slots"][sel].sum()
         out[("session_fill_rate", name)] = sessions["used"][sel].sum() / slots if slots else math.nan
         planned = (sessions["session_type"] == k) & (t >= scenario.warmup_days) & (t < scenario.horizon_days)
+        status = sessions.get("status")
+        if status is None:  # a session table without reasons: every session not held was without an officier
+            out[("sessions_cancelled_share", name)] = (
+                float(np.mean(~sessions["held"][planned])) if planned.any() else math.nan
+            )
+            continue
+        st = status[planned]
         out[("sessions_cancelled_share", name)] = (
-            float(np.mean(~sessions["held"][planned])) if planned.any() else math.nan
+            float(np.mean(st == SessionStatus.NO_OFFICIER)) if planned.any() else math.nan
+        )
+        no_capacity = (st == SessionStatus.NO_JUDGES) | (st == SessionStatus.NO_COURTROOM)
+        out[("sessions_without_judges_share", name)] = float(np.mean(no_capacity)) if planned.any() else math.nan
+        out[("sessions_low_fill_share", name)] = (
+            float(np.mean(st == SessionStatus.LOW_FILL)) if planned.any() else math.nan
         )
     if by is not None:
         if by not in BREAKDOWNS:

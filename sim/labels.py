@@ -48,6 +48,13 @@ STAGE_LABELS = {
     "detention": "in detention",
     "advice_reports": "advice reports",
 }
+COURT_QUEUE_LABELS = {
+    "supersnelrecht": "supersnelrecht",
+    "snelrecht_detained": "snelrecht, detained",
+    "snelrecht_not_detained": "snelrecht, not detained",
+    "regular_pr": "politierechter",
+    "regular_mk": "meervoudige kamer",
+}
 CHANNEL_LABELS = {"zsm": "ZSM desk", "regular": "regular OM"}
 END_LABELS = {
     "sepot": "sepot: case ends",
@@ -90,6 +97,8 @@ def group_label(kind: str, group: str) -> str:
         return STAGE_LABELS.get(group, group)
     if kind == "session type":
         return session_type_label(group).replace("\n", " ")
+    if kind == "court queue":
+        return COURT_QUEUE_LABELS.get(group, group)
     if group == UNDECIDED:
         return UNDECIDED_LABEL
     return ROUTE_LABELS.get(group, group)

@@ -60,6 +60,7 @@ CODE_COLUMNS = {
     "execution": np.int8,  # ExecutionKind
     "replacement_detention": np.bool_,
     "outcome": np.int8,  # Outcome
+    "court_queue": np.int8,  # CourtQueue the verdict was given in (politierechter or meervoudige kamer, ...)
 }
 
 
@@ -102,6 +103,7 @@ class CaseTable:
     execution: np.ndarray
     replacement_detention: np.ndarray
     outcome: np.ndarray
+    court_queue: np.ndarray
 
     def __init__(self, n: int):
         self.n = n
@@ -110,7 +112,8 @@ class CaseTable:
         for name, dtype in CODE_COLUMNS.items():
             fill = (
                 -1
-                if np.issubdtype(dtype, np.signedinteger) and name in ("route_initial", "route", "verdict", "execution")
+                if np.issubdtype(dtype, np.signedinteger)
+                and name in ("route_initial", "route", "verdict", "execution", "court_queue")
                 else 0
             )
             setattr(self, name, np.full(n, fill, dtype=dtype))

@@ -8,7 +8,8 @@ its own named random streams, so the results are identical either way) and write
   reached; see `records`);
 * ``backlog.csv`` — cases per stage at the start of every day, per replication (tidy: replication, day, date, stage,
   cases);
-* ``sessions.parquet`` — one row per planned court session: held or cancelled, slots offered and used;
+* ``sessions.parquet`` — one row per court session of the calendar: held or not and why (``status``), slots offered
+  and used;
 * ``hearings.parquet`` — one row per hearing held: case, time, session type, court queue, and its result
   (verdict, adjourned, report_missing);
 * ``stations.csv`` — per capacity-limited station: arrivals, mean wait, mean busy servers;
@@ -45,6 +46,7 @@ from .domain import (
     HEARING_RESULTS,
     OUTCOMES,
     ROUTES,
+    SESSION_STATUSES,
     STAGES,
     VERDICTS,
 )
@@ -173,6 +175,7 @@ def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop
         "execution": EXECUTION_KINDS,
         "outcome": OUTCOMES,
         "stage_at_end": STAGES,
+        "court_queue": COURT_QUEUES,
     }
     data = {
         "replication": pa.array(np.full(n, res.replication, np.int16)),
@@ -249,6 +252,7 @@ class ResultsWriter:
                 "session_type": _labels(s["session_type"], self.types),
                 "time": pa.array(s["time"]),
                 "held": pa.array(s["held"]),
+                "status": _labels(s["status"], SESSION_STATUSES),
                 "slots": pa.array(s["slots"]),
                 "used": pa.array(s["used"]),
             }

@@ -104,7 +104,7 @@ def test_officier_share_zero_cancels_every_session_and_one_holds_every_session()
     # cancelled sessions take no cases: the politierechter queue has no session to be planned into
     assert courts.q_times[0][CourtQueue.REGULAR_PR] == []
     k = courts.type_names.index("politierechter")
-    assert not any(courts.s_type[s] == k for _, s in courts.fills)  # and none is filled from the backlog
+    assert not any(courts.s_type[s] == k for _, _, s in courts.events)  # and none is in the planner's moments
     all_held, courts = calendar({"per_week": 5.0, "officier_share": 1.0})
     assert len(all_held) == 50 and all(held for _, held, _, _ in all_held)
     assert courts.q_times[0][CourtQueue.REGULAR_PR] == [t for t, *_ in all_held]

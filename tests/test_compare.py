@@ -28,13 +28,14 @@ def named(sc, name):
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     base = small_scenario(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
-    # a politierechter shortage: regular cases wait longer for a session
+    # a politierechter shortage: regular cases wait longer for a session (4.3 of the 5.25 sessions a week: with planned
+    # courts a milder cut is mostly absorbed by the sessions' spare slots and the snelrecht slots opened to backlog)
     short = named(
         small_scenario(
             horizon_days=300.0,
             warmup_days=60.0,
             runout_days=150.0,
-            extra={"courts": {"sessions": {"politierechter": {"per_week": 4.6}}}},
+            extra={"courts": {"sessions": {"politierechter": {"per_week": 4.3}}}},
         ),
         "short",
     )
@@ -83,7 +84,9 @@ def test_the_reference_against_itself_is_zero_too(result):
 
 def test_fewer_sessions_make_regular_cases_wait_longer(result):
     base, short = _rows_of(result.rows, "baseline"), _rows_of(result.rows, "short")
-    key = ("days_to_decision_p50", "regular", "all")
+    # the 90th percentile: with planned courts the median of the regular route is so steady within a scenario
+    # (replications within half a day) that pairing cannot narrow its interval; the tail, where waits build, pairs
+    key = ("days_to_decision_p90", "regular", "all")
     r = short[key]
     assert r.n == REPLICATIONS and math.isfinite(r.diff) and math.isfinite(r.diff_ci_low)
     assert r.diff > 0 and r.significant and r.diff_ci_low > 0

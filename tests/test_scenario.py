@@ -119,10 +119,12 @@ def test_a_section_given_as_a_number_is_named_as_in_the_format(tmp_path):
         ('[om]\nverzet_queue = "supersnelrecht"\n', "om.verzet_queue", "regular_pr"),
         ('[om.fallback]\nsnelrecht_detained = "supersnelrecht"\n', "om.fallback.snelrecht_detained", ""),
         ("[regions.limburg]\nshare = 0.07\n", "regions", "sum to 1"),
+        ("[courts]\nplanning_horizon_weeks = 1\n", "courts.planning_horizon_weeks", "summons term"),
+        ("[courts]\nadjournment_min_days = 400\n", "courts.adjournment_min_days", "planning horizon"),
         (
-            "[courts.sessions.politierechter]\nfill_lead_days = 2\n",
-            "courts.sessions.politierechter.fill_lead_days",
-            "summons term",
+            '[courts.sessions.politierechter]\nreserved_for = ["regular_mk"]\n',
+            "courts.sessions.politierechter",
+            "does not serve",
         ),
         ("[courts.mk_share]\ndrugs = 0.1\n", "courts.mk_share", "unknown streams ['drugs']"),
         (

@@ -188,12 +188,17 @@ class Scenario(ChainConfig, RunConfig):
         if self.warmup_days >= self.horizon_days:
             problems.append("warmup_days: must be shorter than horizon_days")
         term = self.legal.summons_term_days
-        for name, st in self.courts.sessions.items():
-            if {"regular_pr", "regular_mk"} & set(st.serves) and st.fill_lead_days < term:
-                problems.append(
-                    f"courts.sessions.{name}.fill_lead_days: {st.fill_lead_days:g} days is shorter than the summons "
-                    f"term ({term:g} days, art. 265 Sv) for the regular cases this session type serves"
-                )
+        horizon = self.courts.planning_horizon_weeks * 7.0
+        if horizon < term:
+            problems.append(
+                f"courts.planning_horizon_weeks: {horizon:g} days is shorter than the summons term ({term:g} days, "
+                "art. 265 Sv): no regular case could ever be planned"
+            )
+        if self.courts.adjournment_min_days > horizon:
+            problems.append(
+                f"courts.adjournment_min_days: {self.courts.adjournment_min_days:g} days is beyond the planning "
+                f"horizon ({horizon:g} days): an adjourned case could not be given a new date"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self

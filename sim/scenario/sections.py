@@ -120,15 +120,34 @@ class SessionTypeConfig(Base):
     slots: SlotsSched  # cases per session (rounded to whole slots)
     officier_share: ShareSched = 1.0  # share of sessions with an officier available; others are cancelled
     serves: list[Literal[COURT_QUEUES]] = Field(min_length=1)  # type: ignore[valid-type]
-    fill_from_backlog: bool = False  # fill empty slots from the regular backlog
-    fill_lead_days: NonNegFloat = 10.0  # how many days before the session regular cases are put on it
+    fill_from_backlog: bool = False  # slots still free when it opens to others take ready-to-plan politierechter cases
+    judges: Annotated[int, Field(ge=0)] = 1  # judges sitting in one session (one dagdeel each)
+    # queues that may book the slots at any time; empty: every queue it serves may. The other queues it serves,
+    # backlog politierechter cases (fill_from_backlog) and verzet take the slots still free `open_to_others_days`
+    # before it sits
+    reserved_for: list[Literal[COURT_QUEUES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    open_to_others_days: NonNegFloat = 0.0
+    min_cases: Annotated[int, Field(ge=0)] = 0  # a fast session with fewer booked cases is cancelled, cases rebooked
+    min_cases_days: NonNegFloat = 1.0  # how many days before it sits the minimum fill is checked
+    on_call: bool = False  # held only when a case is booked; reserves no judge dagdeel or courtroom in the roster
+
+    @model_validator(mode="after")
+    def _reserved_served(self):
+        extra = sorted(set(self.reserved_for) - set(self.serves))
+        if extra:
+            raise ValueError(f"reserved_for names queues the session type does not serve: {extra}")
+        return self
 
 
 class CourtsConfig(Base):
     sessions: dict[str, SessionTypeConfig] = Field(min_length=1)
     mk_share: dict[str, ShareSched]  # per stream: share of regular summons to the meervoudige kamer
     adjournment_share: ShareSched = 0.0  # per hearing: file incomplete, defence not ready
-    adjournment_min_days: NonNegFloat = 1.0  # earliest next hearing after an adjournment
+    adjournment_min_days: NonNegFloat = 1.0  # earliest next hearing after an adjournment (regular cases)
+    fast_track_adjournment_min_days: NonNegFloat = 1.0  # the same for a fast-track case (inside its window)
+    planning_horizon_weeks: Annotated[float, Field(gt=0)] = 26.0  # the roster: how far ahead sessions are plannable
+    judge_dagdelen_per_week: CapacitySched = float("inf")  # judge dagdelen for these sessions (national; split)
+    courtrooms: CapacitySched = float("inf")  # sessions at once per dagdeel, two dagdelen a day (national; split)
     preparation_days: NonNegFloat = 0.0  # decision to earliest fast-track hearing
     verdict_mix: dict[str, dict[str, ShareSched]]  # per route
 
@@ -226,7 +245,13 @@ class ChainConfig(Base):
 CHAIN_KEYS = tuple(ChainConfig.model_fields)
 
 # Capacities that are split over regions by capacity share: (section path, key).
-REGIONAL_CAPACITIES = (("police",), "detectives"), (("om", "zsm"), "staff"), (("om", "regular"), "staff")
+REGIONAL_CAPACITIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("police",), "detectives"),
+    (("om", "zsm"), "staff"),
+    (("om", "regular"), "staff"),
+    (("courts",), "judge_dagdelen_per_week"),  # judges' sitting time per district
+    (("courts",), "courtrooms"),
+)
 
 
 # National capacities: one station for the whole country, so a region cannot set its own.
