@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +187,7 @@ def compare(
     progress: Callable[[int], None] | None = None,
     records: bool = True,
     force: bool = False,
+    settings: Sequence[str] = (),
 ) -> CompareOutput:
     """Run every scenario with common random numbers and write the paired comparison; the first is the reference.
     An existing `out_dir` is refused (`sim.outputs.OutputError`) unless `force`, and then replaced only if
@@ -209,7 +210,9 @@ def compare(
         try:
             for sc in scenarios:
                 writers.append(ResultsWriter(sc, tmp / sc.name, by=by, records=records))
-            batch = run_into_writers(scenarios, writers, file_names, replications, seed, jobs, executor, progress)
+            batch = run_into_writers(
+                scenarios, writers, file_names, replications, seed, jobs, executor, progress, settings
+            )
         except BaseException:
             for w in writers:
                 w.abort()
@@ -225,6 +228,7 @@ def compare(
             "seed": seed,
             "replications": replications,
             "breakdown": by,
+            "settings": list(settings),
             "common_random_numbers": "named streams per (seed, replication, quantity); same seed for all scenarios",
             "started_at": started_at,
             "wall_seconds": round(wall, 3),

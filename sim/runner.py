@@ -400,9 +400,11 @@ def run_scenario(
     by: str | None = None,
     records: bool = True,
     force: bool = False,
+    settings: Sequence[str] = (),
 ) -> RunOutput:
     """Run `replications` of one scenario and write its results folder; see the module docstring. An existing
-    `out_dir` is refused (`sim.outputs.OutputError`) unless `force`, and then replaced only if ketensim wrote it."""
+    `out_dir` is refused (`sim.outputs.OutputError`) unless `force`, and then replaced only if ketensim wrote it.
+    `settings`: the ``--set`` changes already applied to `scenario`, recorded in the provenance."""
     replications = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(scenario, seed)
@@ -410,7 +412,9 @@ def run_scenario(
         staged_folder(out_dir, force, "run") as stage,
         ResultsWriter(scenario, stage, by=by, records=records) as writer,
     ):
-        batch = run_into_writers([scenario], [writer], [scenario_file], replications, seed, jobs, executor, progress)
+        batch = run_into_writers(
+            [scenario], [writer], [scenario_file], replications, seed, jobs, executor, progress, settings
+        )
     return RunOutput(out_dir, batch.kpis[0], writer.per_rep, batch.wall_seconds, sum(writer.cases_per_replication))
 
 
@@ -432,6 +436,7 @@ def run_into_writers(
     jobs: int,
     executor,
     progress: Callable[[int], None] | None,
+    settings: Sequence[str] = (),
 ) -> Batch:
     """Run every scenario's replications with the same seed (common random numbers: replication r of each scenario
     sees the same offences and draws), hand each result to its scenario's writer as it arrives, and close the
@@ -448,7 +453,10 @@ def run_into_writers(
     wall = time.perf_counter() - started
     executor_name = "dask" if executor is not None else "processes"
     kpis = [
-        w.close(provenance_base(sc, f, seed, replications, jobs, started_at, wall, executor_name))
+        w.close(
+            provenance_base(sc, f, seed, replications, jobs, started_at, wall, executor_name)
+            | {"settings": list(settings)}
+        )
         for sc, f, w in zip(scenarios, files, writers)
     ]
     return Batch(started_at, wall, kpis)

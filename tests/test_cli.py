@@ -175,3 +175,36 @@ def test_no_records_keeps_key_figures_and_drops_case_tables(small_file, tmp_path
     for f in ("kpis.csv", "backlog.csv", "sessions.parquet"):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
     assert json.loads((b / "provenance.json").read_text())["case_records"] is False
+
+
+def test_set_changes_a_key_for_one_run_and_is_validated(small_file, tmp_path):
+    out = tmp_path / "set"
+    r = runner.invoke(
+        app,
+        [
+            "run",
+            str(small_file),
+            "--out",
+            str(out),
+            "--no-plots",
+            "-r",
+            "1",
+            "--set",
+            "om.zsm.return_share=0.2",
+            "--set",
+            'description="a quick variant"',
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["resolved_scenario"]["om"]["zsm"]["return_share"] == 0.2
+    assert prov["resolved_scenario"]["description"] == "a quick variant"
+    assert prov["settings"] == ["om.zsm.return_share=0.2", 'description="a quick variant"']
+    for bad, words in (
+        ("om.zsm.return_share=2", "om.zsm.return_share"),
+        ("om.zsm.staf=3", "om.zsm.staf"),
+        ("no-equals-sign", "key.path=value"),
+    ):
+        r = runner.invoke(app, ["run", str(small_file), "--out", str(tmp_path / "bad"), "--set", bad])
+        assert r.exit_code == 2 and words in r.output and "Traceback" not in r.output, (bad, r.output)
+    assert not (tmp_path / "bad").exists()

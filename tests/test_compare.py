@@ -130,6 +130,11 @@ def test_cli_compare_and_its_errors(tmp_path):
     assert "Compared with a" in r.output and "share of OM intake returned to the police" in r.output
     rows = read_comparison(out / "comparison.csv")
     assert {x.breakdown for x in rows} == {"all", "region=district"}
+    # `ketensim plot` on a compare folder draws the side-by-side and comparison figures (not only run folders)
+    r = runner.invoke(app, ["plot", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "plots" / "difference_from_reference.png").exists()
+    assert (out / "plots" / "lead_times_per_route.png").exists()
     # the same name twice is refused before anything runs
     r = runner.invoke(app, ["compare", str(a), str(a), "--out", str(tmp_path / "dup")])
     assert r.exit_code == 2 and "used twice" in r.output

@@ -66,24 +66,58 @@ def bad_input(*errors: type[BaseException]):
         fail(problems_of(e))
 
 
-def load_scenario(path: Path):
-    """The scenario in `path`, resolved and validated; a scenario that does not validate is bad input."""
-    with bad_input(ScenarioError):
-        return load(path)
+def load_scenario(path: Path, settings: list[str] | None = None):
+    """The scenario in `path`, resolved and validated, with the ``--set key.path=value`` settings applied; a
+    scenario (or a setting) that does not validate is bad input."""
+    return load_scenarios([path], settings)[0]
 
 
-def load_scenarios(paths: list[Path]) -> list:
-    """Every scenario in `paths`, resolved and validated; the problems of *all* files that do not validate are
-    reported together as bad input."""
-    loaded, problems = [], []
+def load_scenarios(paths: list[Path], settings: list[str] | None = None) -> list:
+    """Every scenario in `paths`, resolved and validated, each with the ``--set`` settings applied; the problems of
+    *all* files that do not validate are reported together as bad input."""
+    overrides, problems = parse_settings(settings or [])
+    if problems:
+        fail(problems)
+    loaded = []
     for path in paths:
         try:
-            loaded.append(load(path))
+            loaded.append(load(path, overrides=overrides or None))
         except ScenarioError as e:
             problems += problems_of(e)
     if problems:
         fail(problems)
     return loaded
+
+
+def parse_settings(settings: list[str]) -> tuple[dict, list[str]]:
+    """``--set`` values (``om.zsm.return_share=0.05``, ``courts.sessions.politierechter.per_week=110``,
+    ``start_date=2020-01-01``, ``name="variant"``) as one nested override, and the problems of those that are not
+    ``key.path=value``. A value is read as a TOML value (a number, a date, true/false, a quoted string, a list or an
+    inline table); anything else is taken as a plain string. The scenario then validates it like a file."""
+    import tomllib
+
+    out: dict = {}
+    problems = []
+    for item in settings:
+        key, sep, raw = item.partition("=")
+        parts = key.strip().split(".")
+        if not sep or not all(p.strip() for p in parts):
+            problems.append(f"--set {item}: give key.path=value, e.g. --set om.zsm.return_share=0.05")
+            continue
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        node = out
+        for p in parts[:-1]:
+            nxt = node.setdefault(p.strip(), {})
+            if not isinstance(nxt, dict):
+                problems.append(f"--set {item}: {p} is set to a value by another --set")
+                break
+            node = nxt
+        else:
+            node[parts[-1].strip()] = value
+    return out, problems
 
 
 # ------------------------------------------------------------------------------------------------- shared parts

@@ -12,23 +12,31 @@ from rich.console import Console
 from .app import bad_input, console, fail
 
 
-def plot(results_dir: Path = typer.Argument(..., help="A results folder written by `ketensim run`.")):
+def plot(
+    results_dir: Path = typer.Argument(..., help="A results folder of `ketensim run`, or a `ketensim compare` folder."),
+):
     """Draw the standard plots into RESULTS_DIR/plots: lead times per route, fast-track window attainment (legal
     windows marked), backlog per stage over time with a band over replications, route shares, end-to-end lead
-    times, and court session fill.
+    times, and court session fill. For a compare folder: the same plots with every scenario side by side, plus the
+    comparison figures (differences, window attainment, route flows, throughput, lead time per district).
 
     Example: `ketensim plot results/baseline/20261122-101500-seed2019`
     """
-    from ..figures import plot_results
-    from ..results import check_run_folder, probe_provenance
+    from ..figures import plot_comparison, plot_results
+    from ..results import check_compare_folder, check_run_folder, probe_provenance
 
     problems: list[str] = []
-    if probe_provenance(results_dir, problems) is not None:
-        check_run_folder(results_dir, problems)
+    prov = probe_provenance(results_dir, problems)
+    is_compare = isinstance(prov, dict) and "scenarios" in prov
+    if prov is not None:
+        if is_compare:
+            check_compare_folder(results_dir, prov, problems)
+        else:
+            check_run_folder(results_dir, problems)
     if problems:
         fail(problems)
     with bad_input(FileNotFoundError):
-        files = plot_results(results_dir)
+        files = (plot_comparison if is_compare else plot_results)(results_dir)
     for f in files:
         console.print(str(f))
 

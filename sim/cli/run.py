@@ -56,6 +56,11 @@ def run(
         "--scheduler",
         help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers).",
     ),
+    settings: list[str] = typer.Option(
+        [],
+        "--set",
+        help="Change a scenario key for this run without writing a file, e.g. --set om.zsm.return_share=0.05 (repeatable; validated like the file; the resolved scenario in provenance.json shows it).",
+    ),
     force: bool = typer.Option(
         False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
     ),
@@ -66,7 +71,7 @@ def run(
     """
     from ..runner import default_out_dir, run_scenario
 
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, settings)
     reps = replications or sc.replications
     out = out if out is not None else default_out_dir(sc, sc.seed if seed is None else seed)
     check_writable(out, force)
@@ -92,6 +97,7 @@ def run(
             executor=ex,
             records=records,
             force=force,
+            settings=settings,
         )
     print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
     console.print(
@@ -125,6 +131,11 @@ def compare(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Address of a running Dask scheduler (default with --executor dask: a local cluster)."
     ),
+    settings: list[str] = typer.Option(
+        [],
+        "--set",
+        help="Change a scenario key in every compared scenario without writing a file, e.g. --set replications=3 (repeatable; validated like the files).",
+    ),
     force: bool = typer.Option(
         False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
     ),
@@ -139,7 +150,7 @@ def compare(
 
     if len(scenarios) < 2:
         fail(["compare: give at least two scenario files (the first is the reference)"])
-    loaded = load_scenarios(scenarios)
+    loaded = load_scenarios(scenarios, settings)
     names = [s.name for s in loaded]
     problems = comparability_problems(scenarios, loaded)
     if problems:
@@ -165,6 +176,7 @@ def compare(
             progress=advance,
             records=records,
             force=force,
+            settings=settings,
         )
     print_comparison(out_.rows, out_.scenarios)
     _draw_plots("plot_comparison", out_.out_dir, plots, records)
