@@ -6,6 +6,7 @@ per command group. Commands parse, call the library, and render; they do no work
 | `run.py` | `run`, `compare` (their console tables: `summary.py`) |
 | `scenarios.py` | `validate`, `show` |
 | `plots.py` | `plot`, `report` |
+| `export.py` | `export` |
 | `forecast.py` | `forecast` |
 | `bench.py` | `bench` |
 
@@ -13,7 +14,7 @@ The commands are added to `app` here, in the order `ketensim --help` lists them.
 unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
 """
 
-from . import bench, forecast, plots, run, scenarios
+from . import bench, export, forecast, plots, run, scenarios
 from .app import app
 
 app.command()(run.run)
@@ -23,6 +24,7 @@ app.command()(plots.plot)
 app.command()(run.compare)
 app.command()(bench.bench)
 app.command()(plots.report)
+app.command()(export.export)
 app.command()(forecast.forecast)
 
 __all__ = ["app"]

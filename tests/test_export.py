@@ -1,0 +1,87 @@
+"""`ketensim export --xlsx` (issue 14 §4): the workbook opens with openpyxl, holds the same numbers as the CSVs (in
+the unit its Unit column names), has the comparison, breakdowns and stations, and is written like every output:
+never over a file ketensim did not write."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pytest
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from sim.catalogue import describe_kpi
+from sim.cli import app
+
+openpyxl = pytest.importorskip("openpyxl")
+runner = CliRunner()
+SMALL = ROOT / "tests" / "golden" / "small.toml"
+
+
+@pytest.fixture(scope="module")
+def compare_folder(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("export")
+    b = tmp / "b.toml"
+    b.write_text(f'extends = "{SMALL}"\nname = "b"\n[om.zsm]\nreturn_share = 0.0\n')
+    out = tmp / "cmp"
+    r = runner.invoke(
+        app, ["compare", str(SMALL), str(b), "-r", "2", "--no-plots", "--out", str(out), "--by", "region"]
+    )
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def _sheet(wb, name):
+    rows = list(wb[name].iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_the_workbook_holds_the_csv_numbers_in_its_units(compare_folder, tmp_path):
+    xlsx = tmp_path / "w.xlsx"
+    r = runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(xlsx)])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    assert wb.sheetnames == ["About", "Key figures", "Comparison", "By region", "Stations"]
+    head, rows = _sheet(wb, "Key figures")
+    assert head[:4] == ("metric", "group", "key figure", "unit") and "golden-small: mean" in head
+    by_key = {(row[0], row[1]): row for row in rows}
+    with open(compare_folder / "golden-small" / "kpis.csv", newline="") as fh:
+        kpis = list(csv.DictReader(fh))
+    assert len(kpis) == len(rows)
+    col = head.index("golden-small: mean")
+    for k in kpis:
+        row = by_key[(k["metric"], k["group"])]
+        label, unit, scale = describe_kpi(k["metric"], k["group"])
+        assert row[2] == label and (row[3] or "") == unit
+        if k["mean"] and not math.isnan(float(k["mean"])):
+            assert row[col] == pytest.approx(float(k["mean"]) * scale, rel=1e-9, abs=1e-9)
+    head, rows = _sheet(wb, "Comparison")
+    with open(compare_folder / "comparison.csv", newline="") as fh:
+        diffs = [d for d in csv.DictReader(fh) if d["breakdown"] == "all" and d["scenario"] == "b"]
+    assert len(rows) == len(diffs)
+    got = {(row[0], row[1]): row for row in rows}
+    for d in diffs:
+        scale = describe_kpi(d["metric"], d["group"])[2]
+        if d["diff"]:
+            assert got[(d["metric"], d["group"])][6] == pytest.approx(float(d["diff"]) * scale, abs=1e-9)
+    head, rows = _sheet(wb, "Stations")
+    assert head[0] == "station" and rows
+
+
+def test_export_refuses_what_it_must_not_write(compare_folder, tmp_path):
+    mine = tmp_path / "budget.xlsx"
+    mine.write_bytes(b"my own workbook")
+    for extra in ([], ["--force"]):
+        r = runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(mine), *extra])
+        assert r.exit_code == 2 and str(mine) in r.output and "Traceback" not in r.output
+    assert mine.read_bytes() == b"my own workbook"
+    ours = tmp_path / "ours.xlsx"
+    assert runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(ours)]).exit_code == 0
+    assert runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(ours)]).exit_code == 2
+    assert runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(ours), "--force"]).exit_code == 0
+    r = runner.invoke(app, ["export", str(tmp_path), "--xlsx", str(tmp_path / "x.xlsx")])
+    assert r.exit_code == 2 and "not a complete ketensim" in r.output
+    r = runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(tmp_path / "x.csv")])
+    assert r.exit_code == 2 and ".xlsx" in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["budget.xlsx", "ours.xlsx"]
