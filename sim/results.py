@@ -205,6 +205,28 @@ def probe_provenance(folder: Path, problems: list[str]) -> dict | None:
     return prov
 
 
+def _no_records(folder: Path) -> bool:
+    try:
+        prov = json.loads((folder / "provenance.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(prov, dict) and prov.get("case_records") is False
+
+
+class UnreadableResultsFile(FileNotFoundError):
+    """A file of a results folder that is there but cannot be read (truncated, not Parquet): a FileNotFoundError,
+    so every command reports it as bad input, naming the file."""
+
+
+def _parquet(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(_need(path))
+    except (pa.ArrowInvalid, OSError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise UnreadableResultsFile(f"{path}: cannot be read as Parquet ({e}); run again") from None
+
+
 def incomplete_message(folder: Path) -> str:
     """Why a folder without the completion marker is not read."""
     return (
@@ -220,6 +242,13 @@ def check_run_folder(folder: Path, problems: list[str], what: str = "results fol
         problems.append(incomplete_message(folder))
         return
     missing = [name for name in RUN_FILES if not (folder / name).exists()]
+    if missing == ["cases.parquet"] and _no_records(folder):
+        problems.append(
+            f"{folder}: a complete run without per-case records (--no-records): it has the key figures, backlogs, "
+            "sessions and stations (kpis.csv, backlog.csv, sessions.parquet, stations.csv), which `ketensim export` "
+            "turns into a workbook; the plots and the report need the case records: run again without --no-records"
+        )
+        return
     if missing:
         problems.append(f"{folder}: missing {', '.join(missing)} (not a complete ketensim {what})")
         return
@@ -309,7 +338,7 @@ def read_case_tables(out_dir: Path | str, info: RunInfo | None = None) -> CaseTa
     (a national run has millions of rows)."""
     out_dir = Path(out_dir)
     info = info or read_run_info(out_dir)
-    pf = pq.ParquetFile(_need(out_dir / "cases.parquet"))
+    pf = _parquet(out_dir / "cases.parquet")
     decision: dict[str, list[np.ndarray]] = {r: [] for r in ROUTES}
     window: dict[str, list[np.ndarray]] = {r: [] for r in FAST_TRACK}
     to_end: dict[str, list[np.ndarray]] = {r: [] for r in EXECUTION_GROUPS}
@@ -404,7 +433,7 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
     ``cases.parquet`` in one pass, one row group at a time."""
     out_dir = Path(out_dir)
     info = info or read_run_info(out_dir)
-    pf = pq.ParquetFile(_need(out_dir / "cases.parquet"))
+    pf = _parquet(out_dir / "cases.parquet")
     years = (info.horizon_days - info.warmup_days) / 365.25
     n_weeks = int(math.ceil((info.horizon_days + info.runout_days) / 7.0)) + 1
     start_month = np.datetime64(info.start_date, "M")

@@ -283,3 +283,16 @@ def test_a_full_disk_while_drawing_plots_keeps_the_complete_results_and_says_so(
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert not (out / "plots").exists() and not list(out.glob(".plots.*"))
     assert is_complete(out)
+
+
+def test_a_no_records_run_is_named_for_what_it_is_and_a_truncated_file_is_named(tmp_path):
+    lean = tmp_path / "lean"
+    assert runner.invoke(app, [*RUN, "--out", str(lean), "--no-records"]).exit_code == 0
+    r = runner.invoke(app, ["plot", str(lean)])
+    assert r.exit_code == 2 and "without per-case records" in r.output and "ketensim export" in r.output
+    full = tmp_path / "full"
+    assert runner.invoke(app, [*RUN, "--out", str(full)]).exit_code == 0
+    cases = full / "cases.parquet"
+    cases.write_bytes(cases.read_bytes()[:1000])  # truncated after the run
+    r = runner.invoke(app, ["plot", str(full)])
+    assert r.exit_code == 2 and str(cases) in r.output and "Traceback" not in r.output, r.output
