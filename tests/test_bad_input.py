@@ -103,3 +103,12 @@ def test_compare_lists_the_problems_of_every_invalid_file(tmp_path):
     b.write_text(f'extends = "{SMALL}"\nname = "b"\n[police]\ndetectivs = 3\n')
     r = runner.invoke(app, ["compare", str(a), str(b), "--no-plots"])
     _refused(r, f"{a}: om.zsm.staff", f"{b}: police.detectivs")
+
+
+def test_a_misspelt_session_type_is_named_with_the_closest_known_one(tmp_path):
+    f = _scenario(tmp_path, "[courts.sessions.politierechtr]\nper_week = 3")
+    r = runner.invoke(app, ["validate", str(f)])
+    _refused(r, "courts.sessions.politierechtr", "not a session type", "did you mean 'politierechter'")
+    assert "Field required" not in r.output
+    g = _scenario(tmp_path, '[advice.rclassering]\napplies_to = "adult"', "g.toml")
+    _refused(runner.invoke(app, ["validate", str(g)]), "advice.rclassering", "did you mean 'reclassering'")

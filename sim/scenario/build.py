@@ -24,13 +24,65 @@ def load(path: str | Path, overrides: dict | None = None) -> Scenario:
     return from_dict(merged, str(path))
 
 
+# Tables of named things a scenario may add to: a name that is new and lacks required keys is most likely a typo.
+NAMED_TABLES = {
+    ("courts", "sessions"): "session type",
+    ("advice",): "advice report kind",
+    ("intake", "streams"): "case stream",
+}
+
+
+def _name_new_tables(problems: list[Problem], merged: dict) -> list[Problem]:
+    """Replace the "Field required" problems of a new named table (``[courts.sessions.politierechtr]``) by one
+    problem saying it is not a known one, with the closest known name: a misspelt name otherwise reads as "slots:
+    Field required"."""
+    import difflib
+
+    out: list[Problem] = []
+    done: set[tuple[str, ...]] = set()
+    for p in problems:
+        parts = tuple(p.key.split("."))
+        for prefix, what in NAMED_TABLES.items():
+            n = len(prefix)
+            if parts[:n] != prefix or len(parts) != n + 2:
+                continue
+            name = parts[n]
+            table = merged
+            for k in prefix:
+                table = table.get(k, {}) if isinstance(table, dict) else {}
+            siblings = [
+                p2 for p2 in problems if tuple(p2.key.split("."))[: n + 1] == (*prefix, name) and p2.key != p.key
+            ]
+            if p.reason != "Field required" or any(s2.reason != "Field required" for s2 in siblings):
+                continue
+            key = (*prefix, name)
+            if key not in done:
+                done.add(key)
+                known = sorted(k for k in table if k != name) if isinstance(table, dict) else []
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+                needs = sorted({q.key.split(".")[-1] for q in [p, *siblings]})
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                out.append(
+                    Problem(
+                        p.file,
+                        ".".join(key),
+                        f"not a {what} of this scenario ({hint}known: {', '.join(known) or 'none'}); "
+                        f"a new {what} needs {', '.join(needs)}",
+                    )
+                )
+            break
+        else:
+            out.append(p)
+    return out
+
+
 def from_dict(merged: dict, file: str = "<scenario>") -> Scenario:
     if "rollout" in merged:
         merged = _apply_rollout(merged, file)
     try:
         scenario = Scenario.model_validate(merged)
     except ValidationError as e:
-        raise ScenarioError(_problems_from(e, file)) from None
+        raise ScenarioError(_name_new_tables(_problems_from(e, file), merged)) from None
     problems: list[Problem] = []
     chains = {}
     regions = merged.get("regions") or {"national": {"share": 1.0}}
