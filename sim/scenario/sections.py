@@ -200,6 +200,12 @@ class CustodialConfig(Base):
     # share of zelfmelders DJI calls up when a cell is free; 0 = call-up stopped (cell shortage, December 2023)
     callup_share: ShareSched = 1.0
     find_time: DurationSpec  # arrestant: time to be found
+    # CJIB and DJI preparation before a zelfmelder can be called up (the stock "not yet called up" waits it)
+    callup_preparation: DurationSpec = 0.0  # type: ignore[assignment]
+    # which queue gets a freed place: "priority" (reported zelfmelders before arrestanten found by the police; the
+    # call-up plan does not see the arrestanten) or "verkeerstoren" (real-time matching: one queue in order of
+    # arrival, and the call-up plan leaves room for the arrestanten waiting)
+    allocation: Literal["priority", "verkeerstoren"] = "priority"
 
 
 class ExecutionConfig(Base):
@@ -209,6 +215,28 @@ class ExecutionConfig(Base):
     fines: FinesConfig
     taakstraf: TaakstrafConfig
     custodial: CustodialConfig
+
+
+class CustodyConfig(Base):
+    """The custody clock's decisions and the places it uses (sim/custody.py, docs/model.md "Police custody").
+    The defaults are neutral: every suspect not decided within ophouden is held for the 3 days of
+    inverzekeringstelling, nobody is remanded in a regular case, and places are unlimited."""
+
+    # police cells per district (split over regions by share), during ophouden and inverzekeringstelling
+    police_cells: CapacitySched = float("inf")
+    # DJI remand places (huis van bewaring), national, during bewaring and gevangenhouding ...
+    remand_places: CapacitySched = float("inf")
+    # ... or, when true, remand takes places from execution.custodial.cells, before any sentence queue
+    remand_in_sentence_cells: bool = False
+    inverzekeringstelling_share: ShareSched = 1.0  # of suspects not decided within ophouden: held on
+    extension_share: ShareSched = 0.0  # of those still undecided after 3 days: extended once (art. 58 lid 2 Sv)
+    consent_share: ShareSched = 1.0  # suspects who waive the summons term for supersnelrecht (the rest: snelrecht)
+    bewaring_share: ShareSched = 1.0  # the RC orders bewaring when the OM asks for it (otherwise: released)
+    # per stream: held suspects summoned in the regular route for whom the OM asks remand (serious, MK-type cases)
+    regular_remand_share: dict[str, ShareSched] = Field(default_factory=dict)
+    gevangenhouding_share: ShareSched = 1.0  # of remanded regular suspects after bewaring: gevangenhouding
+    gevangenhouding_extension_share: ShareSched = 1.0  # extended to the 90-day maximum (otherwise: released)
+    pro_forma_continue_share: ShareSched = 1.0  # at each pro-forma hearing: kept detained (otherwise schorsing)
 
 
 class ChainConfig(Base):
@@ -221,12 +249,18 @@ class ChainConfig(Base):
     courts: CourtsConfig
     appeal: AppealConfig
     execution: ExecutionConfig
+    custody: CustodyConfig = Field(default_factory=CustodyConfig)
 
 
 CHAIN_KEYS = tuple(ChainConfig.model_fields)
 
 # Capacities that are split over regions by capacity share: (section path, key).
-REGIONAL_CAPACITIES = (("police",), "detectives"), (("om", "zsm"), "staff"), (("om", "regular"), "staff")
+REGIONAL_CAPACITIES = (
+    (("police",), "detectives"),
+    (("om", "zsm"), "staff"),
+    (("om", "regular"), "staff"),
+    (("custody",), "police_cells"),
+)
 
 
 # National capacities: one station for the whole country, so a region cannot set its own.
@@ -234,4 +268,6 @@ NATIONAL_ONLY = (
     ("execution", "taakstraf", "capacity"),
     ("execution", "custodial", "cells"),
     ("execution", "custodial", "callup_share"),
+    ("custody", "remand_places"),
+    ("custody", "remand_in_sentence_cells"),
 )
