@@ -23,10 +23,10 @@ the appeal term); a share is returned for rework first. Then:
     until the share rises again.
   - an arrestant (and replacement detention) is sought by the police and found after `find_time` days
     (exponential: found at a rate, so some are not found within the run: the stock of unfindable convicts), then
-    waits for a place. **Which queue gets a freed place** is `custodial.allocation`: ``priority`` (the chain
-    before the verkeerstoren: reported zelfmelders first, the call-up plan blind to arrestanten waiting in police
-    cells) or ``verkeerstoren`` (real-time matching: reported zelfmelders and found arrestanten in one queue in
-    order of arrival, and the call-up plan leaves room for the arrestanten waiting).
+    waits for a place. **Which queue gets a freed place** is the verkeerstoren's allocation rule: an arrestant
+    matched by the verkeerstoren (`custodial.verkeerstoren_share`, a schedule; 0 = the chain before it) joins the
+    reported zelfmelders in one queue, in order of arrival, and the call-up plan counts him as demand; the others
+    wait behind the reported zelfmelders, unseen by the call-up plan.
 
 Execution ends when the fine is paid, the work completed, or the sentence served. Suspended sentences and acquittals
 have nothing to execute.
@@ -45,10 +45,10 @@ if TYPE_CHECKING:
     from .custody import Custody
     from .model import StageContext
 
-# DJI places convicts in this order of priority: still detained at the verdict (and, under "priority" allocation,
-# zelfmelders who reported after their call-up), then arrestanten found by the police (and, under "verkeerstoren"
-# allocation, reported zelfmelders in the same queue)
-PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
+# DJI places convicts in this order of priority: still held at the final judgment (aansluitend); zelfmelders who
+# reported after their call-up, together with the arrestanten the verkeerstoren matched, in order of arrival; the
+# other arrestanten found by the police
+PRIO_AANSLUITEND, PRIO_REPORTED, PRIO_ARRESTANT = 0, 1, 2
 RATE_WINDOW_DAYS = 28.0  # DJI judges departures and admissions to come from those of the last four weeks
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
@@ -88,8 +88,7 @@ class Execution:
         self._callup_now = self.callup_share.at(0.0)
         for t, share in self.callup_share.breakpoints()[1:]:
             call_later(ctx.env, t, self._callup_changed, share)
-        self.verkeerstoren = national.custodial.allocation == "verkeerstoren"
-        self.prio_reported = PRIO_ARRESTANT if self.verkeerstoren else PRIO_AANSLUITEND
+        self.verkeerstoren_share = ctx.schedule(national.custodial.verkeerstoren_share)
         # zelfmelders not yet called up, in the order they became ready: in the call-up queue, or on hold (outside
         # `callup_share`); (ready time, case)
         self.to_call_up: deque[tuple[float, int]] = deque()
@@ -126,6 +125,7 @@ class Execution:
         self.u_zelf = u("zelfmelder")
         self.u_noshow = u("no_show")
         self.u_callup = u("zelfmelder_callup")
+        self.u_verkeerstoren = u("verkeerstoren")
         self._detained_length: dict[int, float] = {}  # cid -> days of replacement detention still to serve
         self._work_of: dict[int, float] = {}  # cid -> days of community-service work
 
@@ -247,7 +247,9 @@ class Execution:
         length = self._detained_length.pop(cid, None)
         if length is None:
             length = self._sentence_left(cid)
-        self.cells.put(cid, length, self._served, PRIO_ARRESTANT, started=self._admitted)
+        matched = self.u_verkeerstoren.item(cid) < self.verkeerstoren_share.at(self.ctx.env.now)
+        prio = PRIO_REPORTED if matched else PRIO_ARRESTANT  # the verkeerstoren's real-time match
+        self.cells.put(cid, length, self._served, prio, started=self._admitted)
 
     def _sentence_left(self, cid: int) -> float:
         """The custodial sentence still to serve: its length less the days in custody before (art. 27 Sr)."""
@@ -285,9 +287,8 @@ class Execution:
                 times.popleft()
         span = min(RATE_WINDOW_DAYS, now) or 1.0
         net_departures = (len(self._departures) - len(self._admissions)) / span * self._callup_lead
-        waiting = len(cells.queues[PRIO_AANSLUITEND])
-        if self.verkeerstoren:  # the arrestanten waiting for a place are in sight
-            waiting += len(cells.queues[PRIO_ARRESTANT])
+        # those waiting for a place that the plan sees: aansluitend, reported, matched by the verkeerstoren
+        waiting = len(cells.queues[PRIO_AANSLUITEND]) + len(cells.queues[PRIO_REPORTED])
         return cells.capacity - cells.busy - waiting - self.called_up + net_departures
 
     def _capacity_changed(self, _: object) -> None:
@@ -315,7 +316,7 @@ class Execution:
             ctx.cases.execution[cid] = _EXECUTION_KIND_ARRESTANT  # did not report: sought by the police
             self._to_arrest(cid)
         else:
-            self.cells.put(cid, self._sentence_left(cid), self._served, self.prio_reported, started=self._in_cell)
+            self.cells.put(cid, self._sentence_left(cid), self._served, PRIO_REPORTED, started=self._in_cell)
         self._plan_callups()
 
     def _admitted(self, cid: int) -> None:

@@ -156,17 +156,18 @@ TWO_YEARS = 730.5
 
 def custody_kpis(c: dict[str, np.ndarray], scenario: Scenario) -> dict[tuple[str, str], float]:
     """Execution of custodial sentences and the stocks DJI and the police publish on a date, in every calendar
-    year of the run after the warm-up: the unfindable convicts on 31 December (at the end of the day), the prison
+    year between the warm-up and the end of intake (the run-out drains the chain): the unfindable convicts on 31 December (at the end of the day), the prison
     population on 30 September; and the share of custodial sentences started within two years of the verdict
     (cal:vrijheidsstraffen_per_jaar: 89% in 2019), over verdicts at least two years before the end of the run."""
     out: dict[tuple[str, str], float] = {}
     end = scenario.total_days
+    last = scenario.horizon_days
     for year in range(scenario.start_date.year, scenario.start_date.year + int(end // 365) + 2):
         dec31 = scenario.day_of(dt.date(year + 1, 1, 1))
-        if scenario.warmup_days <= dec31 <= end:
+        if scenario.warmup_days <= dec31 <= last:
             out[("unfindable_convicts", str(year))] = float(unfindable_convicts_at(c, dec31))
         sep30 = scenario.day_of(dt.date(year, 9, 30))
-        if scenario.warmup_days <= sep30 <= end:
+        if scenario.warmup_days <= sep30 <= last:
             out[("prison_population_30sep", str(year))] = float(prison_population_at(c, sep30))
     custodial = (c["verdict"] == Verdict.CUSTODIAL) & ~np.isnan(c["t_verdict"]) & (c["t_verdict"] <= end - TWO_YEARS)
     custodial &= c["t_verdict"] >= scenario.warmup_days

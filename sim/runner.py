@@ -40,6 +40,7 @@ from . import __version__
 from .domain import (
     CHANNELS,
     COURT_QUEUES,
+    CUSTODY_STEPS,
     EXECUTION_KINDS,
     HEARING_RESULTS,
     OUTCOMES,
@@ -147,6 +148,7 @@ def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop
         "execution": EXECUTION_KINDS,
         "outcome": OUTCOMES,
         "stage_at_end": STAGES,
+        "custody_step": CUSTODY_STEPS,
     }
     data = {
         "replication": pa.array(np.full(n, res.replication, np.int16)),

@@ -262,7 +262,7 @@ def test_unfindable_stock_and_prison_population_agree_with_a_hand_count():
 def test_the_verkeerstoren_changes_the_allocation_not_the_find_time():
     tight = {"execution": {"custodial": {"cells": 160}}}
     prio = small_scenario(extra=tight)
-    tower = small_scenario(extra=S.deep_merge(tight, {"execution": {"custodial": {"allocation": "verkeerstoren"}}}))
+    tower = small_scenario(extra=S.deep_merge(tight, {"execution": {"custodial": {"verkeerstoren_share": 1.0}}}))
     _, a = _run(prio)
     _, b = _run(tower)
     ca, cb = a.columns, b.columns
@@ -280,7 +280,7 @@ def test_the_verkeerstoren_changes_the_allocation_not_the_find_time():
 def test_the_verkeerstoren_scenario_is_an_allocation_rule():
     sc = S.load(BASELINE.parent / "verkeerstoren.toml")
     base = S.load(BASELINE)
-    assert sc.execution.custodial.allocation == "verkeerstoren"
+    assert sc.execution.custodial.verkeerstoren_share.first == 1.0
     assert sc.execution.custodial.find_time == base.execution.custodial.find_time
 
 
@@ -293,7 +293,7 @@ def test_the_verkeerstoren_scenario_is_an_allocation_rule():
         ({"custody": {"consent_share": 1.5}}, "custody.consent_share"),
         ({"custody": {"regular_remand_share": {"drugs": 0.1}}}, "custody.regular_remand_share"),
         ({"legal": {"gevangenhouding_max_days": 20}}, "gevangenhouding_max_days"),
-        ({"execution": {"custodial": {"allocation": "fastest"}}}, "allocation"),
+        ({"execution": {"custodial": {"verkeerstoren_share": 2}}}, "verkeerstoren_share"),
         ({"regions": {"district": {"override": {"custody": {"remand_places": 5}}}}}, "remand_places"),
     ],
 )

@@ -202,10 +202,10 @@ class CustodialConfig(Base):
     find_time: DurationSpec  # arrestant: time to be found
     # CJIB and DJI preparation before a zelfmelder can be called up (the stock "not yet called up" waits it)
     callup_preparation: DurationSpec = 0.0  # type: ignore[assignment]
-    # which queue gets a freed place: "priority" (reported zelfmelders before arrestanten found by the police; the
-    # call-up plan does not see the arrestanten) or "verkeerstoren" (real-time matching: one queue in order of
-    # arrival, and the call-up plan leaves room for the arrestanten waiting)
-    allocation: Literal["priority", "verkeerstoren"] = "priority"
+    # which queue gets a freed place: the share of arrestanten found whom the verkeerstoren matches in real time
+    # (one queue with the reported zelfmelders, in order of arrival, in sight of the call-up plan); the others wait
+    # behind the reported zelfmelders, unseen by the call-up plan (0: the chain before the verkeerstoren)
+    verkeerstoren_share: ShareSched = 0.0
 
 
 class ExecutionConfig(Base):
@@ -268,6 +268,7 @@ NATIONAL_ONLY = (
     ("execution", "taakstraf", "capacity"),
     ("execution", "custodial", "cells"),
     ("execution", "custodial", "callup_share"),
+    ("execution", "custodial", "verkeerstoren_share"),
     ("custody", "remand_places"),
     ("custody", "remand_in_sentence_cells"),
 )
