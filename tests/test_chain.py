@@ -177,6 +177,8 @@ def test_unlimited_capacity_removes_waits():
             },
             "advice": {k: {"capacity": inf} for k in ("reclassering", "rvdk", "nifp")},
             "execution": {"taakstraf": {"capacity": inf}, "custodial": {"cells": inf}},
+            # every suspect not decided within ophouden is held on: a release can then only come from a wait
+            "custody": {"inverzekeringstelling_share": 1.0},
         }
     )
     r = run_replication(sc, 0)
