@@ -137,6 +137,20 @@ KEY_FIGURES = {
             "court_norms",
             "court queue",
         ),
+        # execution of custodial sentences: stocks on a published date, per calendar year (sim/custody.py)
+        KeyFigure(
+            "unfindable_convicts", "convicts sought, not yet found, on 31 December", "cases", 1.0, -1, "chain", "year"
+        ),
+        KeyFigure("prison_population_30sep", "persons in DJI places on 30 September", "cases", 1.0, 0, "chain", "year"),
+        KeyFigure(
+            "custodial_started_within_2y_share",
+            "custodial sentences started within two years of the verdict",
+            "%",
+            100.0,
+            1,
+            "chain",
+            "all",
+        ),
     )
 }
 

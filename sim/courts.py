@@ -58,6 +58,7 @@ from .domain import (
 
 if TYPE_CHECKING:
     from .advice import Advice
+    from .custody import Custody
     from .model import StageContext
     from .scenario.sections import SessionTypeConfig
 
@@ -78,6 +79,7 @@ _HEARD, _ADJOURNED, _REPORT_MISSING = (
     int(HearingResult.ADJOURNED),
     int(HearingResult.REPORT_MISSING),
 )
+_PRO_FORMA = int(HearingResult.PRO_FORMA)
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
@@ -594,6 +596,7 @@ class Courts:
         c.fell_back_from[cid] |= _FALLBACK_BIT[q]
         r = ctx.region_of[cid]
         new = self.fallback[r][q]
+        new = self._custody.fell_back(cid, new)  # held on into snelrecht for detained suspects, or released
         if not c.verzet[cid]:
             c.route[cid] = new
         now = ctx.env.now
@@ -664,4 +667,44 @@ class Courts:
             c.route[cid] = _QUEUE_ROUTE_CODE[q]
             mix = mixes[_QUEUE_ROUTE_KEY[q]]
         c.verdict[cid] = mix.pick(self.u_verdict.item(cid), now)
-        self._to_appeal(cid, q in _DETAINED_QUEUES)
+        self._to_appeal(cid, self._custody.at_verdict(cid))  # still held: the sentence follows at once
+
+    # ------------------------------------------------------------------ pro-forma hearings (art. 66 Sv)
+    # A suspect in gevangenhouding must have his trial started before the 90-day maximum runs out, and then the
+    # court extends the detention at most 90 days at a time until the substantive hearing. It does so in pro-forma
+    # hearings: the custody clock asks for one before each deadline (`plan_pro_forma`); it sits in the last held
+    # session of the case's queue in its district before the deadline. A pro-forma hearing takes minutes and no
+    # slot (ASSUMPTION: courts hold them in separate pro-forma rolls); it is logged with HearingResult.PRO_FORMA and
+    # does not decide the case. If no session sits before the deadline, the suspect is released at the deadline.
+
+    def connect_custody(self, custody: Custody) -> None:
+        """The custody clock: whether a suspect is held at the verdict, released at a fall-back, and the pro-forma
+        hearings of suspects in gevangenhouding."""
+        self._custody = custody
+        self._pro_forma_session: dict[int, int] = {}
+
+    def plan_pro_forma(self, cid: int, deadline: float) -> None:
+        """Plan a pro-forma hearing for a suspect in gevangenhouding before `deadline`."""
+        q = self.queue_of[cid]
+        if q not in (_REGULAR_PR, _REGULAR_MK):
+            return
+        now = self.ctx.env.now
+        times = self.q_times[self.ctx.region_of[cid]][q]
+        i = bisect_left(times, deadline) - 1  # the last session strictly before the deadline
+        if i < 0 or times[i] <= now:
+            return  # no session sits in time: the detention runs out
+        self._pro_forma_session[cid] = self.q_sessions[self.ctx.region_of[cid]][q][i]
+        self.ctx.after(times[i] - now, self._pro_forma_hearing, cid)
+
+    def _pro_forma_hearing(self, cid: int) -> None:
+        session = self._pro_forma_session.pop(cid)
+        c = self.ctx.cases
+        if not math.isnan(c.t_verdict[cid]):
+            return  # tried on the merits meanwhile
+        log_case, log_session, log_queue, log_result = self.hearings
+        log_case.append(cid)
+        log_session.append(session)
+        log_queue.append(int(self.queue_of[cid]))
+        log_result.append(_PRO_FORMA)
+        c.pro_forma_hearings[cid] += 1
+        self._custody.pro_forma(cid)

@@ -258,3 +258,18 @@ def legal_window(route: Route, legal: Any) -> LegalWindow:
 def legal_windows(legal: Any) -> dict[Route, LegalWindow]:
     """Every fast-track route's window, in route order."""
     return {route: legal_window(route, legal) for route in FAST_TRACK_ROUTES}
+
+
+class CustodyStep(ChainEnum):
+    """The steps of the custody clock an arrested suspect passes (docs/domain.md §3); the per-case ``custody_step``
+    column holds the last step reached. Police cells hold ophouden and inverzekeringstelling, DJI remand places
+    (huis van bewaring) bewaring and gevangenhouding."""
+
+    NONE = 0  # never held (no arrest)
+    OPHOUDEN = 1  # held for questioning: 9 hours, night hours 0:00-9:00 not counted (art. 56a Sv)
+    INVERZEKERINGSTELLING = 2  # police custody: 3 days, once extendable by 3 (art. 58 Sv)
+    BEWARING = 3  # remand ordered by the RC at the voorgeleiding: 14 days (art. 59a, 64 Sv)
+    GEVANGENHOUDING = 4  # remand ordered by the court: 30 days, extendable to 90, then per 90 days (art. 66 Sv)
+
+
+CUSTODY_STEPS = keys(CustodyStep)

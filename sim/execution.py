@@ -6,13 +6,27 @@ the appeal term); a share is returned for rework first. Then:
 * **fine** (geldboete): paid, paid on a payment plan, or unpaid → replacement detention (vervangende hechtenis);
 * **taakstraf**: intake by the reclassering, then a wait for a place (reclassering capacity, national: a real queue),
   the start and the work; a share fails → replacement detention;
-* **custodial** (vrijheidsstraf) needs a DJI cell (national capacity; a real queue with priorities). A convict still
-  detained at the verdict continues at once (aansluitend, first priority). Others are zelfmelders (self-reporters:
-  called up when a cell is free, reporting after `callup` days; some do not report and become arrestanten) or
-  arrestanten (to be found by the police after `find_time` days, then placed with priority over zelfmelders).
-  Replacement detention is executed as an arrestant. DJI calls up only a share of zelfmelders
-  (`custodial.callup_share`, a schedule; 0 = call-up stopped, as in the cell shortage from December 2023): the others
-  wait on hold, in the zelfmelder stage, until the share rises again.
+* **custodial** (vrijheidsstraf) needs a DJI place (national `custodial.cells`; a real queue with priorities). The
+  days the convict spent in custody before (`remand_days`, sim/custody.py) are deducted from the sentence (art. 27
+  Sr). A convict still detained when the judgment is final (on remand: `Custody.at_verdict`) continues at once
+  (aansluitend, first priority). Others are **zelfmelders** or **arrestanten**:
+
+  - a zelfmelder waits, "not yet called up" (`Stage.ZELFMELDER_WAIT`, the published stock), first for CJIB's and
+    DJI's preparation (`callup_preparation`), then until DJI **expects a free place** on the reporting date: the
+    places free now, plus the departures and minus the other admissions (aansluitend, arrestanten) expected over
+    the mean call-up lead (`callup`, from the rates of the last 28 days), minus the zelfmelders already called up
+    and not yet reported, minus those waiting for a place now. Then the call-up goes out
+    (`Stage.ZELFMELDER_CALLED_UP`) and **no place is held** meanwhile; the convict reports `callup` days later and
+    takes the first free place (first priority: a called-up convict is not turned away). A share does not report
+    and is sought as an arrestant. DJI calls up only a share of zelfmelders (`custodial.callup_share`, a schedule;
+    0 = call-up stopped, as in the cell shortage from December 2023): the others wait on hold, not yet called up,
+    until the share rises again.
+  - an arrestant (and replacement detention) is sought by the police and found after `find_time` days
+    (exponential: found at a rate, so some are not found within the run: the stock of unfindable convicts), then
+    waits for a place. **Which queue gets a freed place** is the verkeerstoren's allocation rule: an arrestant
+    matched by the verkeerstoren (`custodial.verkeerstoren_share`, a schedule; 0 = the chain before it) joins the
+    reported zelfmelders in one queue, in order of arrival, and the call-up plan counts him as demand; the others
+    wait behind the reported zelfmelders, unseen by the call-up plan.
 
 Execution ends when the fine is paid, the work completed, or the sentence served. Suspended sentences and acquittals
 have nothing to execute.
@@ -20,7 +34,7 @@ have nothing to execute.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
 from typing import TYPE_CHECKING
 
 from .domain import ExecutionKind, Outcome, Stage, Verdict
@@ -28,10 +42,14 @@ from .events import call_later
 from .stations import Station
 
 if TYPE_CHECKING:
+    from .custody import Custody
     from .model import StageContext
 
-# DJI places convicts in this order of priority: still detained at the verdict, found by the police, self-reporters
-PRIO_AANSLUITEND, PRIO_ARRESTANT, PRIO_ZELFMELDER = 0, 1, 2
+# DJI places convicts in this order of priority: still held at the final judgment (aansluitend); zelfmelders who
+# reported after their call-up, together with the arrestanten the verkeerstoren matched, in order of arrival; the
+# other arrestanten found by the police
+PRIO_AANSLUITEND, PRIO_REPORTED, PRIO_ARRESTANT = 0, 1, 2
+RATE_WINDOW_DAYS = 28.0  # DJI judges departures and admissions to come from those of the last four weeks
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
@@ -49,6 +67,7 @@ _STAGE_DETENTION = int(Stage.DETENTION)
 _STAGE_FINE = int(Stage.FINE)
 _STAGE_TAAKSTRAF = int(Stage.TAAKSTRAF)
 _STAGE_ZELFMELDER_WAIT = int(Stage.ZELFMELDER_WAIT)
+_STAGE_ZELFMELDER_CALLED_UP = int(Stage.ZELFMELDER_CALLED_UP)
 _VERDICT_ACQUITTAL = int(Verdict.ACQUITTAL)
 _VERDICT_CUSTODIAL = int(Verdict.CUSTODIAL)
 _VERDICT_FINE = int(Verdict.FINE)
@@ -61,12 +80,23 @@ class Execution:
         self.ctx = ctx
         national = ctx.scenario.execution  # reclassering and DJI are national: one pool for the country
         self.reclassering = Station(ctx.env, "reclassering", ctx.schedule(national.taakstraf.capacity).breakpoints())
-        self.cells = Station(ctx.env, "dji_cells", ctx.schedule(national.custodial.cells).breakpoints(), priorities=3)
+        cell_schedule = ctx.schedule(national.custodial.cells).breakpoints()
+        self.cells = Station(ctx.env, "dji_cells", cell_schedule, priorities=3)
+        for t, _ in cell_schedule[1:]:
+            call_later(ctx.env, t + 1e-9, self._capacity_changed, None)  # just after the station's own capacity change
         self.callup_share = ctx.schedule(national.custodial.callup_share)
         self._callup_now = self.callup_share.at(0.0)
-        self.on_hold: list[tuple] = []  # zelfmelders whose call-up is stopped (cell station jobs, not queued)
         for t, share in self.callup_share.breakpoints()[1:]:
             call_later(ctx.env, t, self._callup_changed, share)
+        self.verkeerstoren_share = ctx.schedule(national.custodial.verkeerstoren_share)
+        # zelfmelders not yet called up, in the order they became ready: in the call-up queue, or on hold (outside
+        # `callup_share`); (ready time, case)
+        self.to_call_up: deque[tuple[float, int]] = deque()
+        self.on_hold: list[tuple[float, int]] = []
+        self.called_up = 0  # called up, not yet reported
+        self._departures: deque[float] = deque()  # times of the last RATE_WINDOW_DAYS' departures ...
+        self._admissions: deque[float] = deque()  # ... and admissions other than reported zelfmelders
+        self._custody: Custody | None = None
         e = [ch.execution for ch in ctx.chains]
         self.return_share = [ctx.schedule(x.delivery_return_share) for x in e]
         self.paid_share = [ctx.schedule(x.fines.paid_share) for x in e]
@@ -86,6 +116,8 @@ class Execution:
         self.taak_detention = d("taak_detention", lambda ch, stream: ch.execution.taakstraf.replacement_detention)
         self.length = d("custodial_length", lambda ch, stream: ch.execution.custodial.length[stream])
         self.callup_time = d("callup", lambda ch, stream: ch.execution.custodial.callup)
+        self.callup_preparation = d("callup_preparation", lambda ch, stream: ch.execution.custodial.callup_preparation)
+        self._callup_lead = national.custodial.callup.build().mean
         self.find_time = d("find_time", lambda ch, stream: ch.execution.custodial.find_time)
         self.u_return = u("delivery_return")
         self.u_fine = u("fine_payment")
@@ -93,12 +125,16 @@ class Execution:
         self.u_zelf = u("zelfmelder")
         self.u_noshow = u("no_show")
         self.u_callup = u("zelfmelder_callup")
+        self.u_verkeerstoren = u("verkeerstoren")
         self._detained_length: dict[int, float] = {}  # cid -> days of replacement detention still to serve
-        self._callup_of: dict[int, float] = {}  # cid -> call-up days of a zelfmelder with a reserved cell
         self._work_of: dict[int, float] = {}  # cid -> days of community-service work
 
     def stations(self) -> list[Station]:
         return [self.reclassering, self.cells]
+
+    def use_custody(self, custody: Custody) -> None:
+        """The custody clock: whose remand ends when a judgment becomes final, and the days to deduct."""
+        self._custody = custody
 
     # ------------------------------------------------------------------ from decision to CJIB
 
@@ -116,7 +152,17 @@ class Execution:
             c.t_cjib[cid] = now
             c.execution[cid] = _EXECUTION_KIND_AANSLUITEND
             c.enter(cid, _STAGE_DETENTION, now)
-            self.cells.put(cid, self.length.get(cid), self._served, PRIO_AANSLUITEND, started=self._in_cell)
+            custody = self._custody
+            # held since the arrest: the days so far are deducted (art. 27 Sr)
+            length = max(0.0, self.length.get(cid) - (now - c.t_offence[cid]))
+            if custody is None:
+                self.cells.put(cid, length, self._served, PRIO_AANSLUITEND, started=self._admitted)
+            elif custody.remand_shares_cells:
+                # the remand place becomes the sentence place: queued first, so the place it frees passes on to it
+                self.cells.put(cid, length, self._served, PRIO_AANSLUITEND, started=self._admitted)
+                custody.into_sentence(cid)
+            else:  # from the remand places to a sentence place: the remand place is kept until that is free
+                self.cells.put(cid, length, self._served, PRIO_AANSLUITEND, started=self._aansluitend_started)
         else:
             self.deliver(cid)
 
@@ -158,17 +204,7 @@ class Execution:
             if self.u_zelf.item(cid) < self.zelfmelder_share[r].at(now):
                 c.execution[cid] = _EXECUTION_KIND_ZELFMELDER
                 c.enter(cid, _STAGE_ZELFMELDER_WAIT, now)
-                no_show = self.u_noshow.item(cid) < self.no_show_share[r].at(now)
-                callup = self._callup_of[cid] = self.callup_time.get(cid)
-                job: tuple[int, float, Callable[[int], None], Callable[[int], None] | None]
-                if no_show:
-                    job = (cid, callup, self._no_show, None)
-                else:
-                    job = (cid, callup + self.length.get(cid), self._served, self._called_up)
-                if self.u_callup.item(cid) < self._callup_now:
-                    self.cells.put(job[0], job[1], job[2], PRIO_ZELFMELDER, started=job[3])
-                else:
-                    self.on_hold.append(self.cells.hold(*job))
+                ctx.after(self.callup_preparation.get(cid), self._ready_for_callup, cid)
             else:
                 c.execution[cid] = _EXECUTION_KIND_ARRESTANT
                 self._to_arrest(cid)
@@ -198,6 +234,7 @@ class Execution:
     def _to_arrest(self, cid: int) -> None:
         ctx = self.ctx
         ctx.cases.enter(cid, _STAGE_ARRESTANT_WAIT, ctx.env.now)
+        ctx.cases.t_sought[cid] = ctx.env.now
         ctx.after(
             self.find_time.get(cid) if not ctx.cases.replacement_detention[cid] else self.find_time.again(cid),
             self._found,
@@ -205,43 +242,106 @@ class Execution:
         )
 
     def _found(self, cid: int) -> None:
+        c = self.ctx.cases
+        c.t_found[cid] = self.ctx.env.now
         length = self._detained_length.pop(cid, None)
         if length is None:
-            length = self.length.get(cid)
-        self.cells.put(cid, length, self._served, PRIO_ARRESTANT, started=self._in_cell)
+            length = self._sentence_left(cid)
+        matched = self.u_verkeerstoren.item(cid) < self.verkeerstoren_share.at(self.ctx.env.now)
+        prio = PRIO_REPORTED if matched else PRIO_ARRESTANT  # the verkeerstoren's real-time match
+        self.cells.put(cid, length, self._served, prio, started=self._admitted)
+
+    def _sentence_left(self, cid: int) -> float:
+        """The custodial sentence still to serve: its length less the days in custody before (art. 27 Sr)."""
+        return max(0.0, self.length.get(cid) - float(self.ctx.cases.remand_days[cid]))
+
+    # ------------------------------------------------------------------ zelfmelders: the call-up
+
+    def _ready_for_callup(self, cid: int) -> None:
+        """CJIB and DJI have prepared the call-up: the zelfmelder joins the call-up queue (or waits on hold while
+        DJI calls up only a share)."""
+        job = (self.ctx.env.now, cid)
+        if self.u_callup.item(cid) < self._callup_now:
+            self.to_call_up.append(job)
+            self._plan_callups()
+        else:
+            self.on_hold.append(job)
 
     def _callup_changed(self, share: float) -> None:
-        """DJI changes the share of zelfmelders it calls up: those now outside it leave the cell queue and wait on
-        hold; those now inside it rejoin the queue in order of their delivery."""
+        """DJI changes the share of zelfmelders it calls up: those now outside it wait on hold; those now inside it
+        rejoin the call-up queue, in the order they became ready."""
         self._callup_now = share
         u = self.u_callup
-        withdrawn = self.cells.withdraw(PRIO_ZELFMELDER, lambda cid: u[cid] >= share)
-        release = [job for job in self.on_hold if u[job[0]] < share]
-        self.on_hold = sorted([job for job in self.on_hold if u[job[0]] >= share] + withdrawn, key=lambda j: j[3])
-        self.cells.readmit(release, PRIO_ZELFMELDER)
+        waiting = sorted([*self.to_call_up, *self.on_hold])
+        self.to_call_up = deque(job for job in waiting if u[job[1]] < share)
+        self.on_hold = [job for job in waiting if u[job[1]] >= share]
+        self._plan_callups()
 
-    def _called_up(self, cid: int) -> None:
-        """A cell is reserved for a zelfmelder: the call-up goes out and the convict reports `callup` days later."""
-        self.ctx.after(self._callup_of.pop(cid), self._reported, cid)
+    def expected_free_places(self) -> float:
+        """The places DJI expects free when a zelfmelder called up now reports (see the module docstring)."""
+        cells = self.cells
+        now = self.ctx.env.now
+        horizon = now - RATE_WINDOW_DAYS
+        for times in (self._departures, self._admissions):
+            while times and times[0] < horizon:
+                times.popleft()
+        span = min(RATE_WINDOW_DAYS, now) or 1.0
+        net_departures = (len(self._departures) - len(self._admissions)) / span * self._callup_lead
+        # those waiting for a place that the plan sees: aansluitend, reported, matched by the verkeerstoren
+        waiting = len(cells.queues[PRIO_AANSLUITEND]) + len(cells.queues[PRIO_REPORTED])
+        return cells.capacity - cells.busy - waiting - self.called_up + net_departures
 
-    def _reported(self, cid: int) -> None:
+    def _capacity_changed(self, _: object) -> None:
+        self._plan_callups()
+
+    def _plan_callups(self) -> None:
+        """Call up zelfmelders, first ready first, while DJI expects a place for them."""
+        while self.to_call_up and self.expected_free_places() >= 1.0:
+            self._call_up(self.to_call_up.popleft()[1])
+
+    def _call_up(self, cid: int) -> None:
+        """The call-up goes out; the convict reports `callup` days later. No place is held for him meanwhile."""
+        ctx = self.ctx
+        now = ctx.env.now
+        c = ctx.cases
+        c.enter(cid, _STAGE_ZELFMELDER_CALLED_UP, now)
+        c.t_called_up[cid] = now
+        self.called_up += 1
+        ctx.after(self.callup_time.get(cid), self._reporting_date, cid)
+
+    def _reporting_date(self, cid: int) -> None:
+        ctx = self.ctx
+        self.called_up -= 1
+        if self.u_noshow.item(cid) < self.no_show_share[ctx.region_of[cid]].at(ctx.env.now):
+            ctx.cases.execution[cid] = _EXECUTION_KIND_ARRESTANT  # did not report: sought by the police
+            self._to_arrest(cid)
+        else:
+            self.cells.put(cid, self._sentence_left(cid), self._served, PRIO_REPORTED, started=self._in_cell)
+        self._plan_callups()
+
+    def _admitted(self, cid: int) -> None:
+        """An admission DJI did not call up (an arrestant found, replacement detention, aansluitend)."""
+        self._admissions.append(self.ctx.env.now)
         self._in_cell(cid)
 
-    def _no_show(self, cid: int) -> None:
-        ctx = self.ctx
-        self._callup_of.pop(cid, None)
-        ctx.cases.execution[cid] = _EXECUTION_KIND_ARRESTANT
-        self._to_arrest(cid)
+    def _aansluitend_started(self, cid: int) -> None:
+        """A convict on remand takes his sentence place: the remand place is free."""
+        assert self._custody is not None
+        self._custody.into_sentence(cid)
+        self._admitted(cid)
 
     def _in_cell(self, cid: int) -> None:
         ctx = self.ctx
         c = ctx.cases
         c.enter(cid, _STAGE_DETENTION, ctx.env.now)
+        c.t_detention_start[cid] = ctx.env.now
         if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: first time in execution
             c.t_exec_start[cid] = ctx.env.now
 
     def _served(self, cid: int) -> None:
+        self._departures.append(self.ctx.env.now)
         self._ended(cid)
+        self._plan_callups()
 
     def _ended(self, cid: int) -> None:
         ctx = self.ctx

@@ -11,6 +11,7 @@ finally decided in, after fall-backs; `route_initial` in the case records keeps 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -169,6 +170,7 @@ def replication_kpis(
         out[("sessions_low_fill_share", name)] = (
             float(np.mean(st == SessionStatus.LOW_FILL)) if planned.any() else math.nan
         )
+    out.update(custody_kpis(c, scenario))
     if by is not None:
         if by not in BREAKDOWNS:
             raise ValueError(f"breakdown must be one of {BREAKDOWNS}, got {by!r}")
@@ -177,6 +179,53 @@ def replication_kpis(
         for i, name in enumerate(names):
             for (metric, group), v in case_kpis(c, cohort & (codes == i), years).items():
                 out[(metric, group, f"{by}={name}")] = v
+    return out
+
+
+def _count_in(start: np.ndarray, end: np.ndarray, t: float) -> int:
+    """Cases whose interval [start, end) holds time `t`; an end of nan is open (still in it at the end of the run)."""
+    return int(np.sum((start <= t) & ~(end <= t)))
+
+
+def unfindable_convicts_at(c: dict[str, np.ndarray], t: float) -> int:
+    """Convicts sought by the police to serve a custodial sentence or replacement detention and not yet found at
+    `t` (cal:onvindbare_veroordeelden counts them on a date)."""
+    return _count_in(c["t_sought"], c["t_found"], t)
+
+
+def prison_population_at(c: dict[str, np.ndarray], t: float) -> int:
+    """Persons in DJI places at `t`: suspects on remand (bewaring, gevangenhouding, held after the verdict) and
+    convicts serving a sentence or replacement detention (cal:gevangeniswezen_populatie_30sep); police custody is
+    not counted (police cells)."""
+    remand = _count_in(c["t_remand_start"], c["t_custody_end"], t)
+    return remand + _count_in(c["t_detention_start"], c["t_exec_end"], t)
+
+
+TWO_YEARS = 730.5
+
+
+def custody_kpis(c: dict[str, np.ndarray], scenario: Scenario) -> dict[tuple[str, str], float]:
+    """Execution of custodial sentences and the stocks DJI and the police publish on a date, in every calendar
+    year between the warm-up and the end of intake (the run-out drains the chain): the unfindable convicts on 31 December (at the end of the day), the prison
+    population on 30 September; and the share of custodial sentences started within two years of the verdict
+    (cal:vrijheidsstraffen_per_jaar: 89% in 2019), over verdicts at least two years before the end of the run."""
+    out: dict[tuple[str, str], float] = {}
+    end = scenario.total_days
+    last = scenario.horizon_days
+    for year in range(scenario.start_date.year, scenario.start_date.year + int(end // 365) + 2):
+        dec31 = scenario.day_of(dt.date(year + 1, 1, 1))
+        if scenario.warmup_days <= dec31 <= last:
+            out[("unfindable_convicts", str(year))] = float(unfindable_convicts_at(c, dec31))
+        sep30 = scenario.day_of(dt.date(year, 9, 30))
+        if scenario.warmup_days <= sep30 <= last:
+            out[("prison_population_30sep", str(year))] = float(prison_population_at(c, sep30))
+    custodial = (c["verdict"] == Verdict.CUSTODIAL) & ~np.isnan(c["t_verdict"]) & (c["t_verdict"] <= end - TWO_YEARS)
+    custodial &= c["t_verdict"] >= scenario.warmup_days
+    if custodial.any():
+        started = c["t_detention_start"][custodial] - c["t_verdict"][custodial] <= TWO_YEARS
+        out[("custodial_started_within_2y_share", "all")] = float(np.mean(started))
+    else:
+        out[("custodial_started_within_2y_share", "all")] = math.nan
     return out
 
 

@@ -33,6 +33,7 @@ from . import intake as intake_mod
 from .advice import Advice
 from .appeal import Appeal
 from .courts import Courts
+from .custody import Custody
 from .domain import Stage
 from .events import call_later, scheduler
 from .execution import Execution
@@ -133,6 +134,7 @@ class Model:
         self.courts = Courts(ctx)
         self.appeal = Appeal(ctx)
         self.execution = Execution(ctx)
+        self.custody = Custody(ctx, sentence_cells=self.execution.cells)  # the suspect's clock, police cells, remand
 
         # where each stage sends its cases
         self.police.connect(to_om=self.om.receive, returned_to_om=self.om.receive_returned)
@@ -145,6 +147,10 @@ class Model:
         self.advice.connect(reports_in=self.courts.report_arrived)
         self.courts.connect(advice=self.advice, to_appeal=self.appeal.consider)
         self.appeal.connect(final=self.execution.final)
+        self.custody.connect(plan_pro_forma=self.courts.plan_pro_forma)
+        for stage in (self.police, self.om, self.execution):
+            stage.use_custody(self.custody)
+        self.courts.connect_custody(self.custody)
 
         n_days = math.floor(scenario.total_days) + 1
         self.backlog = np.zeros((n_days, len(Stage) + 1), dtype=np.int64)  # + advice reports in progress
@@ -185,6 +191,7 @@ class Model:
         yield from self.om.stations()
         yield from self.advice.stations()
         yield from self.execution.stations()
+        yield from self.custody.stations()
 
     def run(self) -> ReplicationResult:
         started = _time.perf_counter()

@@ -1,8 +1,9 @@
 """Police (politie): registration, arrest, investigation (opsporing) and the case file.
 
-A case with an arrested suspect is processed under the legal clock: the suspect may be held for questioning
-(ophouden, 9 hours, art. 56a Sv) and then in police custody (inverzekeringstelling, 3 days, art. 58 Sv); the PV goes
-to the ZSM desk after `arrest_processing`. Whether the ZSM decision came in time is checked by the prosecution stage.
+A case with an arrested suspect is processed under the legal clock (sim/custody.py): the suspect may be held for
+questioning (ophouden, 9 hours, art. 56a Sv) and then in police custody (inverzekeringstelling, 3 days, art. 58 Sv);
+the PV goes to the ZSM desk after `arrest_processing`. Whether the suspect is still held at the ZSM decision is the
+custody clock's answer (`Custody.held`).
 
 A case without an arrest waits for a detective (limited capacity per region: a real queue), is investigated, and
 then the PV and case file are completed (`file_completion`) before the OM receives it. A case the OM returns for more
@@ -12,7 +13,7 @@ investigation (retourzaak) is reworked here and sent back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .domain import Stage
 from .stations import Station
@@ -41,6 +42,10 @@ class Police:
         self._to_om = to_om
         self._returned_to_om = returned_to_om
 
+    def use_custody(self, custody: Any) -> None:
+        """The custody clock (sim/custody.py) starts at every arrest."""
+        self._custody = custody
+
     def stations(self) -> list[Station]:
         return self.detectives
 
@@ -48,6 +53,7 @@ class Police:
         ctx = self.ctx
         ctx.cases.enter(cid, _POLICE, ctx.env.now)
         if ctx.arrested_of[cid]:
+            self._custody.arrest(cid)
             ctx.after(self.arrest_processing.get(cid), self._to_om, cid)
         else:
             self.detectives[ctx.region_of[cid]].put(cid, self.investigation.get(cid), self._investigated)

@@ -9,8 +9,9 @@ handling. Both desks are stations with staff (capacity) and handling time; the Z
 After handling, a share of cases is returned to the police for more investigation (retourzaak) and comes back to
 regular handling. Then the OM decides, by the stream's decision mix for the channel: sepot, OM-strafbeschikking, or a
 summons by one of four routes. The detained routes (supersnelrecht, snelrecht for detained suspects) need a suspect
-still held: if the ZSM decision came after ophouden + inverzekeringstelling, the suspect was released
-(`custody_release`) and the case is summoned by snelrecht for suspects who are not detained instead.
+still held by the custody clock (sim/custody.py): a suspect released before the ZSM decision (`custody_release`) is
+decided by the `zsm` mix, and a detained route becomes snelrecht for suspects who are not detained. For a suspect
+still held, the clock says what the route really is (supersnelrecht needs his consent) and what custody follows.
 
 A strafbeschikking goes to execution; with verzet (objection) the case goes to court instead.
 """
@@ -18,7 +19,7 @@ A strafbeschikking goes to execution; with verzet (objection) the case goes to c
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .domain import Channel, Outcome, Route, Stage, Verdict
 from .stations import Station
@@ -71,9 +72,6 @@ class Prosecution:
         ]
         self.fine_share = [ctx.schedule(ch.om.strafbeschikking.fine_share) for ch in ctx.chains]
         self.verzet_share = [ctx.schedule(ch.om.strafbeschikking.verzet_share) for ch in ctx.chains]
-        self.custody_days = [
-            ctx.scenario.legal.ophouden_hours / 24.0 + ctx.scenario.legal.inverzekeringstelling_days for _ in ctx.chains
-        ]
         draw = ctx.draw
         self.u_zsm = draw.uniform("zsm_channel")
         self.u_decision = draw.uniform("decision")
@@ -99,6 +97,10 @@ class Prosecution:
         self._summon = summon
         self._verzet_to_court = verzet_to_court
         self._to_execution = to_execution
+
+    def use_custody(self, custody: Any) -> None:
+        """The custody clock (sim/custody.py): whether an arrested suspect is still held at the decision."""
+        self._custody = custody
 
     def stations(self) -> list[Station]:
         return self.zsm + self.regular
@@ -160,11 +162,16 @@ class Prosecution:
         u = self.u_decision.item(cid)
         held = False
         if ctx.arrested_of[cid]:
-            held = c.channel[cid] == _ZSM and c.returns[cid] == 0 and now <= c.t_offence[cid] + self.custody_days[r]
+            in_custody = self._custody.held(cid)
+            held = in_custody and c.channel[cid] == _ZSM and c.returns[cid] == 0
+            if in_custody and not held:
+                self._custody.release(cid)
             c.custody_release[cid] = not held
         key = "zsm_arrested" if held else ("zsm" if c.channel[cid] == _ZSM else "regular")
         route = self.mix[r][stream][key].pick(u, now)
-        if route in _DETAINED_ROUTES and not held:
+        if held:
+            route = self._custody.decided(cid, route)  # consent, and custody to follow the decision
+        elif route in _DETAINED_ROUTES:
             route = _SNELRECHT_NOT_DETAINED  # nobody held: a summons without detention
         c.route_initial[cid] = route
         c.route[cid] = route

@@ -32,13 +32,32 @@ TIME_COLUMNS = (
     "t_exec_start",
     "t_exec_end",
     "t_end",  # left the chain (sepot, acquittal, suspended, executed)
+    "t_custody_end",  # released from custody, or custody became the sentence (aansluitend); nan: never held
+    "t_remand_start",  # bewaring ordered: from a police cell to a DJI remand place
+    "t_called_up",  # zelfmelder: the call-up went out
+    "t_sought",  # arrestant: sought by the police from
+    "t_found",  # arrestant: found
+    "t_detention_start",  # took a DJI place to serve the sentence or replacement detention
 )
 # Times only reported, never compared with a legal window, are kept in float32 (about 20 seconds of precision over
 # ten years): a long national run has millions of cases. Window starts and verdicts stay float64, so "within 3
 # days" is decided exactly.
 TIME_DTYPE = {
     name: np.float32
-    for name in ("t_om_intake", "t_first_hearing", "t_final", "t_cjib", "t_exec_start", "t_exec_end", "t_end")
+    for name in (
+        "t_om_intake",
+        "t_first_hearing",
+        "t_final",
+        "t_cjib",
+        "t_exec_start",
+        "t_exec_end",
+        "t_end",
+        "t_remand_start",
+        "t_called_up",
+        "t_sought",
+        "t_found",
+        "t_detention_start",
+    )
 }
 CODE_COLUMNS = {
     "region": np.int16,
@@ -61,6 +80,9 @@ CODE_COLUMNS = {
     "replacement_detention": np.bool_,
     "outcome": np.int8,  # Outcome
     "court_queue": np.int8,  # CourtQueue the verdict was given in (politierechter or meervoudige kamer, ...)
+    "custody_step": np.int8,  # CustodyStep: the last step of the custody clock reached
+    "remand_days": np.float32,  # days in custody before the sentence (deducted from it, art. 27 Sr)
+    "pro_forma_hearings": np.int16,  # pro-forma hearings of a detained suspect (art. 66 Sv)
 }
 
 
@@ -84,6 +106,12 @@ class CaseTable:
     t_exec_start: np.ndarray
     t_exec_end: np.ndarray
     t_end: np.ndarray
+    t_custody_end: np.ndarray
+    t_remand_start: np.ndarray
+    t_called_up: np.ndarray
+    t_sought: np.ndarray
+    t_found: np.ndarray
+    t_detention_start: np.ndarray
     region: np.ndarray
     stream: np.ndarray
     youth: np.ndarray
@@ -104,6 +132,9 @@ class CaseTable:
     replacement_detention: np.ndarray
     outcome: np.ndarray
     court_queue: np.ndarray
+    custody_step: np.ndarray
+    remand_days: np.ndarray
+    pro_forma_hearings: np.ndarray
 
     def __init__(self, n: int):
         self.n = n

@@ -42,6 +42,7 @@ from . import __version__
 from .domain import (
     CHANNELS,
     COURT_QUEUES,
+    CUSTODY_STEPS,
     EXECUTION_KINDS,
     HEARING_RESULTS,
     OUTCOMES,
@@ -176,6 +177,7 @@ def cases_table(scenario: Scenario, res: ReplicationResult, start: int = 0, stop
         "outcome": OUTCOMES,
         "stage_at_end": STAGES,
         "court_queue": COURT_QUEUES,
+        "custody_step": CUSTODY_STEPS,
     }
     data = {
         "replication": pa.array(np.full(n, res.replication, np.int16)),

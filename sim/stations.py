@@ -93,6 +93,24 @@ class Station:
         self.arrivals += 1
         return (cid, service, done, self.env.now, started)
 
+    def occupy(self, cid: int) -> None:
+        """A place taken at once for a stay of open length (a suspect on remand), even above capacity: a custody
+        order is executed. `vacate` gives it back. Counted as an arrival and a start, without service time."""
+        now = self.env.now
+        self.arrivals += 1
+        self.n_started += 1
+        self.busy_area += self.busy * (now - self._last_change)
+        self._last_change = now
+        self.busy += 1
+
+    def vacate(self, cid: int) -> None:
+        """The place `occupy` took is free again: the next waiting case may start."""
+        now = self.env.now
+        self.busy_area += self.busy * (now - self._last_change)
+        self._last_change = now
+        self.busy -= 1
+        self._dispatch()
+
     @property
     def waiting(self) -> int:
         return sum(len(q) for q in self.queues)

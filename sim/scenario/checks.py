@@ -27,6 +27,9 @@ def chain_problems(chain, streams: set[str]) -> list[str]:
     need_streams(chain.om.zsm_share_not_arrested, "om.zsm_share_not_arrested")
     need_streams(chain.courts.mk_share, "courts.mk_share")
     need_streams(chain.execution.custodial.length, "execution.custodial.length")
+    extra = sorted(set(chain.custody.regular_remand_share) - streams)
+    if extra:
+        problems.append(f"custody.regular_remand_share: unknown streams {extra} (intake has {sorted(streams)})")
     for name, kind in chain.advice.items():
         need_streams(kind.share, f"advice.{name}.share")
     served = {q for st in chain.courts.sessions.values() for q in st.serves}

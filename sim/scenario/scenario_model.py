@@ -29,6 +29,25 @@ class LegalConfig(Base):
     snelrecht_not_detained_window_days: PosFloat = 28.0  # 2-4 weeks from the summons
     snelrecht_not_detained_min_days: NonNegFloat = 14.0  # earliest hearing after the summons
     summons_term_days: NonNegFloat = 10.0  # art. 265 Sv
+    # the custody clock (sim/custody.py; domain §3)
+    ophouden_night_start_hour: Annotated[float, Field(ge=0.0, le=24.0)] = 0.0  # art. 56a Sv: 0:00-9:00 not counted
+    ophouden_night_end_hour: Annotated[float, Field(ge=0.0, le=24.0)] = 9.0
+    inverzekeringstelling_extension_days: NonNegFloat = 3.0  # art. 58 lid 2 Sv: once
+    voorgeleiding_days: PosFloat = 3.625  # art. 59a Sv: before the RC within 3 days 15 hours of the arrest
+    bewaring_days: PosFloat = 14.0  # art. 64 Sv
+    gevangenhouding_days: PosFloat = 30.0  # art. 66 Sv: the first order
+    gevangenhouding_max_days: PosFloat = 90.0  # art. 66 Sv: order and extensions before the trial starts
+    pro_forma_interval_days: PosFloat = 90.0  # art. 66 lid 3 Sv: after the trial starts, extended per 90 days at most
+
+    @model_validator(mode="after")
+    def _custody_limits(self):
+        if self.gevangenhouding_max_days < self.gevangenhouding_days:
+            raise ValueError("gevangenhouding_max_days must be at least gevangenhouding_days")
+        if not self.ophouden_night_start_hour <= self.ophouden_night_end_hour < self.ophouden_night_start_hour + 24:
+            raise ValueError(
+                "ophouden_night_end_hour must be at least ophouden_night_start_hour and leave hours that count"
+            )
+        return self
 
 
 class StreamSpec(Base):

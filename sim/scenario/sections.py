@@ -219,6 +219,12 @@ class CustodialConfig(Base):
     # share of zelfmelders DJI calls up when a cell is free; 0 = call-up stopped (cell shortage, December 2023)
     callup_share: ShareSched = 1.0
     find_time: DurationSpec  # arrestant: time to be found
+    # CJIB and DJI preparation before a zelfmelder can be called up (the stock "not yet called up" waits it)
+    callup_preparation: DurationSpec = 0.0  # type: ignore[assignment]
+    # which queue gets a freed place: the share of arrestanten found whom the verkeerstoren matches in real time
+    # (one queue with the reported zelfmelders, in order of arrival, in sight of the call-up plan); the others wait
+    # behind the reported zelfmelders, unseen by the call-up plan (0: the chain before the verkeerstoren)
+    verkeerstoren_share: ShareSched = 0.0
 
 
 class ExecutionConfig(Base):
@@ -228,6 +234,28 @@ class ExecutionConfig(Base):
     fines: FinesConfig
     taakstraf: TaakstrafConfig
     custodial: CustodialConfig
+
+
+class CustodyConfig(Base):
+    """The custody clock's decisions and the places it uses (sim/custody.py, docs/model.md "Police custody").
+    The defaults are neutral: every suspect not decided within ophouden is held for the 3 days of
+    inverzekeringstelling, nobody is remanded in a regular case, and places are unlimited."""
+
+    # police cells per district (split over regions by share), during ophouden and inverzekeringstelling
+    police_cells: CapacitySched = float("inf")
+    # DJI remand places (huis van bewaring), national, during bewaring and gevangenhouding ...
+    remand_places: CapacitySched = float("inf")
+    # ... or, when true, remand takes places from execution.custodial.cells, before any sentence queue
+    remand_in_sentence_cells: bool = False
+    inverzekeringstelling_share: ShareSched = 1.0  # of suspects not decided within ophouden: held on
+    extension_share: ShareSched = 0.0  # of those still undecided after 3 days: extended once (art. 58 lid 2 Sv)
+    consent_share: ShareSched = 1.0  # suspects who waive the summons term for supersnelrecht (the rest: snelrecht)
+    bewaring_share: ShareSched = 1.0  # the RC orders bewaring when the OM asks for it (otherwise: released)
+    # per stream: held suspects summoned in the regular route for whom the OM asks remand (serious, MK-type cases)
+    regular_remand_share: dict[str, ShareSched] = Field(default_factory=dict)
+    gevangenhouding_share: ShareSched = 1.0  # of remanded regular suspects after bewaring: gevangenhouding
+    gevangenhouding_extension_share: ShareSched = 1.0  # extended to the 90-day maximum (otherwise: released)
+    pro_forma_continue_share: ShareSched = 1.0  # at each pro-forma hearing: kept detained (otherwise schorsing)
 
 
 class ChainConfig(Base):
@@ -240,6 +268,7 @@ class ChainConfig(Base):
     courts: CourtsConfig
     appeal: AppealConfig
     execution: ExecutionConfig
+    custody: CustodyConfig = Field(default_factory=CustodyConfig)
 
 
 CHAIN_KEYS = tuple(ChainConfig.model_fields)
@@ -251,6 +280,7 @@ REGIONAL_CAPACITIES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("om", "regular"), "staff"),
     (("courts",), "judge_dagdelen_per_week"),  # judges' sitting time per district
     (("courts",), "courtrooms"),
+    (("custody",), "police_cells"),
 )
 
 
@@ -259,4 +289,7 @@ NATIONAL_ONLY = (
     ("execution", "taakstraf", "capacity"),
     ("execution", "custodial", "cells"),
     ("execution", "custodial", "callup_share"),
+    ("execution", "custodial", "verkeerstoren_share"),
+    ("custody", "remand_places"),
+    ("custody", "remand_in_sentence_cells"),
 )
