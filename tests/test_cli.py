@@ -105,7 +105,18 @@ def test_every_command_is_there_and_has_help_with_an_example():
     """Every command module is imported unconditionally (sim/cli/__init__.py): one that fails to import fails the
     command line, it does not make its commands disappear from this list."""
     commands = list(typer.main.get_command(app).commands)
-    assert commands == ["run", "validate", "show", "plot", "compare", "bench", "report", "export", "forecast"]
+    assert commands == [
+        "run",
+        "validate",
+        "show",
+        "plot",
+        "compare",
+        "bench",
+        "report",
+        "export",
+        "capacity",
+        "forecast",
+    ]
     for cmd in commands:
         r = runner.invoke(app, [cmd, "--help"])
         assert r.exit_code == 0 and "Example" in r.output, cmd

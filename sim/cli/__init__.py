@@ -7,6 +7,7 @@ per command group. Commands parse, call the library, and render; they do no work
 | `scenarios.py` | `validate`, `show` |
 | `plots.py` | `plot`, `report` |
 | `export.py` | `export` |
+| `capacity.py` | `capacity` |
 | `forecast.py` | `forecast` |
 | `bench.py` | `bench` |
 
@@ -14,7 +15,7 @@ The commands are added to `app` here, in the order `ketensim --help` lists them.
 unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
 """
 
-from . import bench, export, forecast, plots, run, scenarios
+from . import bench, capacity, export, forecast, plots, run, scenarios
 from .app import app
 
 app.command()(run.run)
@@ -25,6 +26,7 @@ app.command()(run.compare)
 app.command()(bench.bench)
 app.command()(plots.report)
 app.command()(export.export)
+app.command()(capacity.capacity)
 app.command()(forecast.forecast)
 
 __all__ = ["app"]

@@ -1,0 +1,104 @@
+"""``ketensim capacity``: the smallest value of a capacity lever that meets key-figure targets at a stated
+confidence. The work is `sim.capacity_search`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .app import bad_input, console, fail, parse_settings, progress
+
+
+def capacity(
+    scenario: Path = typer.Argument(..., help="Scenario TOML file."),
+    lever: str = typer.Option(
+        ..., "--lever", help="The scenario key to search, e.g. courts.sessions.politierechter.per_week."
+    ),
+    targets: list[str] = typer.Option(
+        ..., "--target", help='KPI[group] OP VALUE, e.g. "pr_within_5_weeks_share >= 0.9" (repeatable: all must hold).'
+    ),
+    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Confidence of the answer."),
+    budget: int = typer.Option(200, "--budget", min=4, help="At most this many replications in all."),
+    min_reps: int = typer.Option(
+        3, "--min-replications", min=2, help="Replications at every lever value to start with."
+    ),
+    max_reps: int = typer.Option(20, "--max-replications", min=2, help="At most this many at one lever value."),
+    step: float | None = typer.Option(None, "--step", help="The lever's grid (default 1 for a whole number, else 5%)."),
+    lower: float | None = typer.Option(None, "--min", help="Lowest lever value to consider (default 0)."),
+    upper: float | None = typer.Option(None, "--max", help="Highest lever value to consider (default 20x today)."),
+    seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (default: the scenario's)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes."),
+    settings: list[str] = typer.Option([], "--set", help="Change a scenario key first, e.g. --set horizon_days=730."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default results/capacity/TIME-LEVER)."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote)."),
+):
+    """Find the smallest value of LEVER such that every TARGET holds at the stated confidence: each lever value is
+    simulated with common random numbers (the same replications and seed), replications are added while the
+    interval straddles the target, the search brackets from the scenario's value and bisects on the lever's grid.
+    Writes search.csv (every value tried, the key figure and its interval), answer.json and capacity_curve.png;
+    an interrupted search started again with the same arguments reuses its runs.
+
+    Example: `ketensim capacity scenarios/baseline.toml --lever courts.sessions.politierechter.per_week --target "pr_within_5_weeks_share >= 0.9" --jobs 2`
+    """
+    from ..capacity_search import CapacitySearch, SearchError, Target, write_search
+    from ..outputs import OutputError, check_output_folder, staged_folder
+    from ..scenario import ScenarioError
+
+    overrides, problems = parse_settings(settings)
+    if problems:
+        fail(problems)
+    with bad_input(SearchError):
+        parsed = [Target.parse(t) for t in targets]
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = out if out is not None else Path("results") / "capacity" / f"{stamp}-{lever.replace('.', '-')}"
+    with bad_input(OutputError):
+        check_output_folder(out, force)
+    runs_file = out.parent / f".{out.name}.runs.jsonl"
+    with bad_input(SearchError, ScenarioError, OutputError):
+        search = CapacitySearch(
+            scenario,
+            lever,
+            parsed,
+            overrides=overrides,
+            confidence=confidence,
+            budget=budget,
+            min_replications=min_reps,
+            max_replications=max_reps,
+            step=step,
+            lower=lower,
+            upper=upper,
+            seed=seed,
+            jobs=jobs,
+            runs_file=runs_file,
+        )
+        console.print(
+            f"[bold]capacity search[/bold]: {lever} (now {search.current:g}, step {search.step:g}) for "
+            f"{escape('; '.join(map(str, parsed)))} at {confidence:.0%} confidence, budget {budget} replications"
+        )
+        with progress("replications", budget) as advance:
+            search.progress = advance
+            result = search.run()
+        with staged_folder(out, force, "capacity") as stage:
+            write_search(result, search, stage)
+            if runs_file.exists():
+                (stage / "runs.jsonl").write_bytes(runs_file.read_bytes())
+    runs_file.unlink(missing_ok=True)
+    table = Table(title=f"{lever}: values tried", title_justify="left", header_style="bold")
+    table.add_column("lever value", justify="right")
+    for t in parsed:
+        table.add_column(escape(f"{t} (mean [{confidence:.0%} CI])"), justify="right")
+    table.add_column("replications", justify="right")
+    table.add_column("verdict")
+    for p in result.points:
+        cells = []
+        for t in parsed:
+            mean, low, high = p.interval(t, confidence)
+            cells.append(escape(f"{mean:.4g} [{low:.4g}, {high:.4g}]"))
+        table.add_row(f"{p.value:g}", *cells, str(p.replications), p.verdict(parsed, confidence))
+    console.print(table)
+    console.print(escape(f"answer: {result.message} ({result.replications_run} replications run)"))
+    console.print(f"results: {out}")

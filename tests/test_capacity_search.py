@@ -1,0 +1,108 @@
+"""`ketensim capacity` (issue 12 §1): the smallest lever value meeting the targets at the stated confidence, by
+simulation with common random numbers — the answer meets, the value one step below does not, a stricter target
+never needs less, an interrupted search resumes from its runs, and bad levers or targets are refused."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from sim.capacity_search import CapacitySearch, Point, SearchError, Target
+from sim.cli import app
+
+runner = CliRunner()
+SMALL = ROOT / "tests" / "golden" / "small.toml"
+LEVER = "courts.sessions.politierechter.per_week"
+SHORT = {"horizon_days": 160.0, "warmup_days": 40.0, "runout_days": 60.0}
+
+
+def test_targets_parse_and_decide_on_the_whole_interval():
+    t = Target.parse("days_summons_to_first_hearing_mean[regular_pr] <= 25")
+    assert (t.metric, t.group, t.op, t.value) == ("days_summons_to_first_hearing_mean", "regular_pr", "<=", 25.0)
+    assert Target.parse("pr_within_5_weeks_share >= 90%") == Target("pr_within_5_weeks_share", "all", ">=", 0.9)
+    assert t.verdict(20, 24.9) == "meets" and t.verdict(25.1, 30) == "fails" and t.verdict(24, 26) == "undecided"
+    up = Target.parse("pr_within_5_weeks_share > 0.9")
+    assert (
+        up.verdict(0.91, 0.95) == "meets" and up.verdict(0.8, 0.89) == "fails" and up.verdict(0.85, 0.95) == "undecided"
+    )
+    for bad in ("pr_within_5_weeks_share", "x >= ", "a[b] == 3", ">= 3"):
+        with pytest.raises(SearchError):
+            Target.parse(bad)
+    p = Point(1.0, {str(t): [20.0, 21.0, 22.0]})
+    mean, low, high = p.interval(t, 0.95)
+    assert mean == 21.0 and low < 21 < high and math.isclose(high - 21.0, 4.303 * 1.0 / math.sqrt(3), rel_tol=1e-3)
+
+
+def _search(tmp_path, target: str, **kw) -> CapacitySearch:
+    return CapacitySearch(
+        SMALL,
+        LEVER,
+        [Target.parse(target)],
+        overrides=SHORT,
+        step=0.5,
+        lower=2.0,
+        upper=8.0,
+        budget=kw.pop("budget", 60),
+        runs_file=tmp_path / "runs.jsonl",
+        **kw,
+    )
+
+
+def test_the_answer_meets_the_value_below_does_not_and_a_stricter_target_needs_no_less(tmp_path):
+    s = _search(tmp_path, "days_summons_to_first_hearing_mean[regular_pr] <= 26")
+    r = s.run()
+    assert r.answer is not None and r.below is not None and not r.budget_exhausted, r.message
+    assert math.isclose(r.answer - r.below, 0.5)
+    by_value = {p.value: p for p in r.points}
+    assert by_value[r.answer].verdict(s.targets, 0.95) == "meets"
+    assert by_value[r.below].verdict(s.targets, 0.95) != "meets"
+    # common random numbers: every value ran replications 0..n-1 with the same seed (the runs file says so)
+    runs = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text().splitlines()]
+    assert {x["seed"] for x in runs} == {s.seed}
+    assert all(
+        sorted(x["replication"] for x in runs if x["value"] == v)
+        == list(range(len(by_value[v].kpis[str(s.targets[0])])))
+        for v in by_value
+    )
+    stricter = _search(tmp_path, "days_summons_to_first_hearing_mean[regular_pr] <= 23").run()
+    assert stricter.answer is None or stricter.answer >= r.answer
+    # the same search again reuses every run: nothing new is simulated, the same answer comes out
+    again = _search(tmp_path, "days_summons_to_first_hearing_mean[regular_pr] <= 26")
+    r2 = again.run()
+    assert r2.replications_run == 0 and r2.answer == r.answer
+
+
+def test_a_budget_that_runs_out_is_said(tmp_path):
+    r = _search(tmp_path, "days_summons_to_first_hearing_mean[regular_pr] <= 26", budget=4).run()
+    assert r.budget_exhausted and "budget" in r.message and r.replications_run <= 4
+
+
+def test_levers_and_targets_that_cannot_be_searched_are_refused(tmp_path):
+    with pytest.raises(SearchError, match="no such key"):
+        CapacitySearch(SMALL, "courts.sessions.politierechtr.per_week", [Target.parse("cases <= 1")])
+    with pytest.raises(SearchError, match="plain number"):
+        CapacitySearch(SMALL, "courts.sessions.politierechter", [Target.parse("cases <= 1")])
+    with pytest.raises(SearchError, match="not a key figure"):
+        CapacitySearch(SMALL, LEVER, [Target.parse("lead_time <= 1")])
+
+
+def test_cli_writes_the_answer_table_and_curve(tmp_path):
+    out = tmp_path / "cap"
+    args = ["capacity", str(SMALL), "--lever", LEVER, "--step", "0.5", "--min", "2", "--max", "8", "--budget", "40"]
+    args += ["--target", "days_summons_to_first_hearing_mean[regular_pr] <= 26", "--out", str(out)]
+    args += [f"--set={k}={v}" for k, v in SHORT.items()]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "[regular_pr]" in r.output and "answer:" in r.output
+    answer = json.loads((out / "answer.json").read_text())
+    assert answer["lever"] == LEVER and answer["answer"] is not None and answer["settings"] == SHORT
+    assert (out / "capacity_curve.png").stat().st_size > 10_000 and (out / "runs.jsonl").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cap"]  # the runs kept beside it are moved in
+    r = runner.invoke(app, [*args[:-2], "--out", str(out)])
+    assert r.exit_code == 2 and "already exists" in r.output
+    r = runner.invoke(app, ["capacity", str(SMALL), "--lever", LEVER, "--target", "nonsense"])
+    assert r.exit_code == 2 and "KPI[group] OP VALUE" in r.output and "Traceback" not in r.output
