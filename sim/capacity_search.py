@@ -18,6 +18,11 @@ confidence, found by simulation with common random numbers.
   lever's grid (`step`; whole numbers when the scenario's value is one) until the meeting value and the value one
   step below it are found. The total replications are bounded by `budget`; when it runs out the answer so far is
   reported as such.
+* **Per region** (`region`): the lever is set as that arrondissement's own number (``regions.<name>.override``),
+  the other districts keep theirs, and the targets are that district's case figures (the ``--by region``
+  breakdown). Districts share the national pools (DJI places, reclassering, report writers): those levers have
+  no per-region answer and are refused; a district's search runs with the others' capacities as the scenario says,
+  so the answers are each district's need *given* the rest of the chain as it is.
 * The runs are kept (``runs.jsonl``: lever value, replication, each target's key figure); a search interrupted and
   started again with the same arguments reuses them (they are kept beside the output folder until it is complete).
 """
@@ -123,6 +128,7 @@ class Point:
 @dataclass
 class SearchResult:
     lever: str
+    region: str | None
     targets: list[str]
     confidence: float
     current: float
@@ -188,13 +194,17 @@ class CapacitySearch:
         executor=None,
         runs_file: Path | None = None,
         progress: Callable[[int], None] | None = None,
+        region: str | None = None,
     ):
         self.file = Path(scenario_file)
         self.lever = lever
+        self.region = region
         self.targets = list(targets)
         self.overrides = overrides or {}
         self.base = load(self.file, overrides=self.overrides or None)
-        self.current = lever_value(self.base, lever)
+        if region is not None:
+            self._check_region(region)
+        self.current = lever_value(self.base, lever) if region is None else self._regional_value(region)
         self.integer = step is None and float(self.current).is_integer()
         self.step = step if step is not None else (1.0 if self.integer else max(abs(self.current) * 0.05, 1e-9))
         self.lower = 0.0 if lower is None else lower
@@ -214,6 +224,35 @@ class CapacitySearch:
         for t in self.targets:
             self._check_target(t)
         self._load_runs()
+
+    def _check_region(self, region: str) -> None:
+        from .scenario import NATIONAL_ONLY
+
+        if region not in self.base.regions:
+            raise SearchError([f"--region {region}: not a region of the scenario ({', '.join(self.base.regions)})"])
+        if tuple(self.lever.split(".")) in NATIONAL_ONLY:
+            raise SearchError(
+                [f"--lever {self.lever}: a national pool (one for the whole country); it has no per-region answer"]
+            )
+
+    def _regional_value(self, region: str) -> float:
+        """The lever's value in `region`'s own chain (its share of a national capacity, or its override)."""
+        node = self.base.chain(region).model_dump()
+        for part in self.lever.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise SearchError([f"--lever {self.lever}: not a key of a region's chain (police, om, courts, ...)"])
+            node = node[part]
+        if isinstance(node, bool) or not isinstance(node, (int, float)):
+            raise SearchError([f"--lever {self.lever}: holds {node!r} in {region}; a lever must be a plain number"])
+        return float(node)
+
+    @property
+    def _lever_path(self) -> str:
+        """Where the lever is set: the scenario's key, or a region's override of it (that region's own number)."""
+        return self.lever if self.region is None else f"regions.{self.region}.override.{self.lever}"
+
+    def _kpi_key(self, t: Target) -> tuple:
+        return (t.metric, t.group) if self.region is None else (t.metric, t.group, f"region={self.region}")
 
     def _check_target(self, t: Target) -> None:
         from .catalogue import KEY_FIGURES
@@ -242,10 +281,10 @@ class CapacitySearch:
 
     def _setup(self) -> str:
         """What the runs depend on besides the lever value: the file and its overrides."""
-        return json.dumps([str(self.file.resolve()), self.overrides], sort_keys=True, default=str)
+        return json.dumps([str(self.file.resolve()), self.overrides, self.region], sort_keys=True, default=str)
 
     def _variant(self, value: float) -> Scenario:
-        return load(self.file, overrides=deep_merge(self.overrides, _nested(self.lever, value)))
+        return load(self.file, overrides=deep_merge(self.overrides, _nested(self._lever_path, value)))
 
     def ensure(self, value: float, replications: int) -> Point:
         """Run lever `value` up to `replications` replications (within the budget)."""
@@ -261,8 +300,8 @@ class CapacitySearch:
         sc = self._variant(value)
         tasks = [(sc, r, self.seed) for r in range(have, have + todo)]
         for rep, res in zip(range(have, have + todo), iter_results(tasks, self.jobs, self.executor)):
-            kpis = replication_kpis_of(sc, res)
-            row = {str(t): float(kpis.get((t.metric, t.group), math.nan)) for t in self.targets}
+            kpis = replication_kpis_of(sc, res, by=None if self.region is None else "region")
+            row = {str(t): float(kpis.get(self._kpi_key(t), math.nan)) for t in self.targets}
             for t in self.targets:
                 point.kpis.setdefault(str(t), []).append(row[str(t)])
             self.replications_run += 1
@@ -353,6 +392,7 @@ class CapacitySearch:
             message = f"{hi:g} is the smallest value on the grid (step {self.step:g}) shown to meet every target"
         return SearchResult(
             lever=self.lever,
+            region=self.region,
             targets=[str(t) for t in self.targets],
             confidence=self.confidence,
             current=self.current,
@@ -391,6 +431,25 @@ def write_search(result: SearchResult, search: CapacitySearch, folder: Path) -> 
     files = [folder / "search.csv", folder / "answer.json"]
     files.append(_plot(result, search, folder / "capacity_curve.png"))
     return files
+
+
+def write_answers(results: Sequence[SearchResult], search: CapacitySearch, folder: Path) -> Path:
+    """``answers.csv``: one row per region (or one for the whole chain): the answer, the value below it, and each
+    target's key figure with its interval at the answer."""
+    head = ["region", "lever", "current", "answer", "below", "replications_run", "budget_exhausted"]
+    for t in search.targets:
+        head += [f"{t}: mean at answer", f"{t}: ci_low", f"{t}: ci_high"]
+    lines = [",".join(f'"{h}"' if "," in h else h for h in head)]
+    for r in results:
+        at = {p.value: p for p in r.points}.get(r.answer) if r.answer is not None else None
+        cells = [r.region or "all", r.lever, f"{r.current:g}", "" if r.answer is None else f"{r.answer:g}"]
+        cells += ["" if r.below is None else f"{r.below:g}", str(r.replications_run), str(r.budget_exhausted)]
+        for t in search.targets:
+            cells += [_f(x) for x in (at.interval(t, r.confidence) if at else (math.nan,) * 3)]
+        lines.append(",".join(cells))
+    path = folder / "answers.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 def _f(x: float) -> str:

@@ -4,6 +4,7 @@ never needs less, an interrupted search resumes from its runs, and bad levers or
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -106,3 +107,24 @@ def test_cli_writes_the_answer_table_and_curve(tmp_path):
     assert r.exit_code == 2 and "already exists" in r.output
     r = runner.invoke(app, ["capacity", str(SMALL), "--lever", LEVER, "--target", "nonsense"])
     assert r.exit_code == 2 and "KPI[group] OP VALUE" in r.output and "Traceback" not in r.output
+
+
+def test_per_region_answers_set_each_districts_own_number(tmp_path):
+    two = tmp_path / "two.toml"
+    two.write_text(
+        f'extends = "{SMALL}"\nname = "two"\n[regions]\n_replace = true\n'
+        "[regions.north]\nshare = 0.5\n[regions.south]\nshare = 0.5\n"
+    )
+    target = [Target.parse("days_summons_to_first_hearing_mean[regular_pr] <= 27")]
+    kw = dict(overrides=SHORT, step=0.5, lower=0.5, upper=6.0, budget=40)
+    north = CapacitySearch(two, LEVER, target, region="north", runs_file=tmp_path / "r.jsonl", **kw)
+    assert north.current == pytest.approx(5.25 / 2)  # the district's share of the national sessions
+    r = north.run()
+    assert r.region == "north" and r.answer is not None, r.message
+    sc = north._variant(r.answer)
+    assert sc.chain("north").courts.sessions["politierechter"].per_week.points == ((dt.date.min, r.answer),)
+    assert sc.chain("south").courts.sessions["politierechter"].per_week.points[0][1] == pytest.approx(5.25 / 2)
+    with pytest.raises(SearchError, match="national pool"):
+        CapacitySearch(two, "execution.custodial.cells", target, region="north")
+    with pytest.raises(SearchError, match="not a region"):
+        CapacitySearch(two, LEVER, target, region="east")

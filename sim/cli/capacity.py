@@ -32,6 +32,9 @@ def capacity(
     upper: float | None = typer.Option(None, "--max", help="Highest lever value to consider (default 20x today)."),
     seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (default: the scenario's)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes."),
+    per_region: bool = typer.Option(
+        False, "--per-region", help="One answer per arrondissement: the lever as each district's own number."
+    ),
     settings: list[str] = typer.Option([], "--set", help="Change a scenario key first, e.g. --set horizon_days=730."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default results/capacity/TIME-LEVER)."),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote)."),
@@ -44,7 +47,7 @@ def capacity(
 
     Example: `ketensim capacity scenarios/baseline.toml --lever courts.sessions.politierechter.per_week --target "pr_within_5_weeks_share >= 0.9" --jobs 2`
     """
-    from ..capacity_search import CapacitySearch, SearchError, Target, write_search
+    from ..capacity_search import SearchError, Target, write_answers, write_search
     from ..outputs import OutputError, check_output_folder, staged_folder
     from ..scenario import ScenarioError
 
@@ -59,35 +62,126 @@ def capacity(
         check_output_folder(out, force)
     runs_file = out.parent / f".{out.name}.runs.jsonl"
     with bad_input(SearchError, ScenarioError, OutputError):
-        search = CapacitySearch(
+        first = _search(
             scenario,
             lever,
             parsed,
-            overrides=overrides,
-            confidence=confidence,
-            budget=budget,
-            min_replications=min_reps,
-            max_replications=max_reps,
-            step=step,
-            lower=lower,
-            upper=upper,
-            seed=seed,
-            jobs=jobs,
-            runs_file=runs_file,
+            overrides,
+            confidence,
+            budget,
+            min_reps,
+            max_reps,
+            step,
+            lower,
+            upper,
+            seed,
+            jobs,
+            runs_file,
+            None,
         )
-        console.print(
-            f"[bold]capacity search[/bold]: {lever} (now {search.current:g}, step {search.step:g}) for "
-            f"{escape('; '.join(map(str, parsed)))} at {confidence:.0%} confidence, budget {budget} replications"
-        )
-        with progress("replications", budget) as advance:
-            search.progress = advance
-            result = search.run()
+        regions = list(first.base.regions) if per_region else [None]
+        results, searches = [], []
+        for region in regions:
+            search = (
+                first
+                if region is None
+                else _search(
+                    scenario,
+                    lever,
+                    parsed,
+                    overrides,
+                    confidence,
+                    budget,
+                    min_reps,
+                    max_reps,
+                    step,
+                    lower,
+                    upper,
+                    seed,
+                    jobs,
+                    runs_file,
+                    region,
+                )
+            )
+            where = "" if region is None else f" in {region}"
+            console.print(
+                f"[bold]capacity search{escape(where)}[/bold]: {escape(lever)} (now {search.current:g}, step "
+                f"{search.step:g}) for {escape('; '.join(map(str, parsed)))} at {confidence:.0%} confidence, budget "
+                f"{budget} replications"
+            )
+            with progress("replications", budget) as advance:
+                search.progress = advance
+                results.append(search.run())
+            searches.append(search)
+            _print_points(results[-1], parsed, confidence, lever if region is None else f"{lever} in {region}")
         with staged_folder(out, force, "capacity") as stage:
-            write_search(result, search, stage)
+            for result, search in zip(results, searches):
+                folder = stage if result.region is None else stage / result.region
+                folder.mkdir(exist_ok=True)
+                write_search(result, search, folder)
+            write_answers(results, searches[0], stage)
             if runs_file.exists():
                 (stage / "runs.jsonl").write_bytes(runs_file.read_bytes())
     runs_file.unlink(missing_ok=True)
-    table = Table(title=f"{lever}: values tried", title_justify="left", header_style="bold")
+    if per_region:
+        table = Table(title="Capacity needed per arrondissement", title_justify="left", header_style="bold")
+        for h in ("region", "now", "answer", "one step below", "replications"):
+            table.add_column(h, justify="right" if h != "region" else "left")
+        for r in results:
+            table.add_row(
+                r.region or "all",
+                f"{r.current:g}",
+                "-" if r.answer is None else f"{r.answer:g}",
+                "-" if r.below is None else f"{r.below:g}",
+                str(r.replications_run),
+            )
+        console.print(table)
+    for r in results:
+        where = "" if r.region is None else f"{r.region}: "
+        console.print(escape(f"answer: {where}{r.message} ({r.replications_run} replications run)"))
+    console.print(f"results: {out}")
+
+
+def _search(
+    scenario,
+    lever,
+    parsed,
+    overrides,
+    confidence,
+    budget,
+    min_reps,
+    max_reps,
+    step,
+    lower,
+    upper,
+    seed,
+    jobs,
+    runs_file,
+    region,
+):
+    from ..capacity_search import CapacitySearch
+
+    return CapacitySearch(
+        scenario,
+        lever,
+        parsed,
+        overrides=overrides,
+        confidence=confidence,
+        budget=budget,
+        min_replications=min_reps,
+        max_replications=max_reps,
+        step=step,
+        lower=lower,
+        upper=upper,
+        seed=seed,
+        jobs=jobs,
+        runs_file=runs_file,
+        region=region,
+    )
+
+
+def _print_points(result, parsed, confidence: float, title: str) -> None:
+    table = Table(title=f"{escape(title)}: values tried", title_justify="left", header_style="bold")
     table.add_column("lever value", justify="right")
     for t in parsed:
         table.add_column(escape(f"{t} (mean [{confidence:.0%} CI])"), justify="right")
@@ -100,5 +194,3 @@ def capacity(
             cells.append(escape(f"{mean:.4g} [{low:.4g}, {high:.4g}]"))
         table.add_row(f"{p.value:g}", *cells, str(p.replications), p.verdict(parsed, confidence))
     console.print(table)
-    console.print(escape(f"answer: {result.message} ({result.replications_run} replications run)"))
-    console.print(f"results: {out}")
