@@ -128,3 +128,21 @@ def test_per_region_answers_set_each_districts_own_number(tmp_path):
         CapacitySearch(two, "execution.custodial.cells", target, region="north")
     with pytest.raises(SearchError, match="not a region"):
         CapacitySearch(two, LEVER, target, region="east")
+
+
+def test_cli_per_region_writes_one_answer_per_district(tmp_path):
+    two = tmp_path / "two.toml"
+    two.write_text(
+        f'extends = "{SMALL}"\nname = "two"\n[regions]\n_replace = true\n'
+        "[regions.north]\nshare = 0.5\n[regions.south]\nshare = 0.5\n"
+    )
+    out = tmp_path / "cap"
+    args = ["capacity", str(two), "--lever", LEVER, "--step", "1", "--min", "1", "--max", "5", "--budget", "12"]
+    args += ["--target", "days_summons_to_first_hearing_mean[regular_pr] <= 27", "--per-region", "--out", str(out)]
+    args += [f"--set={k}={v}" for k, v in SHORT.items()]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "Capacity needed per arrondissement" in r.output
+    lines = (out / "answers.csv").read_text().splitlines()
+    assert [ln.split(",")[0] for ln in lines[1:]] == ["north", "south"]
+    assert (out / "north" / "answer.json").exists() and (out / "south" / "capacity_curve.png").exists()
