@@ -2,8 +2,9 @@
 
 Every case that enters the chain with a known suspect gets an integer id (its row) at intake, in order of
 registration. The stages write timestamps into these columns as the case moves (`nan` = not reached); code columns
-hold the integer codes of the enums in `sim.domain` (route, verdict, outcome, ...). Offences without a suspect, or screened out by the selectiviteitskader, never become rows: they are
-counted per day, region and stream in `diverted` (counted, not lost).
+hold the integer codes of the enums in `sim.domain` (route, verdict, outcome, ...). Offences without a known suspect never become rows unless the police investigation finds a
+suspect (selectiviteitskader; `suspect_found`): they are counted per day, region and stream in `diverted` (counted,
+not lost).
 
 Stages for backlogs (voorraden) are counted with `enter`/`leave`, which also log the change; the case's
 `days_<stage>` columns are summed from that log, so the backlog per stage and the per-case times obey Little's law by
@@ -60,6 +61,7 @@ CODE_COLUMNS = {
     "execution": np.int8,  # ExecutionKind
     "replacement_detention": np.bool_,
     "outcome": np.int8,  # Outcome
+    "suspect_found": np.bool_,  # an offence without a known suspect that got one by investigation (selectiviteitskader)
 }
 
 
@@ -102,6 +104,7 @@ class CaseTable:
     execution: np.ndarray
     replacement_detention: np.ndarray
     outcome: np.ndarray
+    suspect_found: np.ndarray
 
     def __init__(self, n: int):
         self.n = n

@@ -23,18 +23,28 @@ def scale_capacities(raw: dict, scale: float) -> dict:
     over: dict = {"intake": {"streams": {}}}
     for name, st in raw["intake"]["streams"].items():
         over["intake"]["streams"][name] = {"volume": st["volume"] * scale}
-    over["police"] = {"detectives": max(1, round(raw["police"]["detectives"] * scale))}
-    over["om"] = {
-        "zsm": {"staff": max(1, round(raw["om"]["zsm"]["staff"] * scale))},
-        "regular": {"staff": max(1, round(raw["om"]["regular"]["staff"] * scale))},
+
+    def fte(section: dict) -> float:
+        return section["fte"] * scale  # fte split exactly (a fractional fte works at its share of hours)
+
+    police = raw["police"]
+    over["police"] = {
+        "detective_fte": police["detective_fte"] * scale,
+        "initial_stock": police.get("initial_stock", 0) * scale,
     }
-    over["advice"] = {k: {"capacity": max(1, round(v["capacity"] * scale))} for k, v in raw["advice"].items()}
+    om = raw["om"]
+    over["om"] = {
+        "zsm": {"fte": fte(om["zsm"]), "initial_stock": om["zsm"].get("initial_stock", 0) * scale},
+        "regular": {"fte": fte(om["regular"]), "initial_stock": om["regular"].get("initial_stock", 0) * scale},
+    }
+    over["advice"] = {k: {"fte": fte(v)} for k, v in raw["advice"].items()}
     over["courts"] = {
         "sessions": {k: {"per_week": v["per_week"] * scale} for k, v in raw["courts"]["sessions"].items()}
     }
+    over["appeal"] = {"fte": fte(raw["appeal"]), "initial_stock": raw["appeal"].get("initial_stock", 0) * scale}
     ex = raw["execution"]
     over["execution"] = {
-        "taakstraf": {"capacity": max(1, round(ex["taakstraf"]["capacity"] * scale))},
+        "taakstraf": {"fte": fte(ex["taakstraf"])},
         "custodial": {"cells": max(1, round(ex["custodial"]["cells"] * scale))},
     }
     return over
