@@ -25,23 +25,26 @@ def scale_capacities(raw: dict, scale: float) -> dict:
         over["intake"]["streams"][name] = {"volume": st["volume"] * scale}
 
     def fte(section: dict) -> float:
-        return section["fte"] * scale  # fte split exactly (a fractional fte works at its share of hours)
+        return round(section["fte"] * scale, 6)  # fte split exactly (a fractional fte works at its share of hours)
+
+    def stock(section: dict) -> float:
+        return float(round(section.get("initial_stock", 0) * scale))
 
     police = raw["police"]
     over["police"] = {
-        "detective_fte": police["detective_fte"] * scale,
-        "initial_stock": police.get("initial_stock", 0) * scale,
+        "detective_fte": fte({"fte": police["detective_fte"]}),
+        "initial_stock": stock(police),
     }
     om = raw["om"]
     over["om"] = {
-        "zsm": {"fte": fte(om["zsm"]), "initial_stock": om["zsm"].get("initial_stock", 0) * scale},
-        "regular": {"fte": fte(om["regular"]), "initial_stock": om["regular"].get("initial_stock", 0) * scale},
+        "zsm": {"fte": fte(om["zsm"]), "initial_stock": stock(om["zsm"])},
+        "regular": {"fte": fte(om["regular"]), "initial_stock": stock(om["regular"])},
     }
     over["advice"] = {k: {"fte": fte(v)} for k, v in raw["advice"].items()}
     over["courts"] = {
         "sessions": {k: {"per_week": v["per_week"] * scale} for k, v in raw["courts"]["sessions"].items()}
     }
-    over["appeal"] = {"fte": fte(raw["appeal"]), "initial_stock": raw["appeal"].get("initial_stock", 0) * scale}
+    over["appeal"] = {"fte": fte(raw["appeal"]), "initial_stock": stock(raw["appeal"])}
     ex = raw["execution"]
     over["execution"] = {
         "taakstraf": {"fte": fte(ex["taakstraf"])},

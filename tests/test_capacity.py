@@ -183,3 +183,26 @@ def test_an_old_key_is_refused_naming_what_replaced_it(section, old, new):
         S.from_dict(S.deep_merge(raw, section))
     text = str(err.value)
     assert f"'{old}' was replaced" in text and new in text, text
+
+
+def test_station_figures_per_district_with_by_region():
+    """With `--by region` each district's regional stations get their own figures; national pools only the total."""
+    from sim.kpis import station_kpis
+
+    def row(group, region, cap, util, wait, started, stock):
+        return dict(
+            group=group, region=region, capacity_mean=cap, utilisation=util, mean_wait_days=wait, started=started,
+            mean_stock=stock,
+        )  # fmt: skip
+
+    rows = [
+        row("zsm", "a", 10.0, 0.8, 1.0, 100, 5.0),
+        row("zsm", "b", 30.0, 0.9, 3.0, 300, 15.0),
+        row("gerechtshof", "national", 50.0, 0.99, 100.0, 40, 400.0),
+    ]
+    k = station_kpis(rows, by="region")
+    assert k[("station_capacity", "zsm")] == 40.0 and k[("station_stock", "zsm")] == 20.0
+    assert k[("station_utilisation", "zsm")] == pytest.approx((8 + 27) / 40)
+    assert k[("station_wait_days", "zsm")] == pytest.approx((100 + 900) / 400)
+    assert k[("station_wait_days", "zsm", "region=b")] == 3.0
+    assert ("station_capacity", "gerechtshof", "region=national") not in k
