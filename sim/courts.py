@@ -63,11 +63,7 @@ _QUEUE_OF_FAST_TRACK_ROUTE = {int(r): int(CourtQueue.of_fast_track(r)) for r in 
 _QUEUE_ROUTE_CODE = [int(r) for r in QUEUE_ROUTE]  # indexed by queue
 _QUEUE_ROUTE_KEY = [r.key for r in QUEUE_ROUTE]
 _FALLBACK_BIT = [fallback_bit(q.route) if q.is_fast_track else 0 for q in CourtQueue]  # indexed by queue
-_HEARD, _ADJOURNED, _REPORT_MISSING = (
-    int(HearingResult.VERDICT),
-    int(HearingResult.ADJOURNED),
-    int(HearingResult.REPORT_MISSING),
-)
+_HEARD, _ADJOURNED, _REPORT_MISSING = int(HearingResult.VERDICT), int(HearingResult.ADJOURNED), int(HearingResult.REPORT_MISSING)
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
