@@ -21,10 +21,22 @@ YEAR_DAYS = 365.0
 
 
 def national(days: float, path: Path = BASELINE):
-    """The national baseline (or another scenario file) with `days` of intake, no warm-up and no run-out."""
+    """The national baseline (or another scenario file) with `days` of intake, no warm-up and no run-out. The
+    selectiviteitskader's investigation of offences without a known suspect is switched off, on both sides of the
+    comparison: the plain-SimPy reference does not implement it."""
     from sim import scenario as S
 
-    return S.load(path, overrides={"horizon_days": float(days), "warmup_days": 0.0, "runout_days": 0.0})
+    raw, _ = S.load_raw(path)
+    no_selection = {name: {"no_suspect_investigated_share": 0.0} for name in raw["intake"]["streams"]}
+    return S.load(
+        path,
+        overrides={
+            "horizon_days": float(days),
+            "warmup_days": 0.0,
+            "runout_days": 0.0,
+            "intake": {"streams": no_selection},
+        },
+    )
 
 
 def _peak_mb() -> float:

@@ -21,8 +21,12 @@ own parts, each written the simplest clear way from docs/model.md:
 
 * **intake** (`arrivals`): per stream and region a Poisson process whose rate is constant within a day (yearly volume
   for the calendar year / days in that year × weekday factor / mean factor × region share); offences one by one with
-  exponential gaps, each kept with the known-suspect share and not screened out; arrested and youth drawn at
-  registration;
+  exponential gaps, each kept with the known-suspect share (the selectiviteitskader's investigation of offences
+  without a suspect is not implemented: it must be off, `no_suspect_investigated_share = 0`); arrested and youth
+  drawn at registration;
+* **staff in fte** (`on_duty`): fte × hours per fte / opening hours a week are on duty, as whole servers at the
+  speed that keeps the hours exact; a case's work hours take that many hours; standing stocks (`initial_stock`) are
+  jobs without a case requested at day 0;
 * **police**: an arrested suspect's PV reaches the ZSM desk after `arrest_processing`; other cases wait for a
   detective of their region (FIFO), are investigated, and the file is completed;
 * **OM**: arrested suspects to the ZSM desk with priority, a share of the others to the ZSM desk after `info_wait`,
@@ -43,8 +47,8 @@ own parts, each written the simplest clear way from docs/model.md:
   each session takes from as it enters the planning horizon (fast-track sessions with `fill_from_backlog` take
   politierechter cases `open_to_others_days` before they sit);
   adjourned regular cases go to the front; adjournments; the verdict mix (verzet cases by the `verzet` mix);
-* **appeal**, then **execution**: delivery to CJIB (with returns), fines (paid, plan, unpaid → replacement
-  detention), taakstraf (intake, a national reclassering place, work; failure → replacement detention), custodial
+* **appeal** (preparation, the gerechtshof's raadsheren as one national resource, the decision), then **execution**: delivery to CJIB (with returns), fines (paid, plan, unpaid → replacement
+  detention), taakstraf (intake, a national reclassering officer's hours, start and work; failure → replacement detention), custodial
   with DJI cells as one national `PriorityResource` (aansluitend before arrestanten before zelfmelders; a zelfmelder
   holds the cell during the call-up; no-shows become arrestanten);
 * **key figures** (`reference_kpis`): the figures tests/test_reference.py compares, counted case by case in plain
@@ -242,22 +246,41 @@ class ReferenceChain:
         self.custody_days = legal.ophouden_hours / 24.0 + legal.inverzekeringstelling_days
 
         # stations: per region, and national pools
-        self.detectives = [
-            simpy.Resource(env, self.capacity(ch.police.detectives))  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
-            for ch in self.chains
+        # staff in fte: (servers on duty, days a work hour takes) per station; see `on_duty`
+        self.detective_staff = [
+            self.on_duty(ch.police.detective_fte, ch.police.hours_per_fte_per_week) for ch in self.chains
         ]
-        self.zsm = [Desk(env, self.capacity(ch.om.zsm.staff), ch.om.zsm, self.weekday0) for ch in self.chains]
+        self.detectives = [simpy.Resource(env, n) for n, _ in self.detective_staff]  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+        self.zsm_staff = [
+            self.on_duty(ch.om.zsm.fte, ch.om.zsm.hours_per_fte_per_week, ch.om.zsm) for ch in self.chains
+        ]
+        self.zsm = [Desk(env, n, ch.om.zsm, self.weekday0) for (n, _), ch in zip(self.zsm_staff, self.chains)]
+        self.regular_staff = [
+            self.on_duty(ch.om.regular.fte, ch.om.regular.hours_per_fte_per_week, ch.om.regular) for ch in self.chains
+        ]
         self.om_regular = [
-            Desk(env, self.capacity(ch.om.regular.staff), ch.om.regular, self.weekday0) for ch in self.chains
+            Desk(env, n, ch.om.regular, self.weekday0) for (n, _), ch in zip(self.regular_staff, self.chains)
         ]
+        self.writer_staff = {name: self.on_duty(k.fte, k.hours_per_fte_per_week) for name, k in sc.advice.items()}
         self.writers = {
-            name: simpy.Resource(env, self.capacity(kind.capacity))  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
-            for name, kind in sc.advice.items()
+            name: simpy.Resource(env, n)  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+            for name, (n, _) in self.writer_staff.items()
         }
-        self.reclassering = simpy.Resource(
-            env,
-            self.capacity(sc.execution.taakstraf.capacity),  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
-        )
+        taak = sc.execution.taakstraf
+        self.reclassering_staff = self.on_duty(taak.fte, taak.hours_per_fte_per_week)
+        self.reclassering = simpy.Resource(env, self.reclassering_staff[0])  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+        self.hof_staff = self.on_duty(sc.appeal.fte, sc.appeal.hours_per_fte_per_week)
+        self.hof = simpy.Resource(env, self.hof_staff[0])  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
+        # standing stocks at day 0: work waiting, without cases, requested before any case arrives
+        for r, ch in enumerate(self.chains):
+            for _ in range(round(ch.police.initial_stock)):
+                env.process(self.stock_job(self.detectives[r], ch.police.investigation_hours, self.detective_staff[r]))
+            for _ in range(round(ch.om.regular.initial_stock)):
+                env.process(self.stock_desk_job(self.om_regular[r], ch.om.regular.work_hours, self.regular_staff[r]))
+            for _ in range(round(ch.om.zsm.initial_stock)):
+                env.process(self.stock_desk_job(self.zsm[r], ch.om.zsm.work_hours, self.zsm_staff[r]))
+        for _ in range(round(sc.appeal.initial_stock)):
+            env.process(self.stock_job(self.hof, sc.appeal.work_hours, self.hof_staff))
         self.cells = simpy.PriorityResource(
             env,
             self.capacity(sc.execution.custodial.cells),  # type: ignore[arg-type]  # simpy works with math.inf capacity (unlimited)
@@ -272,11 +295,30 @@ class ReferenceChain:
 
     # ------------------------------------------------------------------ scenario values and random draws
 
-    def capacity(self, schedule: Schedule) -> float:
+    def on_duty(self, fte: Schedule, hours_per_fte: float, desk=None) -> tuple[float, float]:
+        """Staff in fte as the model's docs define it: fte x hours per fte a week spread over the opening hours a
+        week gives the number on duty; whole servers, each at the speed that keeps the hours exact. Returns
+        (servers, days one hour of work takes)."""
+        open_hours = 168.0 if desk is None else (desk.close_hour - desk.open_hour) * len(set(desk.open_weekdays))
+        x = self.capacity(fte, whole=False) * hours_per_fte / open_hours
+        if math.isinf(x):
+            return math.inf, 1.0 / 24.0
+        servers = max(1, round(x)) if x > 0 else 0
+        return servers, (servers / x / 24.0 if x > 0 else 1.0 / 24.0)
+
+    def stock_job(self, resource, hours, staff):
+        with resource.request() as req:
+            yield req
+            yield self.env.timeout(self.draw(hours) * staff[1])
+
+    def stock_desk_job(self, desk, hours, staff):
+        yield from desk.work(self.draw(hours) * staff[1])
+
+    def capacity(self, schedule: Schedule, whole: bool = True) -> float:
         if not schedule.constant:
             raise NotImplementedError("the reference chain supports constant station capacities only")
         c = schedule.first
-        return math.inf if math.isinf(c) else int(round(c))
+        return math.inf if math.isinf(c) else (int(round(c)) if whole else c)
 
     def date(self, t: float) -> dt.date:
         """The calendar date of simulation time `t` (days since 00:00 on the start date)."""
@@ -337,11 +379,12 @@ class ReferenceChain:
                     if rate <= 0:
                         continue
                     known = stream.known_suspect_share.at_date(date)
-                    screened = stream.screened_out_share.at_date(date)
+                    if stream.no_suspect_investigated_share.at_date(date) > 0:
+                        raise NotImplementedError("the reference chain does not investigate offences without a suspect")
                     end = min(day + 1.0, horizon)
                     t = day + rnd.expovariate(rate)
                     while t < end:
-                        if rnd.random() < known and rnd.random() >= screened:
+                        if rnd.random() < known:
                             out.append((t, r, s))
                         t += rnd.expovariate(rate)
         out.sort()
@@ -388,7 +431,7 @@ class ReferenceChain:
         else:
             with self.detectives[c.r].request() as req:
                 yield req
-                yield env.timeout(self.draw(ch.police.investigation))
+                yield env.timeout(self.draw(ch.police.investigation_hours) * self.detective_staff[c.r][1])
             yield env.timeout(self.draw(ch.police.file_completion))
 
         # OM: ZSM desk or regular handling, returns to the police
@@ -396,20 +439,24 @@ class ReferenceChain:
         col["t_om_intake"][cid] = env.now
         if arrested:
             channel = col["channel"][cid] = ZSM
-            yield from self.zsm[c.r].work(self.draw(om.zsm.handling), priority=0)
+            yield from self.zsm[c.r].work(self.draw(om.zsm.work_hours) * self.zsm_staff[c.r][1], priority=0)
+            yield env.timeout(self.draw(om.zsm.lead_time))
         elif self.u() < self.at(om.zsm_share_not_arrested[c.sname]):
             channel = col["channel"][cid] = ZSM
             yield env.timeout(self.draw(om.info_wait))
-            yield from self.zsm[c.r].work(self.draw(om.zsm.handling), priority=1)
+            yield from self.zsm[c.r].work(self.draw(om.zsm.work_hours) * self.zsm_staff[c.r][1], priority=1)
+            yield env.timeout(self.draw(om.zsm.lead_time))
         else:
             channel = col["channel"][cid] = REGULAR
-            yield from self.om_regular[c.r].work(self.draw(om.regular.handling))
+            yield from self.om_regular[c.r].work(self.draw(om.regular.work_hours) * self.regular_staff[c.r][1])
+            yield env.timeout(self.draw(om.regular.lead_time))
         returns = 0
         while self.u() < self.at((om.zsm if channel == ZSM else om.regular).return_share):
             returns = col["returns"][cid] = returns + 1
             yield env.timeout(self.draw(om.rework))
             channel = col["channel"][cid] = REGULAR
-            yield from self.om_regular[c.r].work(self.draw(om.regular.handling))
+            yield from self.om_regular[c.r].work(self.draw(om.regular.work_hours) * self.regular_staff[c.r][1])
+            yield env.timeout(self.draw(om.regular.lead_time))
 
         # the decision
         held = arrested and channel == ZSM and returns == 0 and env.now <= c.t_offence + self.custody_days
@@ -458,13 +505,15 @@ class ReferenceChain:
             if (kind.applies_to == "youth" and not c.youth) or (kind.applies_to == "adult" and c.youth):
                 continue
             if route in kind.routes and self.u() < self.at(kind.share[c.sname]):
-                writing.append(self.env.process(self.write_report(name, self.draw(kind.duration))))
+                work = self.draw(kind.work_hours) * self.writer_staff[name][1]
+                writing.append(self.env.process(self.write_report(name, work, self.draw(kind.duration))))
         return simpy.AllOf(self.env, writing)
 
-    def write_report(self, kind: str, days: float):
+    def write_report(self, kind: str, work_days: float, lead_days: float):
         with self.writers[kind].request() as req:
             yield req
-            yield self.env.timeout(days)
+            yield self.env.timeout(work_days)
+        yield self.env.timeout(lead_days)
 
     # ------------------------------------------------------------------ the court calendar
 
@@ -637,7 +686,11 @@ class ReferenceChain:
         share = c.ch.appeal.share.get(verdict)
         if share is not None and self.u() < self.at(share):
             col["appealed"][cid] = True
-            yield env.timeout(self.draw(c.ch.appeal.duration))
+            yield env.timeout(self.draw(c.ch.appeal.preparation))
+            with self.hof.request() as req:
+                yield req
+                yield env.timeout(self.draw(c.ch.appeal.work_hours) * self.hof_staff[1])
+            yield env.timeout(self.draw(c.ch.appeal.decision))
         col["t_final"][cid] = env.now
         yield from self.execute(c, verdict, detained=q in (Q_SUPER, Q_DET))
 
@@ -679,10 +732,11 @@ class ReferenceChain:
         elif verdict == "taakstraf":
             col["execution"][cid] = EXEC["taakstraf"]
             yield env.timeout(self.draw(ex.taakstraf.intake))
-            work = self.draw(ex.taakstraf.work)
             with self.reclassering.request() as req:
                 yield req
-                yield env.timeout(self.draw(ex.taakstraf.to_start) + work)
+                yield env.timeout(self.draw(ex.taakstraf.work_hours) * self.reclassering_staff[1])
+            work = self.draw(ex.taakstraf.work)
+            yield env.timeout(self.draw(ex.taakstraf.to_start) + work)
             col["t_exec_start"][cid] = env.now - work
             if self.u() < self.at(ex.taakstraf.failure_share):
                 yield from self.arrest(c, replacement=self.draw(ex.taakstraf.replacement_detention))

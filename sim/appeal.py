@@ -1,8 +1,12 @@
 """Appeal (hoger beroep) at the gerechtshof.
 
-A share of verdicts, per kind of verdict, is appealed; the appeal takes `appeal.duration` days, after which the
-decision is final (the verdict is kept: the model does not change sentences on appeal). Without appeal a verdict is
-final at once; the appeal term before delivery to CJIB is part of `execution.delivery`.
+A share of verdicts, per kind of verdict, is appealed. The appeal is then prepared (`appeal.preparation`: the
+rechtbank writes out its verdict, the file goes to the hof, the case is summoned; a lead time, not the hof's work),
+waits for raadsheer capacity (`appeal.fte` raadsheren on criminal appeals with `hours_per_fte_per_week`, one national
+pool for the four hoven: a real queue with its own stock), takes `work_hours` of their work (study, hearing,
+deliberation) and the arrest follows `decision` days after the hearing. Then the decision is final (the verdict is
+kept: the model does not change sentences on appeal). Without appeal a verdict is final at once; the appeal term
+before delivery to CJIB is part of `execution.delivery`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .domain import Stage, Verdict
+from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
     from .model import StageContext
@@ -27,13 +32,26 @@ class Appeal:
             [ctx.schedule(ch.appeal.share[v.key]) if v.key in ch.appeal.share else None for v in Verdict]
             for ch in ctx.chains
         ]
+        national = ctx.scenario.appeal  # the raadsheren are one national pool
+        self.hof = staffed_station(
+            ctx.env, "gerechtshof", ctx.schedule(national.fte).breakpoints(), national.hours_per_fte_per_week
+        )
+        n = round(national.initial_stock)  # appeals already waiting for a hearing at the start
+        if n:
+            drawn = national.work_hours.build().sample(ctx.streams("d:initial_stock:appeal"), n)
+            self.hof.preload((drawn * self.hof.days_per_work_hour).tolist())
         self.u = ctx.draw.uniform("appeal")
-        self.duration = ctx.draw.duration("appeal", lambda ch, stream: ch.appeal.duration)
+        self.preparation = ctx.draw.duration("appeal_preparation", lambda ch, stream: ch.appeal.preparation)
+        self.work = ctx.draw.duration("appeal_work", lambda ch, stream: ch.appeal.work_hours)
+        self.decision = ctx.draw.duration("appeal_decision", lambda ch, stream: ch.appeal.decision)
         self.detained: set[int] = set()
 
     def connect(self, final: Callable[[int, bool], None]) -> None:
         """Where a final decision goes: execution (told whether the convict is still detained)."""
         self._final = final
+
+    def stations(self) -> list[Station]:
+        return [self.hof]
 
     def consider(self, cid: int, detained: bool) -> None:
         ctx = self.ctx
@@ -44,10 +62,16 @@ class Appeal:
             c.enter(cid, _STAGE_APPEAL, ctx.env.now)
             if detained:
                 self.detained.add(cid)
-            ctx.after(self.duration.get(cid), self._decided, cid)
+            ctx.after(self.preparation.get(cid), self._prepared, cid)
         else:
             c.t_final[cid] = ctx.env.now
             self._final(cid, detained)
+
+    def _prepared(self, cid: int) -> None:
+        self.hof.put(cid, self.work.get(cid) * self.hof.days_per_work_hour, self._heard)
+
+    def _heard(self, cid: int) -> None:
+        self.ctx.after(self.decision.get(cid), self._decided, cid)
 
     def _decided(self, cid: int) -> None:
         ctx = self.ctx

@@ -37,6 +37,7 @@ THEMES = {
     "sentences": "Sentences",
     "chain": "Chain",
     "court_norms": "Court norms",
+    "capacity": "Capacity per station",
 }
 
 KEY_FIGURES = {
@@ -151,6 +152,11 @@ KEY_FIGURES = {
             "chain",
             "all",
         ),
+        # capacity per station kind (stations.csv summed or averaged over districts; sim.kpis.station_kpis)
+        KeyFigure("station_capacity", "capacity (fte; DJI: cells)", "", 1.0, 0, "capacity", "station"),
+        KeyFigure("station_utilisation", "utilisation", "%", 100.0, 0, "capacity", "station"),
+        KeyFigure("station_wait_days", "mean wait", "days", 1.0, -1, "capacity", "station"),
+        KeyFigure("station_stock", "mean stock (waiting + in work)", "cases", 1.0, -1, "capacity", "station"),
     )
 }
 

@@ -4,8 +4,9 @@ A final decision to execute is delivered to CJIB after `execution.delivery` days
 the appeal term); a share is returned for rework first. Then:
 
 * **fine** (geldboete): paid, paid on a payment plan, or unpaid → replacement detention (vervangende hechtenis);
-* **taakstraf**: intake by the reclassering, then a wait for a place (reclassering capacity, national: a real queue),
-  the start and the work; a share fails → replacement detention;
+* **taakstraf**: delivered to the reclassering (`intake`), a wait for a werkstraf officer (reclassering staff in fte,
+  national: a real queue) who does `work_hours` of intake, placement and supervision per order, then the start
+  (`to_start`) and the work itself; a share fails → replacement detention;
 * **custodial** (vrijheidsstraf) needs a DJI place (national `custodial.cells`; a real queue with priorities). The
   days the convict spent in custody before (`remand_days`, sim/custody.py) are deducted from the sentence (art. 27
   Sr). A convict still detained when the judgment is final (on remand: `Custody.at_verdict`) continues at once
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from .domain import ExecutionKind, Outcome, Stage, Verdict
 from .events import call_later
-from .stations import Station
+from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
     from .custody import Custody
@@ -79,7 +80,10 @@ class Execution:
     def __init__(self, ctx: StageContext):
         self.ctx = ctx
         national = ctx.scenario.execution  # reclassering and DJI are national: one pool for the country
-        self.reclassering = Station(ctx.env, "reclassering", ctx.schedule(national.taakstraf.capacity).breakpoints())
+        taak = national.taakstraf
+        self.reclassering = staffed_station(
+            ctx.env, "reclassering", ctx.schedule(taak.fte).breakpoints(), taak.hours_per_fte_per_week
+        )
         cell_schedule = ctx.schedule(national.custodial.cells).breakpoints()
         self.cells = Station(ctx.env, "dji_cells", cell_schedule, priorities=3)
         for t, _ in cell_schedule[1:]:
@@ -112,6 +116,7 @@ class Execution:
         self.fine_detention = d("fine_detention", lambda ch, stream: ch.execution.fines.replacement_detention)
         self.taak_intake = d("taak_intake", lambda ch, stream: ch.execution.taakstraf.intake)
         self.taak_to_start = d("taak_to_start", lambda ch, stream: ch.execution.taakstraf.to_start)
+        self.taak_supervision = d("taak_supervision", lambda ch, stream: ch.execution.taakstraf.work_hours)
         self.taak_work = d("taak_work", lambda ch, stream: ch.execution.taakstraf.work)
         self.taak_detention = d("taak_detention", lambda ch, stream: ch.execution.taakstraf.replacement_detention)
         self.length = d("custodial_length", lambda ch, stream: ch.execution.custodial.length[stream])
@@ -212,8 +217,14 @@ class Execution:
     # ------------------------------------------------------------------ taakstraf
 
     def _taak_intake_done(self, cid: int) -> None:
+        """At the reclassering: the order waits for a werkstraf officer (fte), who does its hours of work (intake
+        interview, placement, supervision); the start and the hours worked follow as lead times."""
+        hours = self.taak_supervision.get(cid)
+        self.reclassering.put(cid, hours * self.reclassering.days_per_work_hour, self._taak_placed)
+
+    def _taak_placed(self, cid: int) -> None:
         work = self._work_of[cid] = self.taak_work.get(cid)
-        self.reclassering.put(cid, self.taak_to_start.get(cid) + work, self._taak_done)
+        self.ctx.after(self.taak_to_start.get(cid) + work, self._taak_done, cid)
 
     def _taak_done(self, cid: int) -> None:
         ctx = self.ctx

@@ -310,3 +310,43 @@ def read_csv(path) -> list[KpiRow]:
 
 def _fmt(x: float) -> str:
     return "" if math.isnan(x) else f"{x:.6g}"
+
+
+# Capacity per station kind (the rows of stations.csv, summed or averaged over districts): what "capacity need per
+# partner" is read from.
+STATION_METRICS = ("station_capacity", "station_utilisation", "station_wait_days", "station_stock")
+
+
+def station_kpis(stations: list[dict], by: str | None = None) -> dict[tuple, float]:
+    """Per station kind (`group` of stations.csv): capacity in its planning unit (summed over districts),
+    utilisation (capacity-weighted mean: work done / hours available), mean wait in days (over the cases started)
+    and mean stock, waiting or in work (summed). With `by="region"` also per district, keyed (metric, group,
+    "region=<name>"); national pools appear there under no district."""
+    out: dict[tuple, float] = {}
+    groups: dict[str, list[dict]] = {}
+    for st in stations:
+        groups.setdefault(st["group"], []).append(st)
+    for group, rows in groups.items():
+        out.update(_station_figures(rows, (group,)))
+        if by == "region":
+            for st in rows:
+                if st["region"] != "national":
+                    out.update(_station_figures([st], (group, f"region={st['region']}")))
+    return out
+
+
+def _station_figures(rows: list[dict], key: tuple) -> dict[tuple, float]:
+    cap = [st["capacity_mean"] for st in rows]
+    finite = all(math.isfinite(c) for c in cap)
+    total_cap = float(sum(cap)) if finite else math.nan
+    util = [(st["utilisation"], c) for st, c in zip(rows, cap) if c > 0 and not math.isnan(st["utilisation"])]
+    started = sum(st["started"] for st in rows)
+    wait = sum(st["mean_wait_days"] * st["started"] for st in rows if st["started"]) / started if started else math.nan
+    return {
+        ("station_capacity", *key): total_cap,
+        ("station_utilisation", *key): (
+            sum(u * c for u, c in util) / sum(c for _, c in util) if finite and util else math.nan
+        ),
+        ("station_wait_days", *key): wait,
+        ("station_stock", *key): float(sum(st["mean_stock"] for st in rows)),
+    }

@@ -75,6 +75,18 @@ WEEKLY_EVENTS = {
     "t_exec_end": "executions completed",
 }
 UNDECIDED_LABEL = "not decided by the end of the run"
+# Station kinds (the `group` of stations.csv) -> the partner and its capacity.
+STATION_LABELS = {
+    "detectives": "police: detectives",
+    "zsm": "OM: ZSM desk",
+    "om_regular": "OM: regular handling",
+    "advice:reclassering": "reclassering: advice reports",
+    "advice:rvdk": "RvdK: advice reports",
+    "advice:nifp": "NIFP: reports",
+    "reclassering": "reclassering: taakstraf",
+    "dji_cells": "DJI: cells",
+    "gerechtshof": "gerechtshof: appeals",
+}
 
 
 def decided_at(route: str) -> str:
@@ -99,6 +111,8 @@ def group_label(kind: str, group: str) -> str:
         return session_type_label(group).replace("\n", " ")
     if kind == "court queue":
         return COURT_QUEUE_LABELS.get(group, group)
+    if kind == "station":
+        return STATION_LABELS.get(group, group)
     if group == UNDECIDED:
         return UNDECIDED_LABEL
     return ROUTE_LABELS.get(group, group)

@@ -74,7 +74,9 @@ class StageContext:
         c.stream = arrivals.stream
         c.t_offence = c.t_registration = arrivals.time
         self.draw = CaseDraws(self)
-        c.arrested[:] = self.draw.uniform("arrested") < self._share_at_arrival("arrested_share")
+        c.suspect_found[:] = arrivals.suspect_found
+        # a suspect found by investigation (selectiviteitskader) was not arrested at the offence
+        c.arrested[:] = (self.draw.uniform("arrested") < self._share_at_arrival("arrested_share")) & ~c.suspect_found
         self.arrested_of = c.arrested.tolist()  # read on every step of an arrested case: a list is faster
         c.youth[:] = self.draw.uniform("youth") < self._share_at_arrival("youth_share")
         self._schedule_cache: dict[int, DaySchedule] = {}
@@ -110,7 +112,7 @@ class ReplicationResult:
     sessions: dict[str, np.ndarray]  # one row per court session
     hearings: dict[str, np.ndarray]  # one row per hearing held
     stations: list[dict]  # one row per station
-    diverted: np.ndarray  # [day, region, stream, (offences, no_suspect, screened_out)]
+    diverted: np.ndarray  # [day, region, stream, intake.DIVERTED_COLUMNS]
     wall_seconds: float
 
 
@@ -192,6 +194,7 @@ class Model:
         yield from self.advice.stations()
         yield from self.execution.stations()
         yield from self.custody.stations()
+        yield from self.appeal.stations()
 
     def run(self) -> ReplicationResult:
         started = _time.perf_counter()
@@ -202,6 +205,13 @@ class Model:
         if self.scenario.warmup_days > 0:
             env.process(self._warmup())
         end = self.scenario.total_days
+        # station statistics cover the intake window after the warm-up (as the key figures' cohort does): taken at
+        # the end of the horizon, before the run-out without intake dilutes them
+        stations: list[dict] = []
+        horizon = self.scenario.horizon_days
+        self.env.timeout(horizon).callbacks.append(
+            lambda _: stations.extend(station_row(st, env.now) for st in self.all_stations())
+        )
         # The cyclic garbage collector would spend about half the run scanning the millions of small, acyclic
         # event objects a national run creates; nothing here relies on it, so it is paused while SimPy runs.
         gc_was_enabled = gc.isenabled()
@@ -212,19 +222,8 @@ class Model:
             if gc_was_enabled:
                 gc.enable()
         self.cases.close_open_stages(env.now)
-        stations = [
-            dict(
-                station=st.name,
-                arrivals=st.arrivals,
-                started=st.n_started,
-                waiting_end=st.waiting,
-                mean_wait_days=(st.wait_total / st.n_started) if st.n_started else float("nan"),
-                mean_service_days=(st.service_total / st.n_started) if st.n_started else float("nan"),
-                busy_servers_mean=st.mean_busy(),
-                capacity_end=st.capacity,
-            )
-            for st in self.all_stations()
-        ]
+        if not stations:  # a run that ended before its horizon
+            stations = [station_row(st, env.now) for st in self.all_stations()]
         return ReplicationResult(
             replication=self.replication,
             seed=self.seed,
@@ -236,6 +235,34 @@ class Model:
             diverted=self.arrivals.diverted,
             wall_seconds=_time.perf_counter() - started,
         )
+
+
+def station_row(st: Station, now: float) -> dict:
+    """One station's statistics from the warm-up to the end of the horizon (the intake window of the key figures): what stations.csv holds and the capacity key figures are read
+    from. The station kind (`group`) and region come from its name ("kind:region", or "kind" for a national pool);
+    capacity is in its planning unit (fte for staffed stations, otherwise servers such as cells)."""
+    kind, _, region = st.name.partition(":")
+    if kind == "advice":  # "advice:<kind>" is a national pool of report writers
+        kind, region = st.name, ""
+    span_weeks = max(now - st.stats_start, 0.0) / 7.0
+    return dict(
+        station=st.name,
+        group=kind,
+        region=region or "national",
+        unit=st.unit,
+        arrivals=st.arrivals,
+        started=st.n_started,
+        waiting_end=st.waiting,
+        mean_wait_days=(st.wait_total / st.n_started) if st.n_started else float("nan"),
+        mean_service_days=(st.service_total / st.n_started) if st.n_started else float("nan"),
+        busy_servers_mean=st.mean_busy(),
+        capacity_end=st.capacity,
+        capacity_mean=st.mean_planned(),
+        hours_per_fte_per_week=st.hours_per_fte_per_week,
+        work_hours_per_week=(st.service_total / st.days_per_work_hour / span_weeks) if span_weeks > 0 else math.nan,
+        utilisation=st.utilisation(),
+        mean_stock=st.mean_stock(),
+    )
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationResult:

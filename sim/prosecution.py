@@ -3,8 +3,12 @@
 ZSM is the joint police–OM desk that decides simple cases fast, while an arrested suspect is still held. Every
 arrested suspect's case goes to the ZSM desk of its region (with priority); of the other cases a share per stream
 does (`om.zsm_share_not_arrested`), after waiting for information (`om.info_wait`). The rest go to regular OM
-handling. Both desks are stations with staff (capacity) and handling time; the ZSM desk is staffed 7 days a week,
-14 hours a day by default.
+handling. Both desks are staffed by officieren and parketsecretarissen in fte (`fte`, `hours_per_fte_per_week`) and a
+case needs `work_hours` of their work (`sim.stations.staffed_station`); what is not work (waiting for information,
+the suspect's lawyer, post: `lead_time`) follows as a pure delay. The ZSM desk is staffed 7 days a week, 14 hours a
+day (cal:zsm_locaties); the baseline's regular handling is open around the clock (its fte's hours spread over
+the week). Regular handling is a real queue: with
+the OM's own staff busy, cases wait for an officier or parketsecretaris, as in the OM's published stocks.
 
 After handling, a share of cases is returned to the police for more investigation (retourzaak) and comes back to
 regular handling. Then the OM decides, by the stream's decision mix for the channel: sepot, OM-strafbeschikking, or a
@@ -22,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .domain import Channel, Outcome, Route, Stage, Verdict
-from .stations import Station
+from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
     from .model import StageContext
@@ -48,11 +52,30 @@ class Prosecution:
             z = ch.om.zsm
             hours = (z.open_hour, z.close_hour, frozenset(z.open_weekdays), wd0)
             self.zsm.append(
-                Station(env, f"zsm:{rname}", ctx.schedule(z.staff).breakpoints(), priorities=2, hours=hours)
+                staffed_station(
+                    env,
+                    f"zsm:{rname}",
+                    ctx.schedule(z.fte).breakpoints(),
+                    z.hours_per_fte_per_week,
+                    priorities=2,
+                    hours=hours,
+                )
             )
             g = ch.om.regular
             hours = (g.open_hour, g.close_hour, frozenset(g.open_weekdays), wd0)
-            self.regular.append(Station(env, f"om_regular:{rname}", ctx.schedule(g.staff).breakpoints(), hours=hours))
+            self.regular.append(
+                staffed_station(
+                    env, f"om_regular:{rname}", ctx.schedule(g.fte).breakpoints(), g.hours_per_fte_per_week, hours=hours
+                )
+            )
+        # the standing stock at the start: cases already waiting for an officier or parketsecretaris (work without
+        # case rows; the chain's cases queue behind it)
+        for r, ch in enumerate(ctx.chains):
+            for desk, cfg, what in ((self.zsm[r], ch.om.zsm, "zsm"), (self.regular[r], ch.om.regular, "regular")):
+                n = round(cfg.initial_stock)
+                if n:
+                    drawn = cfg.work_hours.build().sample(ctx.streams(f"d:initial_stock:{what}:{r}"), n)
+                    desk.preload((drawn * desk.days_per_work_hour).tolist())
         # per region, per stream: schedules
         self.zsm_share = [
             [ctx.schedule(ch.om.zsm_share_not_arrested[stream]) for stream in ctx.stream_names] for ch in ctx.chains
@@ -79,8 +102,10 @@ class Prosecution:
         self.u_sanction = draw.uniform("strafbeschikking_sanction")
         self.u_verzet = draw.uniform("verzet")
         self._return_rng = ctx.streams("u:om_return:repeat")
-        self.zsm_handling = draw.duration("zsm_handling", lambda ch, stream: ch.om.zsm.handling)
-        self.regular_handling = draw.duration("om_handling", lambda ch, stream: ch.om.regular.handling)
+        self.zsm_handling = draw.duration("zsm_handling", lambda ch, stream: ch.om.zsm.work_hours)
+        self.regular_handling = draw.duration("om_handling", lambda ch, stream: ch.om.regular.work_hours)
+        self.zsm_lead = draw.duration("zsm_lead_time", lambda ch, stream: ch.om.zsm.lead_time)
+        self.regular_lead = draw.duration("om_lead_time", lambda ch, stream: ch.om.regular.lead_time)
         self.info_wait = draw.duration("zsm_info_wait", lambda ch, stream: ch.om.info_wait)
         self.verzet_delay = draw.duration("verzet_delay", lambda ch, stream: ch.om.strafbeschikking.verzet_delay)
 
@@ -117,7 +142,8 @@ class Prosecution:
         if ctx.arrested_of[cid]:
             c.channel[cid] = _ZSM
             c.enter(cid, _OM_ZSM, now)
-            self.zsm[r].put(cid, self.zsm_handling.get(cid), self._handled, priority=0)
+            desk = self.zsm[r]
+            desk.put(cid, self.zsm_handling.get(cid) * desk.days_per_work_hour, self._zsm_worked, priority=0)
         elif self.u_zsm.item(cid) < self.zsm_share[r][ctx.stream_of[cid]].at(now):
             c.channel[cid] = _ZSM
             c.enter(cid, _OM_ZSM, now)
@@ -129,15 +155,34 @@ class Prosecution:
         self._to_regular(cid)
 
     def _to_zsm_desk(self, cid: int) -> None:
-        self.zsm[self.ctx.region_of[cid]].put(cid, self.zsm_handling.get(cid), self._handled, priority=1)
+        desk = self.zsm[self.ctx.region_of[cid]]
+        desk.put(cid, self.zsm_handling.get(cid) * desk.days_per_work_hour, self._zsm_worked, priority=1)
 
     def _to_regular(self, cid: int) -> None:
         ctx = self.ctx
         c = ctx.cases
         c.channel[cid] = _REGULAR
         c.enter(cid, _OM_REGULAR, ctx.env.now)
-        d = self.regular_handling.get(cid) if c.returns[cid] == 0 else self.regular_handling.again(cid)
-        self.regular[ctx.region_of[cid]].put(cid, d, self._handled)
+        hours = self.regular_handling.get(cid) if c.returns[cid] == 0 else self.regular_handling.again(cid)
+        desk = self.regular[ctx.region_of[cid]]
+        desk.put(cid, hours * desk.days_per_work_hour, self._regular_worked)
+
+    def _zsm_worked(self, cid: int) -> None:
+        """The ZSM desk's work on the case is done; what is not work (`om.zsm.lead_time`) follows before deciding."""
+        lead = self.zsm_lead.get(cid)
+        if lead > 0:
+            self.ctx.after(lead, self._handled, cid)
+        else:
+            self._handled(cid)
+
+    def _regular_worked(self, cid: int) -> None:
+        """Regular handling's work is done; the lead time that is not work (`om.regular.lead_time`) follows."""
+        c = self.ctx.cases
+        lead = self.regular_lead.get(cid) if c.returns[cid] == 0 else self.regular_lead.again(cid)
+        if lead > 0:
+            self.ctx.after(lead, self._handled, cid)
+        else:
+            self._handled(cid)
 
     def _handled(self, cid: int) -> None:
         ctx = self.ctx

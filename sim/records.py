@@ -2,8 +2,9 @@
 
 Every case that enters the chain with a known suspect gets an integer id (its row) at intake, in order of
 registration. The stages write timestamps into these columns as the case moves (`nan` = not reached); code columns
-hold the integer codes of the enums in `sim.domain` (route, verdict, outcome, ...). Offences without a suspect, or screened out by the selectiviteitskader, never become rows: they are
-counted per day, region and stream in `diverted` (counted, not lost).
+hold the integer codes of the enums in `sim.domain` (route, verdict, outcome, ...). Offences without a known suspect never become rows unless the police investigation finds a
+suspect (selectiviteitskader; `suspect_found`): they are counted per day, region and stream in `diverted` (counted,
+not lost).
 
 Stages for backlogs (voorraden) are counted with `enter`/`leave`, which also log the change; the case's
 `days_<stage>` columns are summed from that log, so the backlog per stage and the per-case times obey Little's law by
@@ -83,6 +84,7 @@ CODE_COLUMNS = {
     "custody_step": np.int8,  # CustodyStep: the last step of the custody clock reached
     "remand_days": np.float32,  # days in custody before the sentence (deducted from it, art. 27 Sr)
     "pro_forma_hearings": np.int16,  # pro-forma hearings of a detained suspect (art. 66 Sv)
+    "suspect_found": np.bool_,  # an offence without a known suspect that got one by investigation (selectiviteitskader)
 }
 
 
@@ -135,6 +137,7 @@ class CaseTable:
     custody_step: np.ndarray
     remand_days: np.ndarray
     pro_forma_hearings: np.ndarray
+    suspect_found: np.ndarray
 
     def __init__(self, n: int):
         self.n = n

@@ -12,8 +12,12 @@ its own named random streams, so the results are identical either way) and write
   and used;
 * ``hearings.parquet`` — one row per hearing held: case, time, session type, court queue, and its result
   (verdict, adjourned, report_missing);
-* ``stations.csv`` — per capacity-limited station: arrivals, mean wait, mean busy servers;
-* ``diverted.csv`` — offences that left at the police (no known suspect, selectiviteitskader), per year;
+* ``stations.csv`` — per capacity-limited station (per district where it is regional): its kind (`group`), capacity
+  in its planning unit (fte, or cells), arrivals, mean wait, utilisation, mean stock (waiting + in work), work hours
+  arriving a week, since the warm-up;
+* ``diverted.csv`` — offences per year, region and stream, with those without a known suspect (`no_suspect`), of
+  those the ones the police investigated (`investigated`, selectiviteitskader) and of those the ones that got a
+  suspect (`solved`: these became cases). Offences = cases + no_suspect - solved;
 * ``kpis.csv`` — the key figures with 95% intervals over replications;
 * ``scenario.toml`` and ``provenance.json`` — the resolved scenario, seed, replications, version, wall time.
 
@@ -51,7 +55,8 @@ from .domain import (
     STAGES,
     VERDICTS,
 )
-from .kpis import BACKLOG_STAGES, KpiRow, replication_kpis, summarise, write_csv
+from .intake import DIVERTED_COLUMNS
+from .kpis import BACKLOG_STAGES, KpiRow, replication_kpis, station_kpis, summarise, write_csv
 from .model import ReplicationResult, run_replication
 from .outputs import staged_folder, write_marker
 from .records import CODE_COLUMNS
@@ -144,7 +149,9 @@ def kpis_of(scenario: Scenario, results: list[ReplicationResult]) -> tuple[list[
 
 
 def replication_kpis_of(scenario: Scenario, res: ReplicationResult, by: str | None = None) -> dict:
-    return replication_kpis(res.columns, res.backlog, res.sessions, session_type_names(scenario), scenario, by=by)
+    out = replication_kpis(res.columns, res.backlog, res.sessions, session_type_names(scenario), scenario, by=by)
+    out.update(station_kpis(res.stations, by))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -217,7 +224,7 @@ class ResultsWriter:
         self._stations = open(self.tmp / "stations.csv", "w")
         self._station_keys: list[str] | None = None
         self._diverted = open(self.tmp / "diverted.csv", "w")
-        self._diverted.write("replication,year,region,stream,offences,no_suspect,screened_out\n")
+        self._diverted.write("replication,year,region,stream," + ",".join(DIVERTED_COLUMNS) + "\n")
 
     def __enter__(self):
         return self
@@ -302,8 +309,8 @@ class ResultsWriter:
             tot = div[years == y].sum(axis=0)
             for i, rname in enumerate(self.scenario.regions):
                 for j, sname in enumerate(self.scenario.intake.streams):
-                    o, ns, scr = tot[i, j]
-                    self._diverted.write(f"{res.replication},{y},{rname},{sname},{o},{ns},{scr}\n")
+                    counts = ",".join(str(int(x)) for x in tot[i, j])
+                    self._diverted.write(f"{res.replication},{y},{rname},{sname},{counts}\n")
 
     def _close_files(self) -> None:
         for w in (self._cases, self._sessions, self._hearings):

@@ -7,6 +7,13 @@ work in hand is finished. Capacity changes take effect at once for starting work
 
 Stations use SimPy events with callbacks instead of a generator process per case: a case costs one timeout event
 for its service, nothing while it waits. `put` hands a case in with its service time and a callback `done(cid)`.
+
+**Capacity in planning units** (`staffed_station`): a chain partner plans in fte, not in "servers". Each fte works
+`hours_per_fte_per_week` productive hours spread over the station's opening hours, so the staff on duty while it is
+open is fte × hours per fte / opening hours a week (270 ZSM fte of 27 hours over 98 opening hours: 74 on duty); each
+of them works on one case at a time, an hour of work taking an hour. The utilisation is then what a planner computes,
+work arriving / hours available (arrivals × mean hours / (fte × hours per fte)). Time that is not work (waiting for
+information, post, a lawyer) is a separate pure delay in the stage, never held at the station.
 """
 
 from __future__ import annotations
@@ -47,6 +54,17 @@ class Station:
         self.busy_area = 0.0
         self._last_change = 0.0
         self.stats_start = env.now
+        self.stock_area = 0.0  # cases waiting or in work, integrated over time
+        self._stock_change = env.now
+        self.capacity_area = 0.0  # capacity (servers) integrated over time
+        self.planned_area = 0.0  # capacity in its planning unit (fte of a staffed station) integrated over time
+        self._capacity_change = env.now
+        # planning units (see `staffed_station`): a plain station counts servers, always available
+        self.unit = "servers"
+        self.hours_per_fte_per_week = math.nan
+        self.open_share = 1.0  # share of the week in which the capacity's hours are spread
+        self.days_per_work_hour = 1.0 / 24.0
+        self.planned = float(self.capacity)  # capacity in its planning unit now (fte of a staffed station)
         for t, c in capacity[1:]:
             env.timeout(max(0.0, t - env.now), _servers(c)).callbacks.append(self._set_capacity)
         if hours is not None and not (hours[0] <= 0 and hours[1] >= 24 and len(hours[2]) == 7):
@@ -67,15 +85,23 @@ class Station:
         """Hand in case `cid` needing `service` days of work; `done(cid)` is called when it is finished and
         `started(cid)`, if given, when work on it begins. Lower `priority` numbers are served first."""
         self.arrivals += 1
+        self._count_stock()
         if self.open and self.busy < self.capacity:
             self._start(cid, service, done, self.env.now, started)
         else:
             self.queues[priority].append((cid, service, done, self.env.now, started))
 
+    def preload(self, services: list[float]) -> None:
+        """Start with a standing stock: work already waiting (no case rows: the chain's cases queue behind it),
+        one job per service time in `services` (days)."""
+        for service in services:
+            self.put(-1, service, _nothing)
+
     def withdraw(self, priority: int, keep_out: Callable[[int], bool]) -> list[tuple]:
         """Take the waiting cases of one priority class for which `keep_out(cid)` is true out of the queue (in
         order), e.g. zelfmelders whose call-up is stopped. They come back with `readmit`, keeping their arrival
         time, so their wait is counted in full."""
+        self._count_stock()
         q = self.queues[priority]
         out = [job for job in q if keep_out(job[0])]
         if out:
@@ -85,6 +111,7 @@ class Station:
     def readmit(self, jobs: list[tuple], priority: int) -> None:
         """Put withdrawn cases back into their class's queue, in order of their original arrival."""
         if jobs:
+            self._count_stock()
             self.queues[priority] = deque(sorted([*self.queues[priority], *jobs], key=lambda job: job[3]))
             self._dispatch()
 
@@ -118,7 +145,34 @@ class Station:
     def reset_stats(self) -> None:
         self.arrivals = self.n_started = 0
         self.wait_total = self.service_total = self.busy_area = 0.0
-        self._last_change = self.stats_start = self.env.now
+        self.stock_area = self.capacity_area = self.planned_area = 0.0
+        self._last_change = self.stats_start = self._stock_change = self._capacity_change = self.env.now
+
+    def mean_stock(self) -> float:
+        """Time-average number of cases at the station (waiting or in work) since the last reset."""
+        self._count_stock()
+        span = self.env.now - self.stats_start
+        return self.stock_area / span if span > 0 else math.nan
+
+    def mean_capacity(self) -> float:
+        """Time-average capacity in servers since the last reset."""
+        self._count_capacity()
+        span = self.env.now - self.stats_start
+        return self.capacity_area / span if span > 0 else float(self.capacity)
+
+    def mean_planned(self) -> float:
+        """Time-average capacity in its planning unit (fte of a staffed station; servers otherwise)."""
+        self._count_capacity()
+        span = self.env.now - self.stats_start
+        return self.planned_area / span if span > 0 else self.planned
+
+    def utilisation(self) -> float:
+        """Work done / capacity available since the last reset: busy servers over the servers there were, counted
+        over the hours the capacity works (a staffed station's fte work only within its opening hours)."""
+        cap = self.mean_capacity()
+        if math.isinf(cap):
+            return 0.0
+        return self.mean_busy() / (cap * self.open_share) if cap > 0 else math.nan
 
     def mean_busy(self) -> float:
         """Time-average number of busy servers since the last reset."""
@@ -140,9 +194,22 @@ class Station:
         if started is not None:
             started(cid)
 
+    def _count_stock(self) -> None:
+        now = self.env.now
+        self.stock_area += (self.busy + self.waiting) * (now - self._stock_change)
+        self._stock_change = now
+
+    def _count_capacity(self) -> None:
+        now = self.env.now
+        if now > self._capacity_change:
+            self.capacity_area += self.capacity * (now - self._capacity_change)
+            self.planned_area += self.planned * (now - self._capacity_change)
+        self._capacity_change = now
+
     def _finish(self, job):
         cid, done = job
         now = self.env.now
+        self._count_stock()
         self.busy_area += self.busy * (now - self._last_change)
         self._last_change = now
         self.busy -= 1
@@ -159,6 +226,9 @@ class Station:
                 return
 
     def _set_capacity(self, ev):
+        self._count_capacity()
+        if self.unit != "fte":
+            self.planned = float(ev._value)
         self.capacity = ev._value
         self._dispatch()
 
@@ -188,6 +258,52 @@ class Station:
         if self.open:
             self._dispatch()
         self.env.timeout(self._next_switch(now) - now).callbacks.append(self._switch)
+
+
+def _nothing(_: int) -> None:
+    """Work of a standing stock is done: no case to move on."""
+
+
+def staffed_station(
+    env: simpy.Environment,
+    name: str,
+    fte: list[tuple[float, float]],
+    hours_per_fte_per_week: float,
+    priorities: int = 1,
+    hours: tuple[float, float, frozenset[int], int] | None = None,
+) -> Station:
+    """A station whose capacity is staff in fte (see the module docstring): `fte` as (from-time, fte) pairs, each
+    fte working `hours_per_fte_per_week` within the opening `hours` (always open if None). Hand it a case's work in
+    hours × `station.days_per_work_hour` (read when the case is handed in: it follows the fte schedule).
+
+    A fractional number on duty (a district's share of national staff) is served by whole servers working at the
+    matching speed: 6.8 on duty are 7 servers each at 6.8/7 speed, so the hours available are exact."""
+    open_hours = 168.0 if hours is None else (hours[1] - hours[0]) * len(hours[2])
+    on_duty_per_fte = hours_per_fte_per_week / open_hours
+
+    def servers(f: float) -> float:
+        x = f * on_duty_per_fte
+        return x if math.isinf(x) or x <= 0 else max(1, round(x))
+
+    def days_per_hour(f: float) -> float:
+        x = f * on_duty_per_fte
+        return servers(f) / x / 24.0 if 0 < x < math.inf else 1.0 / 24.0
+
+    st = Station(env, name, [(t, servers(f)) for t, f in fte], priorities=priorities, hours=hours)
+    st.unit = "fte"
+    st.hours_per_fte_per_week = hours_per_fte_per_week
+    st.open_share = open_hours / 168.0
+    st.days_per_work_hour = days_per_hour(fte[0][1])
+    st.planned = fte[0][1]
+
+    def change(ev) -> None:
+        st._count_capacity()
+        st.planned = ev._value
+        st.days_per_work_hour = days_per_hour(ev._value)
+
+    for t, f in fte[1:]:
+        env.timeout(max(0.0, t - env.now), f).callbacks.append(change)
+    return st
 
 
 def _servers(c: float) -> float:

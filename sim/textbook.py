@@ -3,7 +3,8 @@
 The chain can be reduced to a tandem of up to three M/M/c stations: the police detectives (station 1), regular OM
 handling (station 2: nobody arrested, nobody to ZSM, open every day around the clock, nothing returned) and the
 reclassering (station 3: every case a strafbeschikking that is a taakstraf, no verzet, no delivery time,
-exponential work). Every other step takes no time and has unlimited capacity; a station left out is unlimited with
+exponential reclassering work). Each station's capacity is c fte working 168 hours a week, so one fte is one server
+and μ per day means a mean of 24/μ hours of work. Every other step takes no time and has unlimited capacity; a station left out is unlimited with
 no service time. Arrivals are Poisson (the intake's daily Poisson counts spread uniformly over each day, weekday
 pattern flat). The time through the network is `t_exec_end - t_registration` in the case records.
 
@@ -48,9 +49,10 @@ def tandem_raw(
     zero, inf = 0.0, float("inf")
 
     def station(i):
+        # an fte working 168 hours a week on an always-open station is a server: one hour of work, one hour of time
         if i < len(stations):
             c, mu = stations[i]
-            return c, {"dist": "exponential", "mean": 1.0 / mu}
+            return c, {"dist": "exponential", "mean": 24.0 / mu}
         return inf, zero
 
     (c1, s1), (c2, s2), (c3, s3) = station(0), station(1), station(2)
@@ -66,15 +68,22 @@ def tandem_raw(
         "seed": seed,
         # volume per year: 365.25 days a year on average; the intake divides by the days of each calendar year
         "intake": {"streams": {"only": {"volume": lam * 365.25, "known_suspect_share": 1.0, "arrested_share": 0.0}}},
-        "police": {"detectives": c1, "investigation": s1, "file_completion": zero, "arrest_processing": zero},
+        "police": {
+            "detective_fte": c1,
+            "hours_per_fte_per_week": 168.0,
+            "investigation_hours": s1,
+            "file_completion": zero,
+            "arrest_processing": zero,
+        },
         "om": {
             "zsm_share_not_arrested": {"only": 0.0},
             "info_wait": zero,
             "rework": zero,
-            "zsm": {"staff": inf, "handling": zero, "return_share": 0.0},
+            "zsm": {"fte": inf, "hours_per_fte_per_week": 168.0, "work_hours": zero, "return_share": 0.0},
             "regular": {
-                "staff": c2,
-                "handling": s2,
+                "fte": c2,
+                "hours_per_fte_per_week": 168.0,
+                "work_hours": s2,
                 "return_share": 0.0,
                 "open_hour": 0,
                 "close_hour": 24,
@@ -90,7 +99,14 @@ def tandem_raw(
             "sessions": {"all": {"per_week": 5, "slots": 10, "serves": [*routes[:3], "regular_pr", "regular_mk"]}},
             "verdict_mix": {r: {"suspended": 1.0} for r in routes},
         },
-        "appeal": {"share": {}, "duration": zero},
+        "appeal": {
+            "share": {},
+            "preparation": zero,
+            "fte": inf,
+            "hours_per_fte_per_week": 168.0,
+            "work_hours": zero,
+            "decision": zero,
+        },
         "execution": {
             "delivery": zero,
             "delivery_return_share": 0.0,
@@ -102,10 +118,12 @@ def tandem_raw(
                 "replacement_detention": zero,
             },
             "taakstraf": {
-                "capacity": c3,
+                "fte": c3,
+                "hours_per_fte_per_week": 168.0,
+                "work_hours": s3,
                 "intake": zero,
                 "to_start": zero,
-                "work": s3,
+                "work": zero,
                 "failure_share": 0.0,
                 "replacement_detention": zero,
             },

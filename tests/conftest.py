@@ -23,18 +23,31 @@ def scale_capacities(raw: dict, scale: float) -> dict:
     over: dict = {"intake": {"streams": {}}}
     for name, st in raw["intake"]["streams"].items():
         over["intake"]["streams"][name] = {"volume": st["volume"] * scale}
-    over["police"] = {"detectives": max(1, round(raw["police"]["detectives"] * scale))}
-    over["om"] = {
-        "zsm": {"staff": max(1, round(raw["om"]["zsm"]["staff"] * scale))},
-        "regular": {"staff": max(1, round(raw["om"]["regular"]["staff"] * scale))},
+
+    def fte(section: dict) -> float:
+        return round(section["fte"] * scale, 6)  # fte split exactly (a fractional fte works at its share of hours)
+
+    def stock(section: dict) -> float:
+        return float(round(section.get("initial_stock", 0) * scale))
+
+    police = raw["police"]
+    over["police"] = {
+        "detective_fte": fte({"fte": police["detective_fte"]}),
+        "initial_stock": stock(police),
     }
-    over["advice"] = {k: {"capacity": max(1, round(v["capacity"] * scale))} for k, v in raw["advice"].items()}
+    om = raw["om"]
+    over["om"] = {
+        "zsm": {"fte": fte(om["zsm"]), "initial_stock": stock(om["zsm"])},
+        "regular": {"fte": fte(om["regular"]), "initial_stock": stock(om["regular"])},
+    }
+    over["advice"] = {k: {"fte": fte(v)} for k, v in raw["advice"].items()}
     over["courts"] = {
         "sessions": {k: {"per_week": v["per_week"] * scale} for k, v in raw["courts"]["sessions"].items()}
     }
+    over["appeal"] = {"fte": fte(raw["appeal"]), "initial_stock": stock(raw["appeal"])}
     ex = raw["execution"]
     over["execution"] = {
-        "taakstraf": {"capacity": max(1, round(ex["taakstraf"]["capacity"] * scale))},
+        "taakstraf": {"fte": fte(ex["taakstraf"])},
         "custodial": {"cells": max(1, round(ex["custodial"]["cells"] * scale))},
     }
     return over

@@ -94,9 +94,9 @@ def test_conservation_of_cases(small, res):
     last = res.backlog[-1, : len(Stage)]
     per_stage = np.bincount(stage[open_], minlength=len(Stage))
     assert np.array_equal(last, per_stage)
-    # offences = no suspect + screened out + cases
+    # offences = cases + offences without a known suspect that did not become a case (no suspect - solved)
     div = res.diverted.sum(axis=(0, 1, 2))
-    assert div[0] == div[1] + div[2] + n
+    assert div[0] == div[1] - div[3] + n
 
 
 def test_every_case_finishes_with_a_long_run_out():
@@ -173,13 +173,20 @@ def test_unlimited_capacity_removes_waits():
     inf = math.inf
     sc = small_scenario(
         extra={
-            "police": {"detectives": inf},
+            "police": {"detective_fte": inf, "initial_stock": 0},
             "om": {
-                "zsm": {"staff": inf, "open_hour": 0, "close_hour": 24},
-                "regular": {"staff": inf, "open_weekdays": [0, 1, 2, 3, 4, 5, 6]},
+                "zsm": {"fte": inf, "open_hour": 0, "close_hour": 24},
+                "regular": {
+                    "fte": inf,
+                    "initial_stock": 0,
+                    "open_hour": 0,
+                    "close_hour": 24,
+                    "open_weekdays": [0, 1, 2, 3, 4, 5, 6],
+                },
             },
-            "advice": {k: {"capacity": inf} for k in ("reclassering", "rvdk", "nifp")},
-            "execution": {"taakstraf": {"capacity": inf}, "custodial": {"cells": inf}},
+            "advice": {k: {"fte": inf} for k in ("reclassering", "rvdk", "nifp")},
+            "appeal": {"fte": inf, "initial_stock": 0},
+            "execution": {"taakstraf": {"fte": inf}, "custodial": {"cells": inf}},
             # every suspect not decided within ophouden is held on: a release can then only come from a wait
             "custody": {"inverzekeringstelling_share": 1.0},
         }

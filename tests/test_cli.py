@@ -93,11 +93,11 @@ def test_parallel_run_writes_identical_results(small_file, tmp_path):
 
 def test_run_with_a_bad_scenario_writes_nothing(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text(f'extends = "{BASELINE}"\nname = "bad"\n[om.zsm]\nstaff = -2\n')
+    bad.write_text(f'extends = "{BASELINE}"\nname = "bad"\n[om.zsm]\nfte = -2\n')
     out = tmp_path / "out"
     r = runner.invoke(app, ["run", str(bad), "--out", str(out)])
     assert r.exit_code == 2
-    assert "om.zsm.staff" in r.output and "Traceback" not in r.output
+    assert "om.zsm.fte" in r.output and "Traceback" not in r.output
     assert not out.exists() and not list(tmp_path.glob("out*"))
 
 
@@ -132,7 +132,7 @@ def test_breakdown_per_region_and_stream(small_file, tmp_path):
     per_stream = {row[2]: float(row[3]) for row in rows if row[0] == "cases" and row[1] == "regular"}
     assert set(per_stream) == {"vvc", "hic", "other"}
     total = next(ln.split(",") for ln in (out / "kpis.csv").read_text().splitlines() if ln.startswith("cases,regular,"))
-    assert sum(per_stream.values()) == pytest.approx(float(total[2]))
+    assert sum(per_stream.values()) == pytest.approx(float(total[2]), abs=0.005 * len(per_stream))  # each value rounded
     assert runner.invoke(app, ["run", str(small_file), "--by", "court"]).exit_code == 2
 
 

@@ -28,14 +28,14 @@ def named(sc, name):
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     base = small_scenario(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
-    # a politierechter shortage: regular cases wait longer for a session (4.3 of the 5.25 sessions a week: with planned
-    # courts a milder cut is mostly absorbed by the sessions' spare slots and the snelrecht slots opened to backlog)
+    # a politierechter shortage: regular cases wait longer for a session (a clear one: with planned courts a milder
+    # cut is absorbed by spare slots, and the detectives' and OM's standing stocks pace the flow to the courts)
     short = named(
         small_scenario(
             horizon_days=300.0,
             warmup_days=60.0,
             runout_days=150.0,
-            extra={"courts": {"sessions": {"politierechter": {"per_week": 4.3}}}},
+            extra={"courts": {"sessions": {"politierechter": {"per_week": 3.8}}}},
         ),
         "short",
     )

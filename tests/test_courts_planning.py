@@ -87,7 +87,7 @@ def test_ready_to_plan_cases_beyond_the_horizon_wait_and_are_booked_in_order_of_
         "planning_horizon_weeks": 2.0,
         "adjournment_share": 0.0,
         "adjournment_min_days": 7.0,
-        "sessions": {"snelrecht": {"fill_from_backlog": False}, "politierechter": {"per_week": 4.0}},
+        "sessions": {"snelrecht": {"fill_from_backlog": False}, "politierechter": {"per_week": 3.0}},
     }
     m, res, bookings = run(courts)
     c = m.courts

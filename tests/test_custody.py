@@ -215,7 +215,9 @@ def test_a_call_up_reserves_no_cell():
 
 def test_zelfmelders_are_called_up_only_when_a_place_is_expected():
     """Few cells: the call-up waits for expected places, so the stock "not yet called up" grows."""
-    tight = small_scenario(extra={"execution": {"custodial": {"cells": 150}}})
+    tight = small_scenario(
+        extra={"execution": {"custodial": {"cells": 80}}}
+    )  # about 120 in detention with ample places
     loose = small_scenario(extra={"execution": {"custodial": {"cells": 2000}}})
     z = Stage.ZELFMELDER_WAIT
     _, a = _run(tight)
@@ -260,7 +262,7 @@ def test_unfindable_stock_and_prison_population_agree_with_a_hand_count():
 
 
 def test_the_verkeerstoren_changes_the_allocation_not_the_find_time():
-    tight = {"execution": {"custodial": {"cells": 160}}}
+    tight = {"execution": {"custodial": {"cells": 90}}}  # places bind: about 120 in detention with ample places
     prio = small_scenario(extra=tight)
     tower = small_scenario(extra=S.deep_merge(tight, {"execution": {"custodial": {"verkeerstoren_share": 1.0}}}))
     _, a = _run(prio)

@@ -179,7 +179,7 @@ def test_pick_frequencies_match_the_shares(sc, spec, seed):
 
 
 def _appeal(chain, _stream):
-    return chain.appeal.duration
+    return chain.appeal.preparation
 
 
 def _delivery(chain, _stream):
@@ -219,8 +219,8 @@ def test_case_durations_follow_their_distribution(contexts):
     a = contexts[0]
     d = a.draw.duration("appeal-check", _appeal)
     assert d.scales is None and d.get(5) == float(d.values[5])  # no scale: the array's own lookup
-    spec = a.chains[0].appeal.duration
-    assert (spec.dist, spec.mean, spec.cv) == ("lognormal", 300.0, 0.6)
+    spec = a.chains[0].appeal.preparation
+    assert (spec.dist, spec.mean, spec.cv) == ("lognormal", 100.0, 0.5)
     # the sample mean of n draws is within 5 standard errors (sd = mean * cv) of the distribution's mean
     se = spec.mean * spec.cv / math.sqrt(a.n)
     assert abs(float(np.mean(d.values, dtype=np.float64)) - spec.mean) <= 5 * se

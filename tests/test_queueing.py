@@ -41,7 +41,7 @@ def test_detectives_as_mmc_match_erlang_c(lam, mu, c):
 
 def test_infinite_capacity_gives_zero_waits():
     raw = mmc_raw(10.0, 4.0, 3, days=400, warmup=50)
-    raw["police"]["detectives"] = float("inf")
+    raw["police"]["detective_fte"] = float("inf")
     res = run_replication(S.from_dict(raw), 0)
     for st in res.stations:
         if st["started"]:

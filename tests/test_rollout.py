@@ -82,11 +82,11 @@ def test_shown_scenario_loads_back_to_the_same_model(tmp_path):
 
 
 def test_a_difference_that_cannot_be_scheduled_is_refused(tmp_path):
-    p = files(tmp_path, '[police]\ninvestigation = { dist = "lognormal", mean = 6, cv = 1.2 }\n')
+    p = files(tmp_path, '[police]\ninvestigation_hours = { dist = "lognormal", mean = 6, cv = 1.2 }\n')
     with pytest.raises(S.ScenarioError) as e:
         S.load(p)
     (problem,) = e.value.problems
-    assert "police.investigation.mean" in problem.key and "scale" in problem.reason
+    assert "police.investigation_hours.mean" in problem.key and "scale" in problem.reason
 
 
 def test_every_region_needs_a_date(tmp_path):

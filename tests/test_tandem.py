@@ -62,7 +62,7 @@ def test_the_check_notices_a_slower_station():
     """Work at the reclassering 7% slower than the analytic value assumes (μ = 2.8 instead of 3 a day): the
     interval no longer covers the analytic sojourn."""
     raw = tandem.ketensim_raw(DAYS)
-    raw["execution"]["taakstraf"]["work"]["mean"] = 1.0 / 2.8
+    raw["execution"]["taakstraf"]["work_hours"]["mean"] = 24.0 / 2.8
     sc = S.from_dict(raw)
     means = []
     for rep in range(REPLICATIONS):

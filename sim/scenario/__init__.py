@@ -13,7 +13,7 @@ Two value shapes recur:
   `DurationSpec`. A duration may carry ``scale``, a schedule that multiplies it (a lever "reports 30% faster from
   March 2021" is ``scale = [[2019-01-01, 1.0], [2021-03-01, 0.7]]``).
 
-Arrondissementen: ``[regions.<name>] share = …`` splits intake. National capacities (detectives, ZSM and OM staff,
+Arrondissementen: ``[regions.<name>] share = …`` splits intake. National capacities (detective, ZSM and OM fte and stocks,
 court sessions) are split over regions by share; ``[regions.<name>.override]`` may replace any police, OM, advice,
 court or execution parameter for one region, and a capacity given there is that region's own number.
 

@@ -56,6 +56,6 @@ def _override_problems(region: str, override: dict, advice_kinds: set[str]) -> l
                     f"{where}.advice.{kind}: unknown advice kind; a kind must be defined nationally "
                     f"(known: {sorted(advice_kinds)})"
                 )
-            elif isinstance(spec, dict) and "capacity" in spec:
-                problems.append(f"{where}.advice.{kind}.capacity: a national capacity; set it in [advice.{kind}]")
+            elif isinstance(spec, dict) and "fte" in spec:
+                problems.append(f"{where}.advice.{kind}.fte: a national capacity; set it in [advice.{kind}]")
     return problems

@@ -42,7 +42,7 @@ def _regional_raw(merged: dict, region: str, spec: dict, n_regions: int) -> dict
                 node = node.get(p, {}) if isinstance(node, dict) else {}
             if isinstance(node, dict) and key in node:
                 try:
-                    node[key] = _scale_schedule(node[key], share, integer=True)
+                    node[key] = _scale_schedule(node[key], share, integer=False)  # fte and stocks: exact
                 except ValueError:
                     pass  # the national validation reports it
         for st in chain.get("courts", {}).get("sessions", {}).values():
@@ -174,7 +174,7 @@ def _drop_national(override: dict | None) -> dict | None:
             node.pop(path[-1], None)
     for kind in (override.get("advice") or {}).values():
         if isinstance(kind, dict):
-            kind.pop("capacity", None)
+            kind.pop("fte", None)
 
     def prune(d):
         if isinstance(d, dict):

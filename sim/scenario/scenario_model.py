@@ -53,9 +53,23 @@ class LegalConfig(Base):
 class StreamSpec(Base):
     volume: Any  # offences registered per year: a number, or {"2019" = n, ...}; checked in _volume
     known_suspect_share: ShareSched
-    screened_out_share: ShareSched = 0.0  # selectiviteitskader: known suspect, but not sent into the chain
-    arrested_share: ShareSched  # of the cases that enter the chain
+    # selectiviteitskader (Actieplan): of the offences without a known suspect, the share the police give detective
+    # capacity, and the share of those that gets a suspect (and then enters the chain as a case)
+    no_suspect_investigated_share: ShareSched = 0.0
+    no_suspect_solved_share: ShareSched = 0.0
+    arrested_share: ShareSched  # of the cases with a known suspect at registration
     youth_share: ShareSched = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data):
+        if isinstance(data, dict) and "screened_out_share" in data:
+            raise ValueError(
+                "'screened_out_share' was replaced: a case with a known suspect always goes to the OM (Actieplan); "
+                "the selectiviteitskader is now no_suspect_investigated_share and no_suspect_solved_share "
+                "(offences without a known suspect that get detective capacity, and the share of those solved)"
+            )
+        return data
 
     @field_validator("volume")
     @classmethod

@@ -4,12 +4,12 @@ parameters of one region. Also which of the chain's capacities are split over re
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from ..domain import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
-from .base import Base, NonNegFloat
+from .base import Base, NonNegFloat, PosFloat
 from .durations import DurationSpec
 from .schedules import CapacitySched, Schedule, SessionsSched, ShareSched, SlotsSched
 
@@ -42,26 +42,72 @@ class DecisionMixConfig(Base):
         return _check_mix(v, ROUTES, "routes")
 
 
+def _replaced(data: Any, replaced: dict[str, str]) -> Any:
+    """Refuse a key of the old format with the keys that replaced it (issue 9: capacities in planning units)."""
+    if isinstance(data, dict):
+        old = [k for k in replaced if k in data]
+        if old:
+            raise ValueError("; ".join(f"{k!r} was replaced: {replaced[k]}" for k in old))
+    return data
+
+
+_STAFF_KEYS = "fte (staff in fte), hours_per_fte_per_week and work_hours (hours of work per case)"
+
+
 class PoliceConfig(Base):
-    detectives: CapacitySched  # concurrent investigations (national; split over regions)
-    investigation: DurationSpec  # detective work per case without arrest
-    file_completion: DurationSpec  # finishing the PV and case file, after the investigation
+    """Detectives in fte: an fte works `hours_per_fte_per_week` productive hours on this chain's cases; a case
+    without an arrest needs `investigation_hours` of detective work, an investigated offence without a known
+    suspect (selectiviteitskader) `no_suspect_investigation_hours`. Waiting for results is `file_completion`."""
+
+    detective_fte: CapacitySched  # detectives on this chain's cases, fte (national; split over regions)
+    hours_per_fte_per_week: PosFloat  # productive hours an fte spends on cases
+    investigation_hours: DurationSpec  # detective hours per case without an arrest
+    no_suspect_investigation_hours: DurationSpec = 0.0  # type: ignore[assignment]  # per investigated offence without a known suspect
+    file_completion: DurationSpec  # finishing the PV and case file, after the investigation (a lead time, no work)
     arrest_processing: DurationSpec  # arrest to PV at the ZSM desk (inside ophouden)
+    initial_stock: NonNegFloat = 0.0  # investigations waiting at the start (national; split over regions)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data):
+        return _replaced(
+            data,
+            {
+                "detectives": "detective_fte (detectives in fte) with hours_per_fte_per_week",
+                "investigation": "investigation_hours (detective hours per case)",
+            },
+        )
 
 
 class DeskConfig(Base):
-    staff: CapacitySched  # cases handled at once (national; split over regions)
-    handling: DurationSpec  # work per case
+    """An OM desk (ZSM or regular handling) staffed by officieren and parketsecretarissen in fte; each fte works
+    `hours_per_fte_per_week` hours spread over the opening hours; a case needs `work_hours` of their work, and then
+    waits `lead_time` days for what is not work (information, the suspect's lawyer, post) before the decision."""
+
+    fte: CapacitySched  # officieren + parketsecretarissen on these cases, fte (national; split over regions)
+    hours_per_fte_per_week: PosFloat  # productive hours an fte spends on cases
+    work_hours: DurationSpec  # hours of OM work per case
+    lead_time: DurationSpec = 0.0  # type: ignore[assignment]  # days after the work before the decision; not work
+    initial_stock: NonNegFloat = 0.0  # cases waiting at the start (national; split over regions)
     return_share: ShareSched = 0.0  # returned to police for more investigation
     open_hour: Annotated[float, Field(ge=0, le=24)] = 0.0
     close_hour: Annotated[float, Field(ge=0, le=24)] = 24.0
     open_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default=[0, 1, 2, 3, 4, 5, 6], min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data):
+        return _replaced(data, {"staff": _STAFF_KEYS, "handling": _STAFF_KEYS})
 
     @model_validator(mode="after")
     def _hours(self):
         if self.close_hour <= self.open_hour:
             raise ValueError("close_hour must be after open_hour")
         return self
+
+    @property
+    def open_hours_per_week(self) -> float:
+        return (self.close_hour - self.open_hour) * len(set(self.open_weekdays))
 
 
 class StrafbeschikkingConfig(Base):
@@ -105,10 +151,21 @@ class ProsecutionConfig(Base):
 
 
 class AdviceKindConfig(Base):
+    """Report writers in fte (national): a report needs `work_hours` of a writer's work; `duration` is the lead
+    time around it that is not work (appointments with the suspect, information from others), in days."""
+
     applies_to: Literal["adult", "youth", "all"] = "all"
     share: dict[str, ShareSched]  # per stream: share of court cases needing this report
-    capacity: CapacitySched  # reports in progress at once (national)
-    duration: DurationSpec
+    fte: CapacitySched  # report writers, fte (national)
+    hours_per_fte_per_week: PosFloat  # productive hours an fte spends on reports
+    work_hours: DurationSpec  # writer's hours per report
+    duration: DurationSpec  # lead time of a report besides the work, days
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data):
+        return _replaced(data, {"capacity": "fte (report writers in fte) with hours_per_fte_per_week and work_hours"})
+
     routes: list[Literal["supersnelrecht", "snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
         default=["snelrecht_detained", "snelrecht_not_detained", "regular"]
     )  # court routes whose cases may need this report
@@ -169,8 +226,25 @@ class CourtsConfig(Base):
 
 
 class AppealConfig(Base):
+    """The gerechtshof (national pool of the four hoven): an appealed case is prepared (`preparation`: the verdict
+    written out, the file sent to the hof, the summons; a lead time, days), then waits for raadsheer capacity
+    (`fte`, `hours_per_fte_per_week`; `work_hours` per case: study, hearing, deliberation), and the arrest follows
+    `decision` days after the hearing."""
+
     share: dict[str, ShareSched]  # per verdict: share appealed
-    duration: DurationSpec
+    preparation: DurationSpec  # verdict to ready for the hof (uitwerken, file, summons), days
+    fte: CapacitySched  # raadsheren on criminal appeals, fte (national)
+    hours_per_fte_per_week: PosFloat  # productive hours a raadsheer fte spends on cases
+    work_hours: DurationSpec  # raadsheer hours per appeal case
+    decision: DurationSpec = 14.0  # type: ignore[assignment]  # hearing to arrest (uitspraak), days
+    initial_stock: NonNegFloat = 0.0  # appeals waiting for the hof at the start (national)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data):
+        return _replaced(
+            data, {"duration": "preparation (days), fte, hours_per_fte_per_week, work_hours and decision (days)"}
+        )
 
     @field_validator("share")
     @classmethod
@@ -202,12 +276,25 @@ class FinesConfig(Base):
 
 
 class TaakstrafConfig(Base):
-    capacity: CapacitySched  # reclassering: community-service orders supervised at once (national)
+    """Community service: the reclassering's werkstraf staff in fte (national) do the intake interview, the
+    placement and the supervision, `work_hours` per order; `intake` (CJIB to the reclassering), `to_start` (placed
+    to first day of work) and `work` (the hours worked, spread over weeks) are lead times, not their work."""
+
+    fte: CapacitySched  # reclassering werkstraf staff, fte (national)
+    hours_per_fte_per_week: PosFloat  # productive hours an fte spends on orders
+    work_hours: DurationSpec  # reclassering hours per order (intake, placement, supervision)
     intake: DurationSpec  # delivery to intake
     to_start: DurationSpec  # intake to start of work
     work: DurationSpec  # start to completion
     failure_share: ShareSched
     replacement_detention: DurationSpec
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data):
+        return _replaced(
+            data, {"capacity": "fte (reclassering werkstraf staff) with hours_per_fte_per_week and work_hours"}
+        )
 
 
 class CustodialConfig(Base):
@@ -273,11 +360,15 @@ class ChainConfig(Base):
 
 CHAIN_KEYS = tuple(ChainConfig.model_fields)
 
-# Capacities that are split over regions by capacity share: (section path, key).
+# Capacities that are split over regions by capacity share: (section path, key). The fte are split exactly (a
+# staffed station serves a fractional fte, `sim.stations.staffed_station`); a standing stock is split with them.
 REGIONAL_CAPACITIES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("police",), "detectives"),
-    (("om", "zsm"), "staff"),
-    (("om", "regular"), "staff"),
+    (("police",), "detective_fte"),
+    (("om", "zsm"), "fte"),
+    (("om", "regular"), "fte"),
+    (("police",), "initial_stock"),
+    (("om", "zsm"), "initial_stock"),
+    (("om", "regular"), "initial_stock"),
     (("courts",), "judge_dagdelen_per_week"),  # judges' sitting time per district
     (("courts",), "courtrooms"),
     (("custody",), "police_cells"),
@@ -286,10 +377,14 @@ REGIONAL_CAPACITIES: tuple[tuple[tuple[str, ...], str], ...] = (
 
 # National capacities: one station for the whole country, so a region cannot set its own.
 NATIONAL_ONLY = (
-    ("execution", "taakstraf", "capacity"),
+    ("execution", "taakstraf", "fte"),
     ("execution", "custodial", "cells"),
     ("execution", "custodial", "callup_share"),
     ("execution", "custodial", "verkeerstoren_share"),
     ("custody", "remand_places"),
     ("custody", "remand_in_sentence_cells"),
+    ("appeal", "fte"),
+    ("appeal", "hours_per_fte_per_week"),
+    ("appeal", "work_hours"),
+    ("appeal", "initial_stock"),
 )
