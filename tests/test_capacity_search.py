@@ -146,3 +146,31 @@ def test_cli_per_region_writes_one_answer_per_district(tmp_path):
     lines = (out / "answers.csv").read_text().splitlines()
     assert [ln.split(",")[0] for ln in lines[1:]] == ["north", "south"]
     assert (out / "north" / "answer.json").exists() and (out / "south" / "capacity_curve.png").exists()
+
+
+def test_on_a_textbook_mmc_station_the_search_finds_the_c_erlang_c_says(tmp_path):
+    """Detectives as an M/M/c station (λ = 8 a day, a mean of one day of work): the smallest c whose mean wait is
+    below a target placed between Erlang C's waits at c*-1 and c*, found at 95% confidence in a bounded number of
+    runs; the answer is monotone in the target."""
+    import tomli_w
+    from conftest import mmc_raw
+
+    from sim.textbook import erlang_c_wait
+
+    lam, mu = 8.0, 1.0
+    waits = {c: erlang_c_wait(lam, mu, c) for c in range(9, 16)}
+    c_star = 11
+    target = math.sqrt(waits[c_star] * waits[c_star - 1])  # between the two, on a log scale
+    f = tmp_path / "mmc.toml"
+    f.write_text(tomli_w.dumps(mmc_raw(lam, mu, 20, days=700.0, warmup=100.0)))
+    s = CapacitySearch(
+        f, "police.detective_fte", [Target.parse(f"station_wait_days[detectives] <= {target}")], budget=120, upper=40
+    )
+    r = s.run()
+    assert r.answer == c_star and r.below == c_star - 1, (r.message, waits, target)
+    assert r.replications_run <= 120 and not r.budget_exhausted
+    stricter = math.sqrt(waits[c_star + 1] * waits[c_star])  # between c*+1 and c*
+    s2 = CapacitySearch(
+        f, "police.detective_fte", [Target.parse(f"station_wait_days[detectives] <= {stricter}")], budget=120, upper=40
+    )
+    assert s2.run().answer == c_star + 1
