@@ -82,9 +82,9 @@ def test_error_text_is_printed_literally(tmp_path, key):
 
 
 def test_a_message_keeps_its_bracketed_words(tmp_path):
-    f = _scenario(tmp_path, '[om.zsm]\nstaff = "many"')
+    f = _scenario(tmp_path, '[om.zsm]\nfte = "many"')
     r = runner.invoke(app, ["validate", str(f)])
-    _refused(r, "om.zsm.staff", "[date, value]")
+    _refused(r, "om.zsm.fte", "[date, value]")
 
 
 def test_compare_refuses_scenarios_that_simulate_different_periods(tmp_path):
@@ -98,11 +98,11 @@ def test_compare_refuses_scenarios_that_simulate_different_periods(tmp_path):
 
 
 def test_compare_lists_the_problems_of_every_invalid_file(tmp_path):
-    a = _scenario(tmp_path, "[om.zsm]\nstaff = -1", "a.toml")
+    a = _scenario(tmp_path, "[om.zsm]\nfte = -1", "a.toml")
     b = tmp_path / "b.toml"
     b.write_text(f'extends = "{SMALL}"\nname = "b"\n[police]\ndetectivs = 3\n')
     r = runner.invoke(app, ["compare", str(a), str(b), "--no-plots"])
-    _refused(r, f"{a}: om.zsm.staff", f"{b}: police.detectivs")
+    _refused(r, f"{a}: om.zsm.fte", f"{b}: police.detectivs")
 
 
 def test_a_misspelt_session_type_is_named_with_the_closest_known_one(tmp_path):
