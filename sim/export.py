@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .catalogue import describe_kpi, difference_unit
-from .kpis import KpiRow
+from .kpis import KpiRow, read_csv
 from .outputs import STAGING_SUFFIX, is_complete
 from .results import compare_scenarios, read_comparison_rows, read_kpis, read_provenance
 
@@ -51,21 +51,7 @@ def _kpi_cells(r: KpiRow) -> tuple[str, str, float, list]:
 
 def _breakdown_rows(folder: Path, by: str) -> list[KpiRow]:
     path = folder / f"kpis_by_{by}.csv"
-    if not path.exists():
-        return []
-    with open(path, newline="") as fh:
-        return [
-            KpiRow(
-                r["metric"],
-                r["group"],
-                float(r["mean"] or "nan"),
-                float(r["ci_low"] or "nan"),
-                float(r["ci_high"] or "nan"),
-                int(r["n"]),
-                breakdown=f"{by}={r[by]}",
-            )
-            for r in csv.DictReader(fh)
-        ]
+    return read_csv(path, by) if path.exists() else []
 
 
 def station_means(folder: Path) -> tuple[list[str], list[list]]:

@@ -291,7 +291,9 @@ def write_csv(rows: list[KpiRow], path) -> None:
                 )
 
 
-def read_csv(path) -> list[KpiRow]:
+def read_csv(path, by: str | None = None) -> list[KpiRow]:
+    """The rows of ``kpis.csv``; with `by` ("region", "stream") those of ``kpis_by_<by>.csv``, their breakdown
+    ``<by>=<name>``."""
     import csv
 
     with open(path, newline="") as fh:
@@ -303,6 +305,7 @@ def read_csv(path) -> list[KpiRow]:
                 float(r["ci_low"] or "nan"),
                 float(r["ci_high"] or "nan"),
                 int(r["n"]),
+                breakdown="all" if by is None else f"{by}={r[by]}",
             )
             for r in csv.DictReader(fh)
         ]

@@ -4,6 +4,7 @@ confidence. The work is `sim.capacity_search`."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -47,7 +48,7 @@ def capacity(
 
     Example: `ketensim capacity scenarios/baseline.toml --lever courts.sessions.politierechter.per_week --target "pr_within_5_weeks_share >= 0.9" --jobs 2`
     """
-    from ..capacity_search import SearchError, Target, write_answers, write_search
+    from ..capacity_search import CapacitySearch, SearchError, Target, write_answers, write_search
     from ..outputs import OutputError, check_output_folder, staged_folder
     from ..scenario import ScenarioError
 
@@ -61,48 +62,29 @@ def capacity(
     with bad_input(OutputError):
         check_output_folder(out, force)
     runs_file = out.parent / f".{out.name}.runs.jsonl"
+    make = partial(
+        CapacitySearch,
+        scenario,
+        lever,
+        parsed,
+        overrides=overrides,
+        confidence=confidence,
+        budget=budget,
+        min_replications=min_reps,
+        max_replications=max_reps,
+        step=step,
+        lower=lower,
+        upper=upper,
+        seed=seed,
+        jobs=jobs,
+        runs_file=runs_file,
+    )
     with bad_input(SearchError, ScenarioError, OutputError):
-        first = _search(
-            scenario,
-            lever,
-            parsed,
-            overrides,
-            confidence,
-            budget,
-            min_reps,
-            max_reps,
-            step,
-            lower,
-            upper,
-            seed,
-            jobs,
-            runs_file,
-            None,
-        )
+        first = make()
         regions = list(first.base.regions) if per_region else [None]
         results, searches = [], []
         for region in regions:
-            search = (
-                first
-                if region is None
-                else _search(
-                    scenario,
-                    lever,
-                    parsed,
-                    overrides,
-                    confidence,
-                    budget,
-                    min_reps,
-                    max_reps,
-                    step,
-                    lower,
-                    upper,
-                    seed,
-                    jobs,
-                    runs_file,
-                    region,
-                )
-            )
+            search = first if region is None else make(region=region)
             where = "" if region is None else f" in {region}"
             console.print(
                 f"[bold]capacity search{escape(where)}[/bold]: {escape(lever)} (now {search.current:g}, step "
@@ -140,44 +122,6 @@ def capacity(
         where = "" if r.region is None else f"{r.region}: "
         console.print(escape(f"answer: {where}{r.message} ({r.replications_run} replications run)"))
     console.print(f"results: {out}")
-
-
-def _search(
-    scenario,
-    lever,
-    parsed,
-    overrides,
-    confidence,
-    budget,
-    min_reps,
-    max_reps,
-    step,
-    lower,
-    upper,
-    seed,
-    jobs,
-    runs_file,
-    region,
-):
-    from ..capacity_search import CapacitySearch
-
-    return CapacitySearch(
-        scenario,
-        lever,
-        parsed,
-        overrides=overrides,
-        confidence=confidence,
-        budget=budget,
-        min_replications=min_reps,
-        max_replications=max_reps,
-        step=step,
-        lower=lower,
-        upper=upper,
-        seed=seed,
-        jobs=jobs,
-        runs_file=runs_file,
-        region=region,
-    )
 
 
 def _print_points(result, parsed, confidence: float, title: str) -> None:
