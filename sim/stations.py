@@ -44,6 +44,7 @@ class Station:
         self.name = name
         self.queues: list[deque[tuple]] = [deque() for _ in range(priorities)]
         self.busy = 0
+        self._order = 0  # jobs queued so far: keeps FIFO among jobs that arrived at the same instant
         self.capacity = _servers(capacity[0][1])
         self.open = True
         # statistics (since the last reset)
@@ -89,7 +90,8 @@ class Station:
         if self.open and self.busy < self.capacity:
             self._start(cid, service, done, self.env.now, started)
         else:
-            self.queues[priority].append((cid, service, done, self.env.now, started))
+            self._order += 1
+            self.queues[priority].append((cid, service, done, self.env.now, started, self._order))
 
     def preload(self, services: list[float]) -> None:
         """Start with a standing stock: work already waiting (no case rows: the chain's cases queue behind it),
@@ -112,13 +114,15 @@ class Station:
         """Put withdrawn cases back into their class's queue, in order of their original arrival."""
         if jobs:
             self._count_stock()
-            self.queues[priority] = deque(sorted([*self.queues[priority], *jobs], key=lambda job: job[3]))
+            # by arrival time, and among cases that arrived at the same instant by the order they were handed in
+            self.queues[priority] = deque(sorted([*self.queues[priority], *jobs], key=lambda job: (job[3], job[5])))
             self._dispatch()
 
     def hold(self, cid, service, done, started=None) -> tuple:
         """A job that is not queued yet (see `withdraw`): counted as an arrival now."""
         self.arrivals += 1
-        return (cid, service, done, self.env.now, started)
+        self._order += 1
+        return (cid, service, done, self.env.now, started, self._order)
 
     def occupy(self, cid: int) -> None:
         """A place taken at once for a stay of open length (a suspect on remand), even above capacity: a custody
@@ -181,7 +185,7 @@ class Station:
 
     # ------------------------------------------------------------------ internals
 
-    def _start(self, cid, service, done, arrived, started):
+    def _start(self, cid, service, done, arrived, started, order=0):
         now = self.env.now
         self.busy_area += self.busy * (now - self._last_change)
         self._last_change = now

@@ -199,17 +199,10 @@ def test_withdraw_and_readmit_keep_arrival_order_and_count_the_full_wait():
     assert st.arrivals == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/stations.py Station.readmit sorts by arrival time only: a readmitted job goes behind queued jobs "
-    "that arrived at the same instant after it (FIFO lost on ties); sort by (arrival time, arrival number) instead",
-)
 def test_readmit_keeps_arrival_order_among_cases_that_arrived_at_the_same_time():
     """Cases 1, 2, 3 handed in at the same instant, in that order, behind a busy server: withdrawing 2 and
-    readmitting it must give back 1, 2, 3. `readmit` sorts the merged queue by arrival time alone (stable), so 2
-    lands after 3, which arrived at the same time but later in order: the service order becomes 1, 3, 2. In the
-    model the cell queue's zelfmelders arrive at distinct random times, so this needs equal arrival times (zero
-    durations, or cases handed in by one event) to matter."""
+    readmitting it must give back 1, 2, 3: `readmit` sorts by arrival time and, among equal times, by the order the
+    cases were handed in (sorting by time alone once put 2 behind 3)."""
     env = simpy.Environment()
     st = Station(env, "s", [(0.0, 1.0)])
     log = Log(env)
