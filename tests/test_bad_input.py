@@ -112,3 +112,24 @@ def test_a_misspelt_session_type_is_named_with_the_closest_known_one(tmp_path):
     assert "Field required" not in r.output
     g = _scenario(tmp_path, '[advice.rclassering]\napplies_to = "adult"', "g.toml")
     _refused(runner.invoke(app, ["validate", str(g)]), "advice.rclassering", "did you mean 'reclassering'")
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("snelrecht_not_detained_min_days = 30", ["snelrecht_not_detained_min_days", "fall back"]),
+        ("supersnelrecht_window_days = 20", ["supersnelrecht_window_days", "snelrecht_detained_window_days"]),
+        ("supersnelrecht_window_days = 8", ["supersnelrecht_window_days", "police custody"]),
+        ("snelrecht_detained_window_days = 40", ["snelrecht_detained_window_days", "bewaring"]),
+    ],
+)
+def test_legal_windows_that_contradict_each_other_are_refused(tmp_path, body, words):
+    f = _scenario(tmp_path, f"[legal]\n{body}")
+    _refused(runner.invoke(app, ["validate", str(f)]), str(f), "legal", *words)
+
+
+def test_an_intake_too_large_for_the_memory_is_refused_before_any_work(tmp_path):
+    f = _scenario(tmp_path, "[intake.streams.vvc]\nvolume = 1e9")
+    out = tmp_path / "out"
+    _refused(runner.invoke(app, ["run", str(f), "--out", str(out)]), str(f), "intake", "GB of memory")
+    assert not out.exists()

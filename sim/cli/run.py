@@ -75,6 +75,7 @@ def run(
     reps = replications or sc.replications
     out = out if out is not None else default_out_dir(sc, sc.seed if seed is None else seed)
     check_writable(out, force)
+    check_size([scenario], [sc], jobs)
     console.print(
         f"[bold]{sc.name}[/bold]: {reps} replication(s) of {sc.horizon_days:g} days "
         f"(+{sc.runout_days:g} run-out), seed {sc.seed if seed is None else seed}, {jobs} job(s)"
@@ -158,6 +159,7 @@ def compare(
     reps = replications or loaded[0].replications
     out = out if out is not None else default_compare_dir(names)
     check_writable(out, force)
+    check_size(scenarios, loaded, jobs)
     console.print(f"comparing {', '.join(names)}: {reps} replications each, common random numbers, {jobs} job(s)")
     with (
         bad_input(OutputError),
@@ -185,6 +187,15 @@ def compare(
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
+
+
+def check_size(files: list[Path], scenarios: list, jobs: int) -> None:
+    """Refuse a run too large for this machine's memory before any work (exit 2)."""
+    from ..runner import size_problems
+
+    problems = [f"{f}: {p}" for f, sc in zip(files, scenarios) for p in size_problems(sc, jobs)]
+    if problems:
+        fail(problems)
 
 
 def check_writable(out: Path, force: bool) -> None:

@@ -49,6 +49,43 @@ class LegalConfig(Base):
             )
         return self
 
+    @model_validator(mode="after")
+    def _windows_agree(self):
+        """Windows that contradict each other would make every case of a route fall back, or try a suspect
+        detained after the custody that holds him has ended: refuse them, naming the keys."""
+        problems = []
+        if self.snelrecht_not_detained_min_days >= self.snelrecht_not_detained_window_days:
+            problems.append(
+                f"snelrecht_not_detained_min_days ({self.snelrecht_not_detained_min_days:g}) must be below "
+                f"snelrecht_not_detained_window_days ({self.snelrecht_not_detained_window_days:g}): no day would be "
+                "left to hear a case, so every one would fall back"
+            )
+        if self.supersnelrecht_window_days > self.snelrecht_detained_window_days:
+            problems.append(
+                f"supersnelrecht_window_days ({self.supersnelrecht_window_days:g}) must not exceed "
+                f"snelrecht_detained_window_days ({self.snelrecht_detained_window_days:g}): supersnelrecht is the "
+                "faster of the two detained routes"
+            )
+        custody = (
+            self.ophouden_hours / 24.0 + self.inverzekeringstelling_days + self.inverzekeringstelling_extension_days
+        )
+        if self.supersnelrecht_window_days > custody:
+            problems.append(
+                f"supersnelrecht_window_days ({self.supersnelrecht_window_days:g}) must not exceed the police custody "
+                f"that holds the suspect (ophouden_hours/24 + inverzekeringstelling_days + "
+                f"inverzekeringstelling_extension_days = {custody:g} days)"
+            )
+        held = self.ophouden_hours / 24.0 + self.inverzekeringstelling_days + self.bewaring_days
+        if self.snelrecht_detained_window_days > held + self.inverzekeringstelling_extension_days:
+            problems.append(
+                f"snelrecht_detained_window_days ({self.snelrecht_detained_window_days:g}) must not exceed the custody "
+                f"that holds the suspect (ophouden, inverzekeringstelling with its extension and bewaring: "
+                f"{held + self.inverzekeringstelling_extension_days:g} days)"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
 
 class StreamSpec(Base):
     volume: Any  # offences registered per year: a number, or {"2019" = n, ...}; checked in _volume
