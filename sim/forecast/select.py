@@ -12,17 +12,21 @@ on the log scale), averaged over the horizons that matter (1-3 by default).
 are weighted by the inverse of their squared error (a model other than naive only if it beats naive by ``margin``, 5%: on a random walk a
 model that beat naive in sample by chance loses out of sample), and the forecast is the weighted mean of their log forecasts
 (a weighted geometric mean). So a clear winner takes nearly all the weight and near-ties are averaged, which on
-short yearly series is safer than picking one (M3/M4). With fewer than ``min_errors`` one-year inner errors there
-is no evidence, and the forecast is the naive one. `info()` lists every candidate's inner error and weight and why.
+short yearly series is safer than picking one (M3/M4). With fewer than ``min_errors`` (6) one-year inner errors there
+is no evidence, and the forecast is the naive one, or for a chain link (``parent``) the PMJ chain link, since
+there the chain structure, not the data, is the prior. `info()` lists every candidate's inner error and weight and why.
 
 **Breaks** change the model, in two ways (the output says which applied):
 
 - a *level shift* - one year's log change far outside the others (robust z-score above ``shift_z`` on the median
   absolute deviation, in the last ``recent_years``) - is a one-off step: the candidates are fitted to the history
   with the step taken out (the years before it raised by the step, a level-shift term), so the step is not
-  mistaken for growth by drift, Theta or the growth models, and the forecast starts from the new level;
+  mistaken for growth by drift, Theta or the growth models, and the forecast starts from the new level; the
+  inner backtest is scored on that adjusted history too (no model could have forecast a one-off step, and
+  scoring it would only punish the models that forecast the growth);
 - a *trend break* - a step in the mean yearly growth found by the sup-F test (`breaks.detect_break`) in the last
-  ``recent_years`` - makes the inner backtest score only the origins after the break (at least 3; otherwise the
+  ``recent_years``; it wins over a level shift found at the turn unless the step's robust z-score is above four
+  times ``shift_z`` - makes the inner backtest score only the origins after the break (at least 3; otherwise the
   naive and damped ETS forecasts, which adapt fastest, get their weights doubled), so the models that follow the
   new regime earn the weight.
 
@@ -165,17 +169,23 @@ class Selected(Forecaster):
         n = len(z)
         self.drivers_in_ = drivers or {}
         shift = level_shift(z, years, self.recent_years, self.shift_z) if self.breaks else None
+        trend_break = None
+        if self.breaks:
+            r = detect_break(np.diff(z), years[1:], alpha=0.05, recent_years=self.recent_years)
+            trend_break = r if r.recent else None
+        # the first year after a turn in growth looks like a step too: a turn found by sup-F wins unless the step
+        # is far larger than any change in growth could explain (robust z-score above 4 x shift_z)
+        if shift is not None and trend_break is not None:
+            if shift[2] > 4 * self.shift_z:
+                trend_break = None
+            else:
+                shift = None
         z_adj = z.copy()
         if shift is not None:
             i = years.index(shift[0])
             z_adj[:i] += shift[1]
         self.shift_ = shift
         self.z_adj_ = z_adj
-        trend_break = None
-        if self.breaks and shift is None:
-            d = np.diff(z)
-            r = detect_break(d, years[1:], alpha=0.05, recent_years=self.recent_years)
-            trend_break = r if r.recent else None
         self.break_report_ = trend_break
 
         H = self.calibration_horizon
@@ -217,11 +227,11 @@ class Selected(Forecaster):
             for o in os_:
                 if o not in pts[c]:
                     continue
-                scale = float(np.mean(np.abs(np.diff(z[:o])))) or 1e-9
+                scale = float(np.mean(np.abs(np.diff(z_adj[:o])))) or 1e-9
                 age = n - o
                 wo = 0.5 ** (age / self.half_life) if self.half_life else 1.0
                 for k in range(min(H, n - o)):
-                    e[k + 1].append(abs(z[o + k] - pts[c][o][k]) / scale)
+                    e[k + 1].append(abs(z_adj[o + k] - pts[c][o][k]) / scale)
                     wts[k + 1].append(wo)
             return {h: float(np.average(e[h], weights=wts[h])) for h in e if e[h]}
 
@@ -268,10 +278,12 @@ class Selected(Forecaster):
                 )
             )
         else:
-            weights = {"naive": 1.0}
+            # no evidence: the chain structure is the prior for a chain link (PMJ's chain consistency), else naive
+            fallback = "pmj" if self.parent and "pmj" in usable else "naive"
+            weights = {fallback: 1.0}
             reason = (
                 f"too little evidence for an inner backtest ({n_h1} one-year inner forecasts, {self.min_errors} "
-                "needed): the naive forecast"
+                "needed): " + ("the chain link (parent x ratio)" if fallback == "pmj" else "the naive forecast")
             )
         self.weights_ = {c: float(weights.get(c, 0.0)) for c in usable}
         self.losses_ = losses
@@ -285,8 +297,8 @@ class Selected(Forecaster):
                 continue
             comb = sum(wt * pts[c][o] for c, wt in self.weights_.items() if wt > 0)
             for k in range(min(H, n - o)):
-                err[k + 1].append(float(z[o + k] - comb[k]))
-        d = np.diff(z)
+                err[k + 1].append(float(z_adj[o + k] - comb[k]))
+        d = np.diff(z_adj)
         rw_sigma = float(np.sqrt(np.mean(d**2)))
         sig, cnt = [], []
         for h in range(1, H + 1):
