@@ -195,7 +195,7 @@ def render(opts, inputs, fitted, backtest, out: Path, as_json: bool) -> None:
                 f"{r.coverage95:.0f}",
             )
         console.print(tb)
-        tc = Table(title=f"interval coverage of the {model} forecast (% of actuals inside, n forecasts)")
+        tc = Table(title=f"{model}: % of actuals inside the intervals (n forecasts)")
         for c in ("h", "n", "80%", "95%"):
             tc.add_column(c, justify="right")
         for r in bt.summary[bt.summary["model"] == model].itertuples():
