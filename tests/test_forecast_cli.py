@@ -47,7 +47,10 @@ def test_forecast_on_real_data_writes_results_with_provenance(tmp_path):
     )
     assert r.exit_code == 0, r.output
     text = " ".join(r.output.split())  # rich wraps long lines
-    assert "pmj forecast from 2023" in text and "driver bevolking_1_januari_totaal" in text
+    # the main forecast is the one chosen by the inner backtest (issue 15); the PMJ model's choices are still shown
+    assert "selected forecast from 2023" in text and "driver bevolking_1_januari_totaal" in text
+    assert "weights:" in text and "chosen by evidence" in text and "met:" not in text
+    assert (out / "selection.csv").exists()
     for f in ("forecast.csv", "forecast.png", "provenance.json", "forecast_with_policy.csv", "policy_effects.csv"):
         assert (out / f).exists(), f
     prov = json.loads((out / "provenance.json").read_text())
@@ -55,7 +58,8 @@ def test_forecast_on_real_data_writes_results_with_provenance(tmp_path):
     assert prov["version"] and prov["command"].startswith("ketensim")
     assert "bevolking_1_januari_totaal" in prov["drivers_used"]
     assert prov["drivers_used"]["bevolking_1_januari_totaal"]["why"]
-    assert set(prov["models"]) == {"naive", "drift", "ets", "theta", "combination", "pmj"}
+    assert set(prov["models"]) == {"naive", "drift", "ets", "theta", "combination", "pmj", "selected"}
+    assert prov["selection"]["weights"] and prov["selection"]["intervals"]["n_errors"]
 
 
 def test_backtest_json_has_the_required_keys(tmp_path):
@@ -196,7 +200,12 @@ def test_a_forecast_replaces_an_earlier_folder_without_mixing_their_files(tmp_pa
     assert (out / "backtest.csv").exists()
     r = runner.invoke(app, OM_ARGS + ["--no-plots", "--out", str(out), "--force"])
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in out.iterdir()) == [".ketensim-complete", "forecast.csv", "provenance.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".ketensim-complete",
+        "forecast.csv",
+        "provenance.json",
+        "selection.csv",
+    ]
     assert json.loads((out / "provenance.json").read_text())["backtest"] is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["om"]
 

@@ -25,8 +25,8 @@ def test_observed_years_use_data_and_later_years_the_forecast_scaled_by_share():
     np.testing.assert_allclose(paths[:, 0], point[2022])
     assert np.std(paths[:, 3]) > np.std(paths[:, 2]) > 0
     assert 0.4 * 807375 < point[2025] < 0.8 * 807375
-    assert info["forecast_years"] == [2024, 2025] and info["model"] == "pmj"
-    assert info["model_info"]["specification"]
+    assert info["forecast_years"] == [2024, 2025] and info["model"] == "selected"
+    assert info["model_info"]["weights"]["naive"] >= 0 and info["model_info"]["reason"]
 
 
 def test_same_seed_same_paths_other_seed_other_paths():

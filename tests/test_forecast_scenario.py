@@ -39,7 +39,9 @@ def test_the_simulated_intake_follows_the_path(sc):
 def test_forecast_info_goes_to_provenance(sc):
     info = sc.forecast_info()
     assert set(info) == {"vvc", "hic", "other"}
-    assert info["vvc"]["model"] == "pmj" and set(info["vvc"]["point"]) == {"2025", "2026", "2027", "2028"}
+    assert (
+        info["vvc"]["model"] == "selected"
+    )  # the default since issue 15: chosen by the inner backtest and set(info["vvc"]["point"]) == {"2025", "2026", "2027", "2028"}
 
 
 def test_a_variant_elsewhere_keeps_the_forecast_file(tmp_path):

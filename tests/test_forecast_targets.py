@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.forecast import Naive, PMJModel, read_series
+from sim.forecast import Naive, PMJModel, Selected, read_series
 from sim.forecast.backtest import rolling_origin
 
 DATA = Path(__file__).resolve().parents[1] / "calibration" / "data"
@@ -24,7 +24,14 @@ def crime():
         "population": read_series(DATA / "population_total.csv"),
         "unemployment": read_series(DATA / "unemployment_rate.csv", "werkloosheidspercentage_12uur_afgeleid"),
     }
-    r = rolling_origin(y, {"naive": Naive, "pmj": PMJModel}, horizon=4, min_train=10, drivers=drivers, n_paths=1000)
+    r = rolling_origin(
+        y,
+        {"naive": Naive, "pmj": PMJModel, "selected": Selected},
+        horizon=4,
+        min_train=10,
+        drivers=drivers,
+        n_paths=1000,
+    )
     return r.summary.set_index(["model", "horizon"])
 
 
@@ -34,7 +41,7 @@ def om():
     parent = read_series(DATA / "registered_crime.csv", CRIME)
     r = rolling_origin(
         y,
-        {"naive": Naive, "pmj": lambda: PMJModel(parent=CRIME)},
+        {"naive": Naive, "pmj": lambda: PMJModel(parent=CRIME), "selected": lambda: Selected(parent=CRIME)},
         horizon=4,
         min_train=9,
         drivers={CRIME: parent},
@@ -73,3 +80,27 @@ def test_om_intake_mape(om):
 def test_om_intake_95_intervals_hold_at_least_85_percent(om):
     for h in (1, 2, 3, 4):
         assert om.loc[("pmj", h), "coverage95"] >= 85  # measured 93, 100, 100, 100%
+
+
+# The forecast the tool reports (issue 15): chosen by the inner backtest, never clearly worse than naive, and the
+# targets as docs/forecasting.md reports them (OM one year ahead: not met, 6.6%).
+
+
+@pytest.mark.parametrize("name", ["crime", "om"])
+def test_selected_is_never_clearly_worse_than_naive(name, request):
+    s = request.getfixturevalue(name)
+    ratio = sum(s.loc[("selected", h), "mase"] / s.loc[("naive", h), "mase"] for h in (1, 2, 3)) / 3
+    assert ratio <= 1.05  # measured 0.96 (crime), 0.93 (OM)
+
+
+def test_selected_targets(crime, om):
+    assert crime.loc[("selected", 1), "mape"] < 5.0  # measured 3.7%
+    assert crime.loc[("selected", 3), "mape"] < 11.0  # measured 9.2%
+    assert om.loc[("selected", 3), "mape"] < 11.0  # measured 7.6%
+    assert om.loc[("selected", 1), "mape"] >= 5.0  # NOT met (6.6%): if this fails, update docs/forecasting.md
+
+
+def test_selected_95_intervals_are_never_far_too_narrow(crime, om):
+    for h in (1, 2, 3, 4):  # measured crime 92, 100, 95, 86; OM 100 at every horizon
+        assert crime.loc[("selected", h), "coverage95"] >= 85
+        assert om.loc[("selected", h), "coverage95"] >= 85

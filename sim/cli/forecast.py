@@ -34,7 +34,12 @@ def forecast(
     as_json: bool = typer.Option(False, "--json", help="Print the backtest as JSON (implies --backtest)."),
     start: int | None = typer.Option(None, "--start", help="First year of the series to use."),
     end: int | None = typer.Option(None, "--end", help="Last year of the series to use."),
-    model: str = typer.Option("pmj", "--model", "-m", help="The model whose forecast is the main one."),
+    model: str = typer.Option(
+        "selected",
+        "--model",
+        "-m",
+        help="The main forecast: 'selected' (default) weights the models by an inner backtest on the training years.",
+    ),
     min_train: int = typer.Option(10, "--min-train", min=4, help="Years of history before the first origin."),
     policy: list[str] = typer.Option(
         [], "--policy", help="Policy effect NAME:YEAR:PERCENT[:SD], on top of the base. Repeat."
@@ -136,9 +141,28 @@ def render(opts, inputs, fitted, backtest, out: Path, as_json: bool) -> None:
             f"{main.lower(95)[k]:,.0f} - {main.upper(95)[k]:,.0f}",
         )
     console.print(t)
-    if model == "pmj":
+    if model == "selected":
         console.print(
-            f"specification: {main_info['specification']} (estimated on "
+            "intervals: from the inner backtest's own errors per horizon (provenance.json: selection.intervals)"
+        )
+    if model == "selected":
+        console.print(f"chosen by evidence: {main_info['reason']}")
+        console.print(
+            "weights: "
+            + ", ".join(
+                f"{c} {w:.0%} (inner MASE ratio to naive {main_info['inner_mase'][c]:.2f})"
+                if c in main_info["inner_mase"]
+                else f"{c} {w:.0%}"
+                for c, w in sorted(main_info["weights"].items(), key=lambda p: -p[1])
+            )
+        )
+        if main_info["break"]["action"] != "none":
+            console.print(f"break: {main_info['break']['action']}")
+    pmj_info = fitted.forecasts["pmj"].info if "pmj" in fitted.forecasts else None
+    if pmj_info is not None and model in ("pmj", "selected"):
+        main_info = pmj_info
+        console.print(
+            f"{'PMJ model ' if model == 'selected' else ''}specification: {main_info['specification']} (estimated on "
             f"{main_info['estimation_years'][0]}-{main_info['estimation_years'][1]}); "
             f"{main_info['selection']['reason']}"
         )
@@ -171,11 +195,12 @@ def render(opts, inputs, fitted, backtest, out: Path, as_json: bool) -> None:
                 f"{r.coverage95:.0f}",
             )
         console.print(tb)
-        for tg in backtest.targets:
-            console.print(
-                f"[{'green' if tg['met'] else 'red'}]{'met' if tg['met'] else 'NOT met'}[/]: "
-                f"{tg['target']} ({tg['value']})"
-            )
+        tc = Table(title=f"{model}: % of actuals inside the intervals (n forecasts)")
+        for c in ("h", "n", "80%", "95%"):
+            tc.add_column(c, justify="right")
+        for r in bt.summary[bt.summary["model"] == model].itertuples():
+            tc.add_row(str(r.horizon), str(r.n), f"{r.coverage80:.0f}", f"{r.coverage95:.0f}")
+        console.print(tc)
         if bt.failures:
             console.print(f"{len(bt.failures)} model fits failed in the backtest (see provenance.json)")
     console.print(f"results: {out}")

@@ -14,6 +14,7 @@ from .base import DEFAULT_LEVELS, Forecast, Forecaster, NotFittedError
 from .baselines import Combination, DampedETS, Drift, Naive, Theta
 from .data import SeriesError, YearlySeries, read_series
 from .pmj import PMJModel, Spec
+from .select import Selected
 
 MODELS = {
     "naive": Naive,
@@ -22,6 +23,7 @@ MODELS = {
     "theta": Theta,
     "combination": Combination,
     "pmj": PMJModel,
+    "selected": Selected,
 }
 
 
@@ -43,6 +45,7 @@ __all__ = [
     "Naive",
     "Theta",
     "PMJModel",
+    "Selected",
     "Spec",
     "SeriesError",
     "YearlySeries",

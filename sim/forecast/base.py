@@ -30,6 +30,9 @@ except ImportError:  # pragma: no cover
 DEFAULT_LEVELS = (80, 95)
 
 
+_BLAS_DEPTH = [0]
+
+
 def one_blas_thread(fn):
     """Run ``fn`` with a single BLAS thread.
 
@@ -39,10 +42,16 @@ def one_blas_thread(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if threadpool_limits is None:  # pragma: no cover - threadpoolctl is a dependency
+        # re-entrant: the selected forecast fits hundreds of members inside its own fit, and setting the limit
+        # costs more than a naive fit (it inspects every loaded library)
+        if threadpool_limits is None or _BLAS_DEPTH[0]:
             return fn(*args, **kwargs)
-        with threadpool_limits(limits=1, user_api="blas"):
-            return fn(*args, **kwargs)
+        _BLAS_DEPTH[0] += 1
+        try:
+            with threadpool_limits(limits=1, user_api="blas"):
+                return fn(*args, **kwargs)
+        finally:
+            _BLAS_DEPTH[0] -= 1
 
     return wrapper
 

@@ -15,7 +15,7 @@ The spec keys (all paths relative to ``base_dir``, normally the scenario file's 
     [intake.streams.vvc.volume]
     forecast = "../calibration/data/registered_crime.csv"    # required: a yearly CSV (year,value,...)
     series = "geregistreerde_misdrijven_totaal"            # which series, if the file holds several
-    model = "pmj"                                           # naive|drift|ets|theta|combination|pmj
+    model = "selected"                                      # naive|drift|ets|theta|combination|pmj|selected
     share = 0.6                                             # fraction of the national series (> 0)
     start = 1990                                            # first year of history to fit on
     drivers = ["../calibration/data/population_total.csv"]  # "file.csv" or "file.csv:series" (pmj)
@@ -53,7 +53,7 @@ def intake_paths(spec: dict, base_dir: Path, years: list[int], n_paths: int, see
     if not isinstance(spec["forecast"], str) or not spec["forecast"].strip():
         raise ValueError("forecast: must be the path of a yearly CSV file")
     base_dir = Path(base_dir)
-    model_name = spec.get("model", "pmj")
+    model_name = spec.get("model", "selected")
     if model_name not in MODELS:
         raise ValueError(f"model: unknown model '{model_name}' (choose from {', '.join(MODELS)})")
     share = spec.get("share", 1.0)
@@ -89,8 +89,8 @@ def intake_paths(spec: dict, base_dir: Path, years: list[int], n_paths: int, see
     if spec.get("parent") is not None:
         parent, s = _read_driver(spec["parent"], base_dir, "parent")
         drivers[parent] = s
-        if model_name != "pmj":
-            raise ValueError('parent: a chain parent needs model = "pmj"')
+        if model_name not in ("pmj", "selected"):
+            raise ValueError('parent: a chain parent needs model = "selected" or "pmj"')
     if drivers and not MODELS[model_name].uses_drivers:
         raise ValueError(f"drivers: model '{model_name}' does not use drivers (use model = \"pmj\")")
     policies = spec.get("policy", [])
