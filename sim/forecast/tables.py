@@ -84,36 +84,21 @@ def backtest_table(s: dict, models=("naive", "drift", "ets", "theta", "combinati
     return t
 
 
+def _model_rows(t: pd.DataFrame, H: int, cell) -> list[str]:
+    """A markdown table, one row per model and one column per horizon; `cell(row)` is a horizon's text."""
+    out = ["| model | " + " | ".join(f"h={h}" for h in range(1, H + 1)) + " |", "|---|" + "---|" * H]
+    for m, g in t.groupby("model", sort=False):
+        g = g.set_index("horizon")
+        out.append(f"| {m} | " + " | ".join(cell(g.loc[h]) if h in g.index else "" for h in range(1, H + 1)) + " |")
+    return out
+
+
 def markdown(name: str, t: pd.DataFrame) -> str:
     H = int(t["horizon"].max())
     out = [f"### {name}", "", "MAPE % / MASE ratio to naive (n forecasts)", ""]
-    out.append("| model | " + " | ".join(f"h={h}" for h in range(1, H + 1)) + " |")
-    out.append("|---|" + "---|" * H)
-    for m, g in t.groupby("model", sort=False):
-        g = g.set_index("horizon")
-        out.append(
-            f"| {m} | "
-            + " | ".join(
-                f"{g.loc[h, 'mape']:.1f} / {g.loc[h, 'mase_ratio_to_naive']:.2f} ({g.loc[h, 'n']})"
-                if h in g.index
-                else ""
-                for h in range(1, H + 1)
-            )
-            + " |"
-        )
+    out += _model_rows(t, H, lambda r: f"{r['mape']:.1f} / {r['mase_ratio_to_naive']:.2f} ({r['n']})")
     out += ["", "coverage of the 80% / 95% intervals, % (n forecasts)", ""]
-    out.append("| model | " + " | ".join(f"h={h}" for h in range(1, H + 1)) + " |")
-    out.append("|---|" + "---|" * H)
-    for m, g in t.groupby("model", sort=False):
-        g = g.set_index("horizon")
-        out.append(
-            f"| {m} | "
-            + " | ".join(
-                f"{g.loc[h, 'coverage80']:.0f} / {g.loc[h, 'coverage95']:.0f} ({g.loc[h, 'n']})" if h in g.index else ""
-                for h in range(1, H + 1)
-            )
-            + " |"
-        )
+    out += _model_rows(t, H, lambda r: f"{r['coverage80']:.0f} / {r['coverage95']:.0f} ({r['n']})")
     return "\n".join(out)
 
 
