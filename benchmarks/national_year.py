@@ -62,6 +62,20 @@ def _national_run(queue, days: float, implementation: str = "ketensim"):
     queue.put({"cases": int(len(columns["t_registration"])), "seconds": wall, "peak_mb": _peak_mb()})
 
 
+def _replications_run(queue, days: float, replications: int):
+    """`replications` of the national baseline with `days` of intake written as `ketensim run` writes them (every
+    per-case record, one process, results streamed replication by replication): the peak memory of the whole run."""
+    import tempfile
+
+    from sim.runner import run_scenario
+
+    sc = national(days)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ketensim-bench-") as tmp:
+        out = run_scenario(sc, replications=replications, seed=1, out_dir=Path(tmp) / "run", jobs=1)
+    queue.put({"cases": out.cases, "seconds": time.perf_counter() - t0, "peak_mb": _peak_mb()})
+
+
 def _reference(queue):
     """A fixed amount of pure-Python work (heap pushes and pops), to express speed relative to this machine now."""
     import heapq

@@ -1,8 +1,9 @@
 """The benchmark suite: every figure of the performance issue measured in one run, printed as one table and written
 to `results/bench.json`.
 
-    python -m benchmarks            # all five parts (about a quarter of an hour on 2 shared cores)
-    python -m benchmarks --quick    # parts 1-3 with fewer repeats and a shorter tandem (a few minutes)
+    python -m benchmarks            # all six parts (about a quarter of an hour on 2 shared cores)
+    python -m benchmarks --quick    # parts 1-3 and 6, fewer repeats and a shorter tandem (a few minutes)
+    python -m benchmarks --parts 6  # only the parts named (part 2 needs part 1: it is run with it)
 
 1. the full chain, national baseline, one replication of one national year: cases per second per core and peak
    memory (a fresh child process per run; best and median of the repeats), and the ratio to a fixed pure-Python
@@ -13,7 +14,10 @@ to `results/bench.json`.
    ratios, and each mean sojourn with its 95% interval beside the analytic value;
 4. ten national years with every per-case record kept: peak memory against the 1 GB target;
 5. 8 scenarios × 20 replications × one national year with `sim.compare.compare(..., jobs=2)`: wall time against the
-   2-minute target.
+   2-minute target;
+6. memory over replications: the national baseline with 45 days of intake run as `ketensim run` runs it (records
+   kept, one process) with 2 and with 20 replications: the peak memory of each and their ratio, against the target
+   that 20 replications need at most 10% more than 2 (results are streamed per replication).
 
 Ratios measured in one run are what compares across machines and moments; absolute figures depend on the machine and
 on what else runs on it.
@@ -39,6 +43,9 @@ MEMORY_TARGET_MB = 1024.0
 COMPARE_TARGET_S = 120.0
 COMPARE_REPLICATIONS = 20
 COMPARE_JOBS = 2
+REPLICATIONS_DAYS = 45.0
+REPLICATIONS_FEW, REPLICATIONS_MANY = 2, 20
+REPLICATIONS_MEMORY_RATIO_TARGET = 1.10
 # the baseline and seven of the Actieplan lever scenarios
 COMPARE_FILES = (
     "baseline",
@@ -69,7 +76,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="parts 1-3 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare)",
+        help="parts 1-3 and 6 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare)",
+    )
+    p.add_argument(
+        "--parts", type=str, default=None, help="comma-separated parts to run, e.g. 6 or 1,3 (default: all, or quick's)"
     )
     p.add_argument(
         "--repeats", type=int, default=None, help="fresh-process runs per national-year figure (default 3, quick 1)"
@@ -79,6 +89,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=None,
         help="simulated days per tandem replication (default 20000, quick 4000; 5 replications, 10 a day)",
+    )
+    p.add_argument(
+        "--replications-days",
+        type=float,
+        default=REPLICATIONS_DAYS,
+        help=f"days of national intake per replication in part 6 (default {REPLICATIONS_DAYS:g})",
     )
     p.add_argument("--out", type=Path, default=ROOT / "results" / "bench.json", help="where to write the figures")
     p.add_argument(
@@ -191,6 +207,21 @@ def part_compare() -> dict:
     }
 
 
+def part_replications_memory(days: float = REPLICATIONS_DAYS) -> dict:
+    runs = {}
+    for n in (REPLICATIONS_FEW, REPLICATIONS_MANY):
+        _log(f"[6] {n} replications of {days:g} national days, records kept, one process ...")
+        runs[n] = nat.measure(nat._replications_run, days, n)
+    ratio = runs[REPLICATIONS_MANY]["peak_mb"] / runs[REPLICATIONS_FEW]["peak_mb"]
+    return {
+        "days": days,
+        "runs": {str(n): r for n, r in runs.items()},
+        "ratio": ratio,
+        "target_ratio": REPLICATIONS_MEMORY_RATIO_TARGET,
+        "met": ratio <= REPLICATIONS_MEMORY_RATIO_TARGET,
+    }
+
+
 # ---------------------------------------------------------------------------------------------- the table
 
 
@@ -290,6 +321,18 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
                 yes[c["met"]],
             )
         )
+    m = result.get("replications_memory")
+    if m:
+        for n, r in m["runs"].items():
+            rows.append((f"6 {n} replications x {m['days']:g} days: peak memory (MB)", f"{r['peak_mb']:,.0f}", "", ""))
+        rows.append(
+            (
+                f"6 peak memory {REPLICATIONS_MANY} / {REPLICATIONS_FEW} replications",
+                f"{m['ratio']:.3f}",
+                f"<= {REPLICATIONS_MEMORY_RATIO_TARGET:.2f}",
+                yes[m["met"]],
+            )
+        )
     return rows
 
 
@@ -311,7 +354,9 @@ def print_table(rows) -> None:
 def main(argv: list[str] | None = None) -> dict:
     """Run the suite (`argv` as on the command line, e.g. ["--quick"]), print the table, write the JSON; return it."""
     args = parse(argv)
-    parts = [1, 2, 3] if args.quick else [1, 2, 3, 4, 5]
+    parts = [1, 2, 3, 6] if args.quick else [1, 2, 3, 4, 5, 6]
+    if args.parts:
+        parts = sorted({int(x) for x in args.parts.split(",")} | ({1} if "2" in args.parts.split(",") else set()))
     started = time.perf_counter()
     result: dict = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
@@ -327,15 +372,20 @@ def main(argv: list[str] | None = None) -> dict:
     }
     _log(
         f"ketensim benchmarks: parts {', '.join(map(str, parts))}"
-        + (" (quick: 4 ten years and 5 compare skipped)" if args.quick else "")
+        + (" (quick: 4 ten years and 5 compare skipped)" if args.quick and not args.parts else "")
     )
-    result["national_year"] = part_national_year(args.repeats)
-    result["reference"] = part_reference(args.repeats, result["national_year"])
-    result["tandem"] = part_tandem(args.tandem_days)
+    if 1 in parts:
+        result["national_year"] = part_national_year(args.repeats)
+    if 2 in parts:
+        result["reference"] = part_reference(args.repeats, result["national_year"])
+    if 3 in parts:
+        result["tandem"] = part_tandem(args.tandem_days)
     if 4 in parts:
         result["ten_years"] = part_ten_years()
     if 5 in parts:
         result["compare"] = part_compare()
+    if 6 in parts:
+        result["replications_memory"] = part_replications_memory(args.replications_days)
     result["wall_seconds"] = time.perf_counter() - started
     rows = table_rows(result)
     result["table"] = [dict(zip(("figure", "value", "target", "met"), r)) for r in rows]
@@ -345,7 +395,11 @@ def main(argv: list[str] | None = None) -> dict:
     ran = ", ".join(map(str, parts))
     print(
         f"parts run: {ran}"
-        + ("; skipped: 4 (ten years), 5 (compare) -- run without --quick for them" if args.quick else "")
+        + (
+            "; skipped: 4 (ten years), 5 (compare) -- run without --quick for them"
+            if args.quick and not args.parts
+            else ""
+        )
     )
     print(
         f"total wall time {result['wall_seconds']:.0f} s; load average at start "

@@ -159,6 +159,17 @@ class Model:
 
     # ------------------------------------------------------------------ running
 
+    def release(self) -> None:
+        """Break the model's reference cycles (stages and stations hold the context, the context the schedule, the
+        schedule's events callbacks into the stages), so reference counting frees the model as soon as the result
+        is taken. Otherwise, with the cyclic collector paused during runs, each finished model would linger until a
+        full collection: about 4 MB per replication of a small scenario, found as memory creeping per replication.
+        The model cannot run again afterwards."""
+        self.env._queue.clear()  # the pending events (SimPy keeps them in this list; there is no public way)
+        stations = list(self.all_stations())
+        for obj in (*stations, *self._stages(), self.ctx, self):
+            vars(obj).clear()
+
     def _arrive_next(self, i: int) -> None:
         t = self.arrivals.time.item
         env = self.env
@@ -187,6 +198,9 @@ class Model:
         yield self.env.timeout(self.scenario.warmup_days)
         for st in self.all_stations():
             st.reset_stats()
+
+    def _stages(self) -> tuple:
+        return (self.police, self.om, self.advice, self.courts, self.appeal, self.execution, self.custody)
 
     def all_stations(self) -> Iterator[Station]:
         yield from self.police.stations()
@@ -266,4 +280,8 @@ def station_row(st: Station, now: float) -> dict:
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int | None = None) -> ReplicationResult:
-    return Model(scenario, replication, seed).run()
+    model = Model(scenario, replication, seed)
+    try:
+        return model.run()
+    finally:
+        model.release()
