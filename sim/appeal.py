@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .domain import Stage, Verdict
+from .domain import Channel, Route, Stage, Verdict
 from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Appeal:
         self.work = ctx.draw.duration("appeal_work", lambda ch, stream: ch.appeal.work_hours)
         self.decision = ctx.draw.duration("appeal_decision", lambda ch, stream: ch.appeal.decision)
         self.detained: set[int] = set()
+        self._standing_rng = ctx.streams("standing:appeal")
 
     def connect(self, final: Callable[[int, bool], None]) -> None:
         """Where a final decision goes: execution (told whether the convict is still detained)."""
@@ -66,6 +67,33 @@ class Appeal:
         else:
             c.t_final[cid] = ctx.env.now
             self._final(cid, detained)
+
+    def start_standing(self, cid: int) -> None:
+        """An appeal standing at the gerechtshof on the start date (sim/standing.py), prepared, waiting for the
+        raadsheren; the verdict appealed is drawn from the regular verdict mix weighted by each verdict's appeal
+        share (what is appealed), from its own stream."""
+        ctx = self.ctx
+        c = ctx.cases
+        r = ctx.region_of[cid]
+        mix = ctx.chains[r].courts.verdict_mix["regular"]
+        weights = [
+            ctx.schedule(mix[v.key]).at(0.0) * share.at(0.0) if v.key in mix and share is not None else 0.0
+            for v, share in zip(Verdict, self.share[r])
+        ]
+        total = sum(weights)
+        u = self._standing_rng.random() * total
+        acc, verdict = 0.0, int(Verdict.CUSTODIAL)
+        for v, w in zip(Verdict, weights):
+            acc += w
+            if u < acc:
+                verdict = int(v)
+                break
+        c.channel[cid] = int(Channel.REGULAR)
+        c.route_initial[cid] = c.route[cid] = int(Route.REGULAR)
+        c.verdict[cid] = verdict
+        c.appealed[cid] = True
+        c.enter(cid, _STAGE_APPEAL, ctx.env.now)
+        self._prepared(cid)
 
     def _prepared(self, cid: int) -> None:
         self.hof.put(cid, self.work.get(cid) * self.hof.days_per_work_hour, self._heard)

@@ -46,6 +46,7 @@ from .domain import (
     FAST_TRACK_QUEUES,
     FAST_TRACK_ROUTES,
     QUEUE_ROUTE,
+    Channel,
     CourtQueue,
     HearingResult,
     Route,
@@ -70,6 +71,7 @@ _NOT_DETAINED = int(CourtQueue.SNELRECHT_NOT_DETAINED)
 _FAST_TRACK_QUEUES = tuple(int(q) for q in FAST_TRACK_QUEUES)
 _DETAINED_QUEUES = (int(CourtQueue.SUPERSNELRECHT), int(CourtQueue.SNELRECHT_DETAINED))
 _ROUTE_REGULAR = int(Route.REGULAR)
+_CHANNEL_REGULAR = int(Channel.REGULAR)
 _QUEUE_OF_FAST_TRACK_ROUTE = {int(r): int(CourtQueue.of_fast_track(r)) for r in FAST_TRACK_ROUTES}
 _QUEUE_ROUTE_CODE = [int(r) for r in QUEUE_ROUTE]  # indexed by queue
 _QUEUE_ROUTE_KEY = [r.key for r in QUEUE_ROUTE]
@@ -377,6 +379,16 @@ class Courts:
         q = self._regular_queue(cid, now) if route == _ROUTE_REGULAR else _QUEUE_OF_FAST_TRACK_ROUTE[route]
         self._advice.request(cid, route)
         self._enter_court_queue(cid, q, now + self.preparation[r])
+
+    def start_standing(self, cid: int, mk: bool) -> None:
+        """A case of the court's standing stock on the start date (sim/standing.py): summoned by the regular route
+        to the politierechter or the meervoudige kamer, its reports in, to be planned."""
+        c = self.ctx.cases
+        c.channel[cid] = _CHANNEL_REGULAR
+        c.route_initial[cid] = c.route[cid] = _ROUTE_REGULAR
+        q = _REGULAR_MK if mk else _REGULAR_PR
+        self.queue_of[cid] = q
+        self._plan_regular(cid, q, self.ctx.env.now)
 
     def _regular_queue(self, cid: int, now: float) -> int:
         """Politierechter or meervoudige kamer, by the stream's MK share."""

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from .domain import ExecutionKind, Outcome, Stage, Verdict
+from .domain import Channel, ExecutionKind, Outcome, Route, Stage, Verdict
 from .events import call_later
 from .stations import Station, staffed_station
 
@@ -54,6 +54,8 @@ RATE_WINDOW_DAYS = 28.0  # DJI judges departures and admissions to come from tho
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
+_CHANNEL_REGULAR = int(Channel.REGULAR)
+_ROUTE_REGULAR = int(Route.REGULAR)
 _EXECUTION_KIND_AANSLUITEND = int(ExecutionKind.AANSLUITEND)
 _EXECUTION_KIND_ARRESTANT = int(ExecutionKind.ARRESTANT)
 _EXECUTION_KIND_FINE = int(ExecutionKind.FINE)
@@ -74,6 +76,17 @@ _VERDICT_CUSTODIAL = int(Verdict.CUSTODIAL)
 _VERDICT_FINE = int(Verdict.FINE)
 _VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
 _VERDICT_TAAKSTRAF = int(Verdict.TAAKSTRAF)
+
+
+def _pick(weights: list[float], u: float) -> int:
+    """The index whose slice of [0, 1) holds `u`, slices in proportion to `weights` (the last if all are 0)."""
+    total = sum(weights)
+    acc = 0.0
+    for i, w in enumerate(weights):
+        acc += w
+        if u * total < acc:
+            return i
+    return len(weights) - 1
 
 
 class Execution:
@@ -133,6 +146,7 @@ class Execution:
         self.u_verkeerstoren = u("verkeerstoren")
         self._detained_length: dict[int, float] = {}  # cid -> days of replacement detention still to serve
         self._work_of: dict[int, float] = {}  # cid -> days of community-service work
+        self._standing_rng = ctx.streams("standing:execution")
 
     def stations(self) -> list[Station]:
         return [self.reclassering, self.cells]
@@ -213,6 +227,91 @@ class Execution:
             else:
                 c.execution[cid] = _EXECUTION_KIND_ARRESTANT
                 self._to_arrest(cid)
+
+    # ------------------------------------------------------------------ standing stocks on the start date
+
+    def _standing_sentence(self, cid: int, kind: int) -> None:
+        """A custodial sentence of a standing case (sim/standing.py): final and at CJIB before the start."""
+        c = self.ctx.cases
+        c.channel[cid] = _CHANNEL_REGULAR
+        c.route_initial[cid] = c.route[cid] = _ROUTE_REGULAR
+        c.verdict[cid] = _VERDICT_CUSTODIAL
+        c.execution[cid] = kind
+
+    def start_fine(self, cid: int) -> None:
+        """A fine being paid on the start date. A stock on a date holds the slow ways more than the intake does: the
+        way it goes (paid, in instalments, unpaid and replaced by detention) is drawn in proportion to its share
+        times its mean time, and the time still to go is the rest of a length-biased duration of that way."""
+        ctx = self.ctx
+        c = ctx.cases
+        rng = self._standing_rng
+        fines = ctx.chains[ctx.region_of[cid]].execution.fines
+        day = ctx.scenario.start_date
+        paid, plan = fines.paid_share.at_date(day), fines.plan_share.at_date(day)
+        pay, instalments = fines.pay_time.build(), fines.plan_time.build()
+        ways = ((paid, pay), (plan, instalments), (max(0.0, 1.0 - paid - plan), pay))
+        weights = [share * dist.mean for share, dist in ways]
+        way = _pick(weights, rng.random())
+        rest = float(ways[way][1].sample_length_biased(rng, 1)[0]) * float(rng.random())
+        self._standing_sentence(cid, _EXECUTION_KIND_FINE)
+        c.verdict[cid] = _VERDICT_FINE
+        c.enter(cid, _STAGE_FINE, ctx.env.now)
+        c.t_exec_start[cid] = ctx.env.now
+        if way == 2:
+            self._detained_length[cid] = self.fine_detention.get(cid)
+            ctx.after(rest, self._replacement, cid)
+        else:
+            ctx.after(rest, self._ended, cid)
+
+    def start_taakstraf(self, cid: int) -> None:
+        """A community service order under way on the start date: still in the intake (CJIB to the reclassering) or
+        placed, before or in its hours of work, drawn in proportion to each phase's mean time; the time still to go
+        is the rest of a length-biased duration of its phase (for to-start plus work, the length-biased sum of two
+        independent durations: one of them length-biased, chosen in proportion to its mean). An order still in the
+        intake then waits for the reclassering's werkstraf staff as any order does; a placed one has had them."""
+        ctx = self.ctx
+        c = ctx.cases
+        rng = self._standing_rng
+        t = ctx.chains[ctx.region_of[cid]].execution.taakstraf
+        intake, to_start, work = t.intake.build(), t.to_start.build(), t.work.build()
+        self._standing_sentence(cid, _EXECUTION_KIND_TAAKSTRAF)
+        c.verdict[cid] = _VERDICT_TAAKSTRAF
+        c.enter(cid, _STAGE_TAAKSTRAF, ctx.env.now)
+        if _pick([intake.mean, to_start.mean + work.mean], rng.random()) == 0:
+            rest = float(intake.sample_length_biased(rng, 1)[0]) * float(rng.random())
+            ctx.after(rest, self._taak_intake_done, cid)
+            return
+        if _pick([to_start.mean, work.mean], rng.random()) == 0:
+            x, y = to_start.sample_length_biased(rng, 1)[0], work.sample(rng, 1)[0]
+        else:
+            x, y = to_start.sample(rng, 1)[0], work.sample_length_biased(rng, 1)[0]
+        rest = float(x + y) * float(rng.random())
+        self._work_of[cid] = float(y)  # work starts `y` days before the end (possibly before the start date)
+        ctx.after(rest, self._taak_done, cid)
+
+    def start_zelfmelder(self, cid: int) -> None:
+        """A self-reporter not yet called up on the start date: prepared, in the call-up queue (or on hold)."""
+        self._standing_sentence(cid, _EXECUTION_KIND_ZELFMELDER)
+        self.ctx.cases.enter(cid, _STAGE_ZELFMELDER_WAIT, self.ctx.env.now)
+        self._ready_for_callup(cid)
+
+    def start_unfindable(self, cid: int) -> None:
+        """A convict sought on the start date, not yet found."""
+        self._standing_sentence(cid, _EXECUTION_KIND_ARRESTANT)
+        self._to_arrest(cid)
+
+    def start_prisoners(self, cids: list[int]) -> None:
+        """Convicts serving a sentence on the start date: each takes a place for the rest of his sentence. A
+        prisoner present on a date is more likely to serve a long sentence: his sentence is drawn length-biased
+        (density proportional to length) and the part still to serve is a uniform share of it, which is what an
+        infinite-server queue in equilibrium holds."""
+        ctx = self.ctx
+        rng = self._standing_rng
+        for cid in cids:
+            dist = ctx.chains[ctx.region_of[cid]].execution.custodial.length[ctx.stream_names[ctx.stream_of[cid]]]
+            rest = float(dist.build().sample_length_biased(rng, 1)[0]) * float(rng.random())
+            self._standing_sentence(cid, _EXECUTION_KIND_AANSLUITEND)
+            self.cells.put(cid, rest, self._served, PRIO_AANSLUITEND, started=self._in_cell)
 
     # ------------------------------------------------------------------ taakstraf
 

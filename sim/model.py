@@ -30,6 +30,7 @@ import numpy as np
 import simpy
 
 from . import intake as intake_mod
+from . import standing as standing_mod
 from .advice import Advice
 from .appeal import Appeal
 from .courts import Courts
@@ -61,6 +62,11 @@ class StageContext:
         self.weekday0 = scenario.start_date.weekday()
 
         arrivals = intake_mod.generate(scenario, self.streams)
+        # the standing stocks on the start date become case rows after the intake's (sim/standing.py)
+        self.standing = standing_mod.generate(scenario, self.streams)
+        self.n_intake = len(arrivals.time)
+        if len(self.standing):
+            arrivals = standing_mod.appended(arrivals, self.standing)
         self.arrivals = arrivals
         self.n = len(arrivals.time)
         self.arr_region = arrivals.region  # numpy, for vectorised draws
@@ -77,6 +83,7 @@ class StageContext:
         c.suspect_found[:] = arrivals.suspect_found
         # a suspect found by investigation (selectiviteitskader) was not arrested at the offence
         c.arrested[:] = (self.draw.uniform("arrested") < self._share_at_arrival("arrested_share")) & ~c.suspect_found
+        c.arrested[self.n_intake :] = False  # a standing case's arrest, if any, is over
         self.arrested_of = c.arrested.tolist()  # read on every step of an arrested case: a list is faster
         c.youth[:] = self.draw.uniform("youth") < self._share_at_arrival("youth_share")
         self._schedule_cache: dict[int, DaySchedule] = {}
@@ -128,6 +135,7 @@ class Model:
         self.cases = ctx.cases
         self.arrivals = ctx.arrivals
         self.n = ctx.n
+        self.n_intake = ctx.n_intake  # the intake's cases; standing cases follow (sim/standing.py)
 
         # stages, in chain order (the order they are built in fixes the order of their start-up events)
         self.police = Police(ctx)
@@ -173,7 +181,7 @@ class Model:
     def _arrive_next(self, i: int) -> None:
         t = self.arrivals.time.item
         env = self.env
-        n = self.n
+        n = self.n_intake
         register = self.police.register
         # register every case due now, then wait for the next one
         while i < n and t(i) <= env.now:
@@ -213,7 +221,9 @@ class Model:
     def run(self) -> ReplicationResult:
         started = _time.perf_counter()
         env = self.env
-        if self.n:
+        if self.n > self.n_intake:
+            standing_mod.start(self, self.n_intake)
+        if self.n_intake:
             call_later(env, self.arrivals.time.item(0), self._arrive_next, 0)
         env.process(self._sample_backlog())
         if self.scenario.warmup_days > 0:

@@ -103,6 +103,11 @@ class Police:
             team = self.detectives[r]
             team.put(cid, hours * team.days_per_work_hour, self._investigated)
 
+    def start_standing(self, cid: int) -> None:
+        """A case of the detectives' standing stock on the start date (sim/standing.py): not arrested, queued for
+        its investigation."""
+        self.register(cid)
+
     def _investigate_next(self, i: int) -> None:
         """Hand the detectives every unsolved investigation due now (no case: work only), then wait for the next."""
         t = self._inv_time

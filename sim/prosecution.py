@@ -154,6 +154,10 @@ class Prosecution:
     def receive_returned(self, cid: int) -> None:
         self._to_regular(cid)
 
+    def start_standing(self, cid: int) -> None:
+        """A case of the OM's standing stock on the start date (sim/standing.py): in the regular desk's queue."""
+        self._to_regular(cid)
+
     def _to_zsm_desk(self, cid: int) -> None:
         desk = self.zsm[self.ctx.region_of[cid]]
         desk.put(cid, self.zsm_handling.get(cid) * desk.days_per_work_hour, self._zsm_worked, priority=1)

@@ -50,6 +50,9 @@ def scale_capacities(raw: dict, scale: float) -> dict:
         "taakstraf": {"fte": fte(ex["taakstraf"])},
         "custodial": {"cells": max(1, round(ex["custodial"]["cells"] * scale))},
     }
+    counts = {k: v for k, v in raw.get("start_stock", {}).items() if k != "age_days"}
+    if counts:
+        over["start_stock"] = {k: float(round(v * scale)) for k, v in counts.items()}
     return over
 
 

@@ -163,6 +163,46 @@ class RegionSpec(Base):
     override: dict[str, Any] = Field(default_factory=dict)
 
 
+class StartStock(Base):
+    """Cases already in the chain on the start date (national counts, split over the regions by their intake share
+    and over the streams by their share of the known-suspect intake), so a run can start from the stocks the chain
+    really had instead of an empty chain and a warm-up (sim/standing.py). Each becomes a case row registered
+    `age_days` (exponential mean) before the start; such cases are never in the key figures' cohort, but they are in
+    every stock, and they load every station downstream of where they start."""
+
+    police: NonNegFloat = (
+        0.0  # cases without an arrest in the detectives' queue (beside the work-only police.initial_stock)
+    )
+    om_regular: NonNegFloat = 0.0  # waiting for regular OM handling (beside the work-only om.regular.initial_stock)
+    court_pr: NonNegFloat = 0.0  # summoned to the politierechter, reports in, ready to plan or planned
+    court_mk: NonNegFloat = 0.0  # the same for the meervoudige kamer
+    appeal: NonNegFloat = 0.0  # appealed, waiting for the gerechtshof
+    fines: NonNegFloat = 0.0  # a fine (court or strafbeschikking) at CJIB, being paid
+    taakstraf: NonNegFloat = 0.0  # a community service order at the reclassering
+    zelfmelders: NonNegFloat = 0.0  # custodial sentence, self-reporter not yet called up
+    unfindable: NonNegFloat = 0.0  # custodial sentence, convict sought by the police and not yet found
+    prison: NonNegFloat = 0.0  # serving a custodial sentence (the rest of a sentence already begun)
+    age_days: PosFloat = 180.0  # mean time since registration of a standing case (ASSUMPTION; only in its records)
+
+    def counts(self) -> dict[str, int]:
+        """The stocks with at least one case, as whole cases."""
+        return {k: round(getattr(self, k)) for k in STOCK_KINDS if round(getattr(self, k)) > 0}
+
+
+STOCK_KINDS = (
+    "police",
+    "om_regular",
+    "court_pr",
+    "court_mk",
+    "appeal",
+    "fines",
+    "taakstraf",
+    "zelfmelders",
+    "unfindable",
+    "prison",
+)
+
+
 class RunConfig(Base):
     """What a scenario sets besides the chain's sections: its name, the period simulated, seed and replications,
     the legal time limits, the intake and the regions."""
@@ -178,6 +218,7 @@ class RunConfig(Base):
     seed: Annotated[int, Field(ge=0)] = 1
     replications: Annotated[int, Field(ge=1)] = 5
     legal: LegalConfig = LegalConfig()
+    start_stock: StartStock = StartStock()
     intake: IntakeConfig
     regions: dict[str, RegionSpec] = Field(default_factory=lambda: {"national": RegionSpec(share=1.0)})
 
@@ -268,6 +309,12 @@ class Scenario(ChainConfig, RunConfig):
             problems.append(
                 f"courts.adjournment_min_days: {self.courts.adjournment_min_days:g} days is beyond the planning "
                 f"horizon ({horizon:g} days): an adjourned case could not be given a new date"
+            )
+        cells = self.execution.custodial.cells.at_date(self.start_date)
+        if round(self.start_stock.prison) > cells:
+            problems.append(
+                f"start_stock.prison: {self.start_stock.prison:g} prisoners on the start date do not fit in the "
+                f"{cells:g} DJI places (execution.custodial.cells) on that date"
             )
         if problems:
             raise ValueError("; ".join(problems))
