@@ -95,7 +95,8 @@ from sim.domain import (
 from sim.scenario import Scenario, Schedule
 
 Q = {name: i for i, name in enumerate(COURT_QUEUES)}
-Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)
+# the queues cases are tried in (the reference has no claims to execute suspended sentences: queue "claim")
+Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES if n != "claim")
 FAST_Q = (Q_SUPER, Q_DET, Q_NOT)
 BACKLOG = {"regular_pr": 0, "regular_mk": 1}  # index of a regular queue's backlog in a region's pair
 QUEUE_ROUTE = (*FAST_TRACK, "regular", "regular")  # the route a case heard in each court queue is decided in
