@@ -95,7 +95,8 @@ from sim.domain import (
 from sim.scenario import Scenario, Schedule
 
 Q = {name: i for i, name in enumerate(COURT_QUEUES)}
-Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES)
+# the queues cases are tried in (the reference has no claims to execute suspended sentences: queue "claim")
+Q_SUPER, Q_DET, Q_NOT, Q_PR, Q_MK = (Q[n] for n in COURT_QUEUES if n != "claim")
 FAST_Q = (Q_SUPER, Q_DET, Q_NOT)
 BACKLOG = {"regular_pr": 0, "regular_mk": 1}  # index of a regular queue's backlog in a region's pair
 QUEUE_ROUTE = (*FAST_TRACK, "regular", "regular")  # the route a case heard in each court queue is decided in
@@ -470,6 +471,22 @@ class ReferenceChain:
 
         if route == "sepot":
             self.end(c, "sepot")
+        elif route == "transactie":  # paid to CJIB like a fine, never in court
+            col["verdict"][cid] = VERDICT["fine"]
+            col["t_final"][cid] = env.now
+            yield from self.execute(c, "fine", detained=False)
+        elif route == "conditional_sepot":
+            cs = om.conditional_sepot
+            probation = self.draw(cs.probation)
+            self.end(c, "conditional_sepot")
+            if self.u() < self.at(cs.breach_share):  # breached within the probation: summoned after all
+                yield env.timeout(self.u() * probation)
+                col["outcome"][cid] = OUTCOME["open"]
+                col["t_end"][cid] = math.nan
+                col["route"][cid] = ROUTE["regular"]
+                c.u_mk = self.u()
+                c.reports = self.request_reports(c, "regular")
+                yield from self.trial(c, self.regular_queue(c), env.now + ch.courts.preparation_days)
         elif route == "strafbeschikking":
             sanction = "fine" if self.u() < self.at(om.strafbeschikking.fine_share) else "taakstraf"
             col["verdict"][cid] = VERDICT[sanction]
@@ -846,7 +863,7 @@ def reference_kpis(c: dict[str, np.ndarray], scenario: Scenario) -> dict[tuple[s
             continue  # not decided yet
         name = ROUTES[route]
         cases[name] += 1
-        end = decision if name in ("sepot", "strafbeschikking") else verdict_time
+        end = decision if name in ("sepot", "strafbeschikking", "transactie", "conditional_sepot") else verdict_time
         if not math.isnan(end):
             lead[name].append(end - reg)
         if name in FAST_TRACK and heard and not verzet:

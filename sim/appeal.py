@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .domain import Channel, Route, Stage, Verdict
+from .domain import Channel, Route, Stage, Verdict, sanction_bit
 from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class Appeal:
         c.channel[cid] = int(Channel.REGULAR)
         c.route_initial[cid] = c.route[cid] = int(Route.REGULAR)
         c.verdict[cid] = verdict
+        c.sanctions[cid] = sanction_bit(Verdict(verdict)) if verdict != int(Verdict.ACQUITTAL) else 0
         c.appealed[cid] = True
         c.enter(cid, _STAGE_APPEAL, ctx.env.now)
         self._prepared(cid)

@@ -28,7 +28,15 @@ available (`officier_share`). Sessions not held take no cases.
 At the hearing a case whose advice report has not arrived is adjourned and waits for it; otherwise it is adjourned
 with `adjournment_share` (file incomplete, defence not ready) and planned again no sooner than
 `adjournment_min_days` (regular; through the same planning) or `fast_track_adjournment_min_days` (inside the window),
-or it gets a verdict from the route's verdict mix and goes to appeal or execution.
+or it gets a verdict from the route's verdict mix and goes to appeal or execution. The verdict mix gives the
+principal sanction; `combined` adds a second part to a share (custodial partly suspended, custodial + taakstraf,
+taakstraf or fine + a suspended custodial sentence), recorded in the case's ``sanctions`` bits.
+
+**Claims to execute a suspended sentence** (vorderingen tenuitvoerlegging, sim/probation.py) are booked into the
+first held session serving the ``claim`` queue that is open to them and has a free slot; in the baseline the
+snelrecht sessions, which keep their slots for detained suspects and open them to claims `open_to_others_days`
+before they sit. A claim that finds none waits, in order of filing, for the next session to open. A claim takes a
+slot (and counts for the session's minimum fill) but is no case in court: it changes no stage of its case.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -55,6 +64,7 @@ from .domain import (
     Verdict,
     fallback_bit,
     legal_window,
+    sanction_bit,
 )
 
 if TYPE_CHECKING:
@@ -95,6 +105,11 @@ _DAGDELEN_PER_DAY = 2  # morning and afternoon: a courtroom holds two sessions a
 # the planner's moments, in the order they are handled when they fall at the same time
 _EVENT_ENTERS_ROSTER, _EVENT_OPENS_TO_OTHERS, _EVENT_FILL_CHECK = 0, 1, 2
 _VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
+_VERDICT_ACQUITTAL, _VERDICT_FINE = int(Verdict.ACQUITTAL), int(Verdict.FINE)
+_VERDICT_TAAKSTRAF, _VERDICT_CUSTODIAL = int(Verdict.TAAKSTRAF), int(Verdict.CUSTODIAL)
+_BIT_SUSPENDED, _BIT_TAAKSTRAF = sanction_bit(Verdict.SUSPENDED), sanction_bit(Verdict.TAAKSTRAF)
+_CLAIM = int(CourtQueue.CLAIM)
+_CLAIM_GRANTED, _CLAIM_REFUSED = int(HearingResult.CLAIM_GRANTED), int(HearingResult.CLAIM_REFUSED)
 
 
 class Courts:
@@ -117,6 +132,8 @@ class Courts:
         self.u_mk = ctx.draw.uniform("mk")
         self.u_adjourn = ctx.draw.uniform("adjournment")
         self.u_verdict = ctx.draw.uniform("verdict")
+        self.u_suspended_part = ctx.draw.uniform("sanction_suspended_part")
+        self.u_taakstraf_part = ctx.draw.uniform("sanction_taakstraf_part")
         self._adjourn_rng = ctx.streams("u:adjournment:repeat")
 
         schedule = ctx.schedule
@@ -132,6 +149,20 @@ class Courts:
             for ch in ctx.chains
         ]
         self.verzet_queue = [int(CourtQueue.from_key(ch.om.verzet_queue)) for ch in ctx.chains]
+        # per region: the shares of verdicts that get a second part (CombinedSanctionsConfig)
+        self.combined = [
+            (
+                schedule(ch.courts.combined.custodial_suspended_share),
+                schedule(ch.courts.combined.custodial_taakstraf_share),
+                schedule(ch.courts.combined.taakstraf_suspended_share),
+                schedule(ch.courts.combined.fine_suspended_share),
+            )
+            for ch in ctx.chains
+        ]
+        # claims to execute suspended sentences: per region, those filed and not yet booked (in order of filing);
+        # per session, the claims booked into it
+        self.claims_pending: list[deque[int]] = [deque() for _ in ctx.chains]
+        self.s_claims: dict[int, list[int]] = {}
         self.verdict_mix = [
             {route: ctx.mix(mix, Verdict.from_key, _VERDICT_SUSPENDED) for route, mix in ch.courts.verdict_mix.items()}
             for ch in ctx.chains
@@ -154,6 +185,10 @@ class Courts:
         verdict goes next (appeal, told whether the suspect is detained)."""
         self._advice = advice
         self._to_appeal = to_appeal
+
+    def connect_claims(self, heard: Callable[[int], bool]) -> None:
+        """Where a claim to execute a suspended sentence is decided when its hearing sits (sim/probation.py)."""
+        self._claim_heard = heard
 
     # ------------------------------------------------------------------ the roster
 
@@ -350,7 +385,10 @@ class Courts:
                 continue  # cancelled for low fill
             self.s_closed[session] = True
             cases = self.s_cases[session]
-            if not cases and self.s_on_call[session]:
+            claims = self.s_claims.pop(session, None)
+            if claims:
+                self._hear_claims(claims, session)
+            if not cases and not claims and self.s_on_call[session]:
                 self.s_held[session] = False
                 self.s_status[session] = _ON_CALL_NOT_NEEDED
                 continue
@@ -506,6 +544,9 @@ class Courts:
         r, t = self.s_region[session], self.s_time[session]
         if self.s_held[session] and not self.s_closed[session]:
             for q in released:
+                if q == _CLAIM:
+                    self._book_pending_claims(session)
+                    continue
                 waiting = self.waiting_release[r][q]
                 if not waiting or self.s_used[session] >= self.s_slots[session]:
                     continue
@@ -538,6 +579,8 @@ class Courts:
         self.s_cases[session] = None
         self.s_used[session] = 0
         now = self.ctx.env.now
+        for cid in self.s_claims.pop(session, ()):
+            self.book_claim(cid)  # into another open session, or back to the claims waiting
         for cid in cases:
             q = int(self.queue_of[cid])
             if q in _FAST_TRACK_QUEUES:
@@ -678,8 +721,67 @@ class Courts:
         else:
             c.route[cid] = _QUEUE_ROUTE_CODE[q]
             mix = mixes[_QUEUE_ROUTE_KEY[q]]
-        c.verdict[cid] = mix.pick(self.u_verdict.item(cid), now)
+        v = mix.pick(self.u_verdict.item(cid), now)
+        c.verdict[cid] = v
+        c.sanctions[cid] = self._sanction_parts(cid, r, v, now)
         self._to_appeal(cid, self._custody.at_verdict(cid))  # still held: the sentence follows at once
+
+    def _sanction_parts(self, cid: int, r: int, v: int, now: float) -> int:
+        """The bits of every part of the sentence: the principal sanction `v` and, for a share, a second part."""
+        if v == _VERDICT_ACQUITTAL:
+            return 0
+        bits = 1 << v
+        custodial_suspended, custodial_taakstraf, taakstraf_suspended, fine_suspended = self.combined[r]
+        u = self.u_suspended_part.item(cid)
+        if v == _VERDICT_CUSTODIAL:
+            if u < custodial_suspended.at(now):
+                bits |= _BIT_SUSPENDED
+            if self.u_taakstraf_part.item(cid) < custodial_taakstraf.at(now):
+                bits |= _BIT_TAAKSTRAF
+        elif v == _VERDICT_TAAKSTRAF:
+            if u < taakstraf_suspended.at(now):
+                bits |= _BIT_SUSPENDED
+        elif v == _VERDICT_FINE and u < fine_suspended.at(now):
+            bits |= _BIT_SUSPENDED
+        return bits
+
+    # ------------------------------------------------------------------ claims to execute suspended sentences
+
+    def book_claim(self, cid: int) -> None:
+        """A claim filed now: into the first held session serving claims that is open to them and has a free slot;
+        otherwise it waits for the next session to open."""
+        ctx = self.ctx
+        r = ctx.region_of[cid]
+        now = ctx.env.now
+        times, sessions, open_at = self.q_times[r][_CLAIM], self.q_sessions[r][_CLAIM], self.q_open_at[r][_CLAIM]
+        used, slots, closed = self.s_used, self.s_slots, self.s_closed
+        i = bisect_left(times, now)
+        while i < len(times) and open_at[i] <= now:
+            session = sessions[i]
+            if used[session] < slots[session] and not closed[session] and self.s_held[session]:
+                self._book_claim_into(cid, session)
+                return
+            i += 1
+        self.claims_pending[r].append(cid)
+
+    def _book_claim_into(self, cid: int, session: int) -> None:
+        self.s_used[session] += 1
+        self.s_claims.setdefault(session, []).append(cid)
+
+    def _book_pending_claims(self, session: int) -> None:
+        """A session opens its free slots to claims: the waiting ones take them, in order of filing."""
+        pending = self.claims_pending[self.s_region[session]]
+        while pending and self.s_used[session] < self.s_slots[session]:
+            self._book_claim_into(pending.popleft(), session)
+
+    def _hear_claims(self, claims: list[int], session: int) -> None:
+        log_case, log_session, log_queue, log_result = self.hearings
+        for cid in claims:
+            granted = self._claim_heard(cid)
+            log_case.append(cid)
+            log_session.append(session)
+            log_queue.append(_CLAIM)
+            log_result.append(_CLAIM_GRANTED if granted else _CLAIM_REFUSED)
 
     # ------------------------------------------------------------------ pro-forma hearings (art. 66 Sv)
     # A suspect in gevangenhouding must have his trial started before the 90-day maximum runs out, and then the

@@ -11,7 +11,8 @@ The chain in words (see docs/domain.md for the law and the Actieplan):
 
 * A case with a known suspect is handled by the OM at the **ZSM** desk (zo snel, zorgvuldig en selectief mogelijk,
   the joint police–OM desk for simple cases) or by **regular** OM handling (`Channel`).
-* The OM decides: **sepot** (dismissal), an OM **strafbeschikking** (penalty order), or a summons to court by one of
+* The OM decides: **sepot** (dismissal), **conditional sepot** (dismissal on conditions, a breach brings a summons),
+  **transactie** (a settlement paid to CJIB), an OM **strafbeschikking** (penalty order), or a summons to court by one of
   four routes (`Route`): **supersnelrecht** (the suspect is tried within 3 days of arrest, still held),
   **snelrecht** for detained suspects (within 17 days: 3 days inverzekeringstelling + 14 days bewaring), snelrecht
   for suspects **not detained** (2 to 4 weeks after the summons), or a **regular** summons.
@@ -60,10 +61,12 @@ class Route(ChainEnum):
     SNELRECHT_DETAINED = 3
     SNELRECHT_NOT_DETAINED = 4
     REGULAR = 5
+    TRANSACTIE = 6  # the suspect pays a sum to CJIB and the case is not prosecuted (art. 74 Sr); executed as a fine
+    CONDITIONAL_SEPOT = 7  # voorwaardelijk sepot: dismissed on conditions with a probation period; a breach -> summons
 
     @property
     def decided_by_om(self) -> bool:
-        return self in (Route.SEPOT, Route.STRAFBESCHIKKING)
+        return self in OM_DECISIONS
 
     @property
     def is_fast_track(self) -> bool:
@@ -75,6 +78,7 @@ class Route(ChainEnum):
         return self in (Route.SUPERSNELRECHT, Route.SNELRECHT_DETAINED)
 
 
+OM_DECISIONS = (Route.SEPOT, Route.STRAFBESCHIKKING, Route.TRANSACTIE, Route.CONDITIONAL_SEPOT)
 FAST_TRACK_ROUTES = (Route.SUPERSNELRECHT, Route.SNELRECHT_DETAINED, Route.SNELRECHT_NOT_DETAINED)
 COURT_ROUTES = FAST_TRACK_ROUTES + (Route.REGULAR,)
 
@@ -93,6 +97,7 @@ class CourtQueue(ChainEnum):
     SNELRECHT_NOT_DETAINED = 2
     REGULAR_PR = 3
     REGULAR_MK = 4
+    CLAIM = 5  # a claim to execute a suspended sentence (vordering tenuitvoerlegging), heard in snelrecht sessions
 
     @property
     def route(self) -> Route:
@@ -116,6 +121,7 @@ QUEUE_ROUTE = (
     Route.SNELRECHT_NOT_DETAINED,
     Route.REGULAR,
     Route.REGULAR,
+    Route.REGULAR,  # a claim has no route of its own (it never gives a case's verdict); listed so the index holds
 )  # indexed by CourtQueue
 
 
@@ -146,13 +152,24 @@ class Channel(ChainEnum):
 
 
 class Verdict(ChainEnum):
-    """The sanction of a verdict; an OM strafbeschikking's sanction (fine or taakstraf) is recorded the same way."""
+    """The principal sanction of a verdict; an OM strafbeschikking's sanction (fine or taakstraf) and a transactie
+    (fine) are recorded the same way. A verdict may combine sanctions: the per-case ``sanctions`` column holds a bit
+    per part (`sanction_bit`), the principal's bit included."""
 
     ACQUITTAL = 0
     FINE = 1
     TAAKSTRAF = 2
     CUSTODIAL = 3
     SUSPENDED = 4
+
+
+def sanction_bit(verdict: Verdict) -> int:
+    """The bit of the per-case ``sanctions`` column that says the sentence has a part of kind `verdict` (for
+    ``SUSPENDED``: a suspended custodial part, with a probation period)."""
+    return 1 << int(verdict)
+
+
+SANCTION_PARTS = (Verdict.FINE, Verdict.TAAKSTRAF, Verdict.CUSTODIAL, Verdict.SUSPENDED)
 
 
 class ExecutionKind(ChainEnum):
@@ -173,7 +190,8 @@ class Outcome(ChainEnum):
     SEPOT = 1
     ACQUITTAL = 2
     SUSPENDED = 3
-    EXECUTED = 4  # sentence served, paid or completed
+    EXECUTED = 4  # sentence served, paid or completed (every part of a combined sentence)
+    CONDITIONAL_SEPOT = 5  # dismissed on conditions that were kept (a breach sends the case to court instead)
 
 
 class HearingResult(ChainEnum):
@@ -183,6 +201,8 @@ class HearingResult(ChainEnum):
     ADJOURNED = 1  # file incomplete, defence not ready: planned again
     REPORT_MISSING = 2  # an advice report had not arrived: adjourned until it does
     PRO_FORMA = 3  # a detained suspect's pro-forma hearing (art. 66 Sv): remand extended, the case not yet tried
+    CLAIM_GRANTED = 4  # a claim to execute a suspended sentence (vordering tenuitvoerlegging), granted
+    CLAIM_REFUSED = 5  # the same, refused: the suspended part stays suspended
 
 
 class SessionStatus(ChainEnum):
@@ -201,7 +221,7 @@ class SessionStatus(ChainEnum):
 # implementation) imports these tuples rather than rebuilding them.
 ROUTES = keys(Route)
 FAST_TRACK = tuple(r.key for r in FAST_TRACK_ROUTES)
-OM_ROUTES = (Route.SEPOT.key, Route.STRAFBESCHIKKING.key)  # decided by the OM; the court routes end in a verdict
+OM_ROUTES = tuple(r.key for r in OM_DECISIONS)  # decided by the OM; the court routes end in a verdict
 COURT_QUEUES = keys(CourtQueue)
 STAGES = keys(Stage)
 CHANNELS = keys(Channel)

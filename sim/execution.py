@@ -30,15 +30,26 @@ the appeal term); a share is returned for rework first. Then:
     wait behind the reported zelfmelders, unseen by the call-up plan.
 
 Execution ends when the fine is paid, the work completed, or the sentence served. Suspended sentences and acquittals
-have nothing to execute.
+have nothing to execute; a suspended part starts its probation (sim/probation.py) when the judgment is final.
+
+**Combined sentences.** The principal sanction (`verdict`) is executed as above. A custodial sentence with a
+taakstraf (``sanctions`` bits, `courts.combined`) is executed in turn: the custodial part first, then the taakstraf
+(the reclassering's intake, wait for a werkstraf officer and the work, as for any taakstraf; a failed one ends in
+replacement detention). The case is EXECUTED, and `t_exec_end` set, only when both parts are done. A suspended part
+has nothing to execute unless a claim to execute it is granted (`execute_suspended`): the convict then takes a DJI
+place for `courts.suspended.length` days, first priority as he usually is detained for his new offence
+(ASSUMPTION); that stay is recorded in ``t_claim_executed`` and is no stage of the case.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .domain import Channel, ExecutionKind, Outcome, Route, Stage, Verdict
+import numpy as np
+
+from .domain import Channel, ExecutionKind, Outcome, Route, Stage, Verdict, sanction_bit
 from .events import call_later
 from .stations import Station, staffed_station
 
@@ -76,6 +87,7 @@ _VERDICT_CUSTODIAL = int(Verdict.CUSTODIAL)
 _VERDICT_FINE = int(Verdict.FINE)
 _VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
 _VERDICT_TAAKSTRAF = int(Verdict.TAAKSTRAF)
+_BIT_SUSPENDED, _BIT_TAAKSTRAF = sanction_bit(Verdict.SUSPENDED), sanction_bit(Verdict.TAAKSTRAF)
 
 
 def _pick(weights: list[float], u: float) -> int:
@@ -147,9 +159,18 @@ class Execution:
         self._detained_length: dict[int, float] = {}  # cid -> days of replacement detention still to serve
         self._work_of: dict[int, float] = {}  # cid -> days of community-service work
         self._standing_rng = ctx.streams("standing:execution")
+        self._taakstraf_after: set[int] = set()  # custodial sentences with a taakstraf still to follow
+        self._suspended_length = [ch.courts.suspended.length.build() for ch in ctx.chains]
+        self._suspended_rng = ctx.streams("d:suspended_length")
+        self._probation_start: Callable[[int], None] | None = None
+        self.claims_in_cells = 0  # suspended parts served on a granted claim, in a place now (no stage of a case)
 
     def stations(self) -> list[Station]:
         return [self.reclassering, self.cells]
+
+    def connect_probation(self, start: Callable[[int], None]) -> None:
+        """Where a final judgment with a suspended part starts its probation (sim/probation.py)."""
+        self._probation_start = start
 
     def use_custody(self, custody: Custody) -> None:
         """The custody clock: whose remand ends when a judgment becomes final, and the days to deduct."""
@@ -163,6 +184,11 @@ class Execution:
         c = ctx.cases
         v = c.verdict[cid]
         now = ctx.env.now
+        parts = c.sanctions[cid]
+        if parts & _BIT_SUSPENDED and self._probation_start is not None:
+            self._probation_start(cid)
+        if parts & _BIT_TAAKSTRAF and v == _VERDICT_CUSTODIAL:
+            self._taakstraf_after.add(cid)
         if v == _VERDICT_ACQUITTAL or v == _VERDICT_SUSPENDED:
             c.leave(cid, now)
             c.outcome[cid] = _OUTCOME_ACQUITTAL if v == _VERDICT_ACQUITTAL else _OUTCOME_SUSPENDED
@@ -217,8 +243,7 @@ class Execution:
                 ctx.after(self.pay_time.get(cid), self._replacement, cid)
         elif v == _VERDICT_TAAKSTRAF:
             c.execution[cid] = _EXECUTION_KIND_TAAKSTRAF
-            c.enter(cid, _STAGE_TAAKSTRAF, now)
-            ctx.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
+            self._start_taakstraf(cid)
         else:  # custodial, not detained at the verdict
             if self.u_zelf.item(cid) < self.zelfmelder_share[r].at(now):
                 c.execution[cid] = _EXECUTION_KIND_ZELFMELDER
@@ -236,6 +261,7 @@ class Execution:
         c.channel[cid] = _CHANNEL_REGULAR
         c.route_initial[cid] = c.route[cid] = _ROUTE_REGULAR
         c.verdict[cid] = _VERDICT_CUSTODIAL
+        c.sanctions[cid] = sanction_bit(Verdict.CUSTODIAL)
         c.execution[cid] = kind
 
     def start_fine(self, cid: int) -> None:
@@ -255,6 +281,7 @@ class Execution:
         rest = float(ways[way][1].sample_length_biased(rng, 1)[0]) * float(rng.random())
         self._standing_sentence(cid, _EXECUTION_KIND_FINE)
         c.verdict[cid] = _VERDICT_FINE
+        c.sanctions[cid] = sanction_bit(Verdict.FINE)
         c.enter(cid, _STAGE_FINE, ctx.env.now)
         c.t_exec_start[cid] = ctx.env.now
         if way == 2:
@@ -276,6 +303,7 @@ class Execution:
         intake, to_start, work = t.intake.build(), t.to_start.build(), t.work.build()
         self._standing_sentence(cid, _EXECUTION_KIND_TAAKSTRAF)
         c.verdict[cid] = _VERDICT_TAAKSTRAF
+        c.sanctions[cid] = _BIT_TAAKSTRAF
         c.enter(cid, _STAGE_TAAKSTRAF, ctx.env.now)
         if _pick([intake.mean, to_start.mean + work.mean], rng.random()) == 0:
             rest = float(intake.sample_length_biased(rng, 1)[0]) * float(rng.random())
@@ -315,6 +343,12 @@ class Execution:
 
     # ------------------------------------------------------------------ taakstraf
 
+    def _start_taakstraf(self, cid: int) -> None:
+        """A taakstraf (the principal sanction, or the second part after a custodial one) goes to the reclassering."""
+        ctx = self.ctx
+        ctx.cases.enter(cid, _STAGE_TAAKSTRAF, ctx.env.now)
+        ctx.after(self.taak_intake.get(cid), self._taak_intake_done, cid)
+
     def _taak_intake_done(self, cid: int) -> None:
         """At the reclassering: the order waits for a werkstraf officer (fte), who does its hours of work (intake
         interview, placement, supervision); the start and the hours worked follow as lead times."""
@@ -328,7 +362,9 @@ class Execution:
     def _taak_done(self, cid: int) -> None:
         ctx = self.ctx
         c = ctx.cases
-        c.t_exec_start[cid] = ctx.env.now - self._work_of.pop(cid)
+        started = ctx.env.now - self._work_of.pop(cid)
+        if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: no custodial part executed before it
+            c.t_exec_start[cid] = started
         if self.u_taak.item(cid) < self.failure_share[ctx.region_of[cid]].at(ctx.env.now):
             self._detained_length[cid] = self.taak_detention.get(cid)
             self._replacement(cid)
@@ -445,19 +481,42 @@ class Execution:
         c = ctx.cases
         c.enter(cid, _STAGE_DETENTION, ctx.env.now)
         c.t_detention_start[cid] = ctx.env.now
+        c.t_detention_end[cid] = np.nan  # a second stay (replacement detention after a failed taakstraf part)
         if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: first time in execution
             c.t_exec_start[cid] = ctx.env.now
 
     def _served(self, cid: int) -> None:
+        self.ctx.cases.t_detention_end[cid] = self.ctx.env.now
         self._departures.append(self.ctx.env.now)
         self._ended(cid)
         self._plan_callups()
 
     def _ended(self, cid: int) -> None:
         ctx = self.ctx
+        if cid in self._taakstraf_after:  # the custodial part is served: the taakstraf follows
+            self._taakstraf_after.discard(cid)
+            self._start_taakstraf(cid)
+            return
         c = ctx.cases
         now = ctx.env.now
         c.leave(cid, now)
         c.t_exec_end[cid] = now
         c.t_end[cid] = now
         c.outcome[cid] = _OUTCOME_EXECUTED
+
+    # ------------------------------------------------------------------ a suspended part, on a granted claim
+
+    def execute_suspended(self, cid: int) -> None:
+        """A claim to execute the suspended part was granted: the convict takes a DJI place for its length."""
+        length = float(self._suspended_length[self.ctx.region_of[cid]].sample(self._suspended_rng, 1)[0])
+        self.cells.put(cid, length, self._suspended_served, PRIO_AANSLUITEND, started=self._suspended_admitted)
+
+    def _suspended_admitted(self, cid: int) -> None:
+        self._admissions.append(self.ctx.env.now)
+        self.claims_in_cells += 1
+
+    def _suspended_served(self, cid: int) -> None:
+        self.claims_in_cells -= 1
+        self.ctx.cases.t_claim_executed[cid] = self.ctx.env.now
+        self._departures.append(self.ctx.env.now)
+        self._plan_callups()

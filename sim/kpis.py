@@ -19,8 +19,11 @@ import numpy as np
 from scipy import stats
 
 from .domain import (
+    COURT_ROUTES,
     FAST_TRACK_ROUTES,
+    OM_DECISIONS,
     REGULAR_QUEUES,
+    SANCTION_PARTS,
     STAGES,
     Channel,
     CourtQueue,
@@ -29,6 +32,7 @@ from .domain import (
     SessionStatus,
     Verdict,
     fallback_bit,
+    sanction_bit,
 )
 from .scenario import Scenario
 
@@ -103,6 +107,50 @@ def case_kpis(c: dict[str, np.ndarray], cohort: np.ndarray, years: float) -> dic
     out[("returned_share", "all")] = float(np.mean(c["returns"][intake] > 0)) if intake.any() else math.nan
     if "court_queue" in c:
         out.update(court_norm_kpis(c, cohort))
+    if "sanctions" in c:
+        out.update(sanction_kpis(c, cohort, years))
+    return out
+
+
+SANCTION_GROUPS = ("custodial_any",) + tuple(v.key for v in SANCTION_PARTS)
+OM_DECISION_GROUPS = tuple(r.key for r in OM_DECISIONS) + ("summons",)
+
+
+def sanction_kpis(c: dict[str, np.ndarray], cohort: np.ndarray, years: float) -> dict[tuple[str, str], float]:
+    """Decisions and sanctions as the published counts have them, per year of the cohort:
+
+    * ``sanctions_imposed`` per part of the sentences judges imposed (a combined sentence counts once for each of its
+      parts; cal:straffen_gevangenisstraf, straffen_taakstraf, straffen_geldboete): ``custodial`` an unconditional
+      custodial part, ``suspended`` a suspended custodial part, ``custodial_any`` either (the C&R count of
+      gevangenisstraffen, wholly or partly suspended included), ``taakstraf``, ``fine``;
+    * ``om_decisions`` per OM decision, as first taken (``route_initial``): the OM's own decisions and ``summons``;
+    * ``conditional_sepot_breached_share``: of the cohort's conditional sepots, the share sent to court after a
+      breach of the conditions;
+    * claims to execute suspended sentences: ``claims`` filed, ``claims_heard`` and ``claims_granted`` per year of
+      the cohort, and ``days_claim_to_hearing_mean``."""
+    out: dict[tuple[str, str], float] = {}
+    judged = cohort & ~np.isnan(c["t_verdict"])
+    parts = c["sanctions"][judged].astype(np.int16)
+    for v in SANCTION_PARTS:
+        out[("sanctions_imposed", v.key)] = float(np.count_nonzero(parts & sanction_bit(v))) / years
+    any_custodial = sanction_bit(Verdict.CUSTODIAL) | sanction_bit(Verdict.SUSPENDED)
+    out[("sanctions_imposed", "custodial_any")] = float(np.count_nonzero(parts & any_custodial)) / years
+    initial = c["route_initial"][cohort]
+    for r in OM_DECISIONS:
+        out[("om_decisions", r.key)] = float(np.count_nonzero(initial == r)) / years
+    out[("om_decisions", "summons")] = float(np.count_nonzero(np.isin(initial, COURT_ROUTES))) / years
+    conditional = cohort & (c["route_initial"] == Route.CONDITIONAL_SEPOT)
+    breached = conditional & (c["route"] != Route.CONDITIONAL_SEPOT)
+    out[("conditional_sepot_breached_share", "all")] = (
+        float(breached.sum() / conditional.sum()) if conditional.any() else math.nan
+    )
+    filed = c["t_claim"][cohort]
+    heard = c["t_claim_hearing"][cohort]
+    out[("claims", "filed")] = float(np.count_nonzero(~np.isnan(filed))) / years
+    out[("claims", "heard")] = float(np.count_nonzero(~np.isnan(heard))) / years
+    out[("claims", "granted")] = float(np.count_nonzero(c["claim_granted"][cohort])) / years
+    wait = (heard - filed)[~np.isnan(heard)]
+    out[("days_claim_to_hearing_mean", "all")] = float(np.mean(wait)) if wait.size else math.nan
     return out
 
 
@@ -124,8 +172,11 @@ def court_norm_kpis(c: dict[str, np.ndarray], cohort: np.ndarray) -> dict[tuple[
     out[("pr_within_5_weeks_share", "all")] = float(np.mean(after_first[pr] <= PR_NORM_DAYS)) if pr.any() else math.nan
     out[("mk_within_6_months_share", "all")] = float(np.mean(after_first[mk] <= MK_NORM_DAYS)) if mk.any() else math.nan
     wait = c["t_first_hearing"].astype(np.float64) - c["t_decision"]
+    # summoned after a breached conditional sepot: its t_decision is the sepot's, not the summons'
+    initial = c.get("route_initial")
+    breached = initial == Route.CONDITIONAL_SEPOT if initial is not None else np.zeros(queue.size, bool)
     for q in REGULAR_QUEUES:
-        sel = decided & (queue == q) & ~c["verzet"]
+        sel = decided & (queue == q) & ~c["verzet"] & ~breached
         out[("days_summons_to_first_hearing_mean", q.key)] = float(np.mean(wait[sel])) if sel.any() else math.nan
         out[("days_summons_to_first_hearing_p50", q.key)] = _pct(wait[sel], 50)
     return out
@@ -198,7 +249,9 @@ def prison_population_at(c: dict[str, np.ndarray], t: float) -> int:
     convicts serving a sentence or replacement detention (cal:gevangeniswezen_populatie_30sep); police custody is
     not counted (police cells)."""
     remand = _count_in(c["t_remand_start"], c["t_custody_end"], t)
-    return remand + _count_in(c["t_detention_start"], c["t_exec_end"], t)
+    # the stay ends when the place is left (a taakstraf may follow); results from before that column: execution end
+    end = c["t_detention_end"] if "t_detention_end" in c else c["t_exec_end"]
+    return remand + _count_in(c["t_detention_start"], end, t)
 
 
 TWO_YEARS = 730.5

@@ -14,6 +14,8 @@ ROUTE_LABELS = {
     "snelrecht_detained": "snelrecht, detained",
     "snelrecht_not_detained": "snelrecht, not detained",
     "regular": "regular summons",
+    "transactie": "transactie (settlement)",
+    "conditional_sepot": "conditional sepot",
     "all": "all routes",
 }
 # Shorter route names for the nodes of the flow diagram, and shorter still for its line of fall-backs.
@@ -24,6 +26,8 @@ FLOW_ROUTE_LABELS = {
     "snelrecht_detained": "snelrecht, detained",
     "snelrecht_not_detained": "snelrecht, not det.",
     "regular": "regular summons",
+    "transactie": "transactie",
+    "conditional_sepot": "conditional sepot",
     UNDECIDED: "not decided yet",
 }
 FALLBACK_ROUTE_LABELS = {
@@ -54,6 +58,18 @@ COURT_QUEUE_LABELS = {
     "snelrecht_not_detained": "snelrecht, not detained",
     "regular_pr": "politierechter",
     "regular_mk": "meervoudige kamer",
+    "claim": "claims to execute suspended sentences",
+}
+SANCTION_LABELS = {
+    "custodial_any": "custodial, wholly or partly suspended included",
+    "custodial": "custodial (unconditional part)",
+    "suspended": "suspended custodial part",
+    "taakstraf": "taakstraf",
+    "fine": "fine",
+    "summons": "summons to court",
+    "filed": "filed",
+    "heard": "heard",
+    "granted": "granted",
 }
 CHANNEL_LABELS = {"zsm": "ZSM desk", "regular": "regular OM"}
 END_LABELS = {
@@ -65,6 +81,7 @@ END_LABELS = {
     "aansluitend": "custodial: aansluitend",
     "zelfmelder": "custodial: zelfmelder",
     "arrestant": "custodial: arrestant",
+    "conditional_sepot": "conditional sepot: conditions kept",
     "open": "not finished by end of run",
 }
 # Events counted per week (columns of cases.parquet, `sim.results.WEEKLY_COLUMNS`) -> what they mean.
@@ -113,6 +130,8 @@ def group_label(kind: str, group: str) -> str:
         return COURT_QUEUE_LABELS.get(group, group)
     if kind == "station":
         return STATION_LABELS.get(group, group)
+    if kind in ("sanction", "claim") or group == "summons":
+        return SANCTION_LABELS.get(group, group)
     if group == UNDECIDED:
         return UNDECIDED_LABEL
     return ROUTE_LABELS.get(group, group)

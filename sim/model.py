@@ -2,10 +2,12 @@
 
 The flow of a case, as wired in `Model.__init__`:
 
-    police ──▶ prosecution (ZSM desk or regular OM) ──▶ sepot (ends) / strafbeschikking ──▶ execution
-       ▲              │                                          └─ verzet ──▶ courts
+    police ──▶ prosecution (ZSM desk or regular OM) ──▶ sepot (ends) / strafbeschikking, transactie ──▶ execution
+       ▲              │        └─ conditional sepot (ends; a breach ──▶ summons) └─ verzet ──▶ courts
        └─ returned ◀──┤
                       └─ summons ──▶ courts ◀──▶ advice (reports) ──▶ appeal ──▶ execution (CJIB, reclassering, DJI)
+                                       ▲                                             └─ suspended part: probation
+                                       └──────────── claim to execute it (snelrecht session) ◀──┘
 
 Each stage is a class in its own module that holds its runtime state (stations, queues, calendars); it is built
 from a `StageContext` (the environment, the case table, the random draws, the scenario's chains) and is handed
@@ -40,6 +42,7 @@ from .events import call_later, scheduler
 from .execution import Execution
 from .inputs import CaseDraws, DaySchedule, ShareMix, share_mix
 from .police import Police
+from .probation import Probation
 from .prosecution import Prosecution
 from .records import CaseTable
 from .scenario import Scenario, Schedule
@@ -145,6 +148,7 @@ class Model:
         self.appeal = Appeal(ctx)
         self.execution = Execution(ctx)
         self.custody = Custody(ctx, sentence_cells=self.execution.cells)  # the suspect's clock, police cells, remand
+        self.probation = Probation(ctx)  # suspended sentences: probation periods and claims to execute them
 
         # where each stage sends its cases
         self.police.connect(to_om=self.om.receive, returned_to_om=self.om.receive_returned)
@@ -157,6 +161,9 @@ class Model:
         self.advice.connect(reports_in=self.courts.report_arrived)
         self.courts.connect(advice=self.advice, to_appeal=self.appeal.consider)
         self.appeal.connect(final=self.execution.final)
+        self.execution.connect_probation(start=self.probation.start)
+        self.probation.connect(book_claim=self.courts.book_claim, execute_suspended=self.execution.execute_suspended)
+        self.courts.connect_claims(heard=self.probation.heard)
         self.custody.connect(plan_pro_forma=self.courts.plan_pro_forma)
         for stage in (self.police, self.om, self.execution):
             stage.use_custody(self.custody)

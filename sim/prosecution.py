@@ -11,13 +11,17 @@ the week). Regular handling is a real queue: with
 the OM's own staff busy, cases wait for an officier or parketsecretaris, as in the OM's published stocks.
 
 After handling, a share of cases is returned to the police for more investigation (retourzaak) and comes back to
-regular handling. Then the OM decides, by the stream's decision mix for the channel: sepot, OM-strafbeschikking, or a
-summons by one of four routes. The detained routes (supersnelrecht, snelrecht for detained suspects) need a suspect
+regular handling. Then the OM decides, by the stream's decision mix for the channel: sepot, conditional sepot,
+transactie, OM-strafbeschikking, or a summons by one of four routes. The detained routes (supersnelrecht, snelrecht for detained suspects) need a suspect
 still held by the custody clock (sim/custody.py): a suspect released before the ZSM decision (`custody_release`) is
 decided by the `zsm` mix, and a detained route becomes snelrecht for suspects who are not detained. For a suspect
 still held, the clock says what the route really is (supersnelrecht needs his consent) and what custody follows.
 
-A strafbeschikking goes to execution; with verzet (objection) the case goes to court instead.
+A strafbeschikking goes to execution; with verzet (objection) the case goes to court instead. A **transactie** (a
+sum paid to CJIB to avoid prosecution, art. 74 Sr) is executed as a fine and never reaches the court. A
+**conditional sepot** (voorwaardelijk sepot) leaves the chain with its own outcome and a probation period
+(`om.conditional_sepot.probation`); a share (`breach_share`) breaches the conditions at a moment drawn uniformly
+within the probation, and the OM then summons the case by the regular route.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .domain import Channel, Outcome, Route, Stage, Verdict
+from .domain import Channel, Outcome, Route, Stage, Verdict, sanction_bit
 from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
@@ -40,6 +44,10 @@ _DETAINED_ROUTES = (int(Route.SUPERSNELRECHT), int(Route.SNELRECHT_DETAINED))
 _SNELRECHT_NOT_DETAINED = int(Route.SNELRECHT_NOT_DETAINED)
 _FINE, _TAAKSTRAF = int(Verdict.FINE), int(Verdict.TAAKSTRAF)
 _OUTCOME_SEPOT = int(Outcome.SEPOT)
+_TRANSACTIE, _CONDITIONAL_SEPOT = int(Route.TRANSACTIE), int(Route.CONDITIONAL_SEPOT)
+_ROUTE_REGULAR = int(Route.REGULAR)
+_OUTCOME_OPEN, _OUTCOME_CONDITIONAL_SEPOT = int(Outcome.OPEN), int(Outcome.CONDITIONAL_SEPOT)
+_BIT_FINE, _BIT_TAAKSTRAF = sanction_bit(Verdict.FINE), sanction_bit(Verdict.TAAKSTRAF)
 
 
 class Prosecution:
@@ -95,6 +103,7 @@ class Prosecution:
         ]
         self.fine_share = [ctx.schedule(ch.om.strafbeschikking.fine_share) for ch in ctx.chains]
         self.verzet_share = [ctx.schedule(ch.om.strafbeschikking.verzet_share) for ch in ctx.chains]
+        self.breach_share = [ctx.schedule(ch.om.conditional_sepot.breach_share) for ch in ctx.chains]
         draw = ctx.draw
         self.u_zsm = draw.uniform("zsm_channel")
         self.u_decision = draw.uniform("decision")
@@ -108,6 +117,11 @@ class Prosecution:
         self.regular_lead = draw.duration("om_lead_time", lambda ch, stream: ch.om.regular.lead_time)
         self.info_wait = draw.duration("zsm_info_wait", lambda ch, stream: ch.om.info_wait)
         self.verzet_delay = draw.duration("verzet_delay", lambda ch, stream: ch.om.strafbeschikking.verzet_delay)
+        # conditional sepots are a few percent of the decisions: their draws come from their own streams as they
+        # happen rather than pre-drawn for every case
+        self._sepot_probation = [ch.om.conditional_sepot.probation.build() for ch in ctx.chains]
+        self._probation_rng = ctx.streams("d:conditional_sepot_probation")
+        self._breach_rng = ctx.streams("u:conditional_sepot_breach")
 
     def connect(
         self,
@@ -229,9 +243,17 @@ class Prosecution:
             c.leave(cid, now)
             c.outcome[cid] = _OUTCOME_SEPOT
             c.t_end[cid] = now
+        elif route == _TRANSACTIE:  # paid to CJIB like a fine; never reaches the court
+            c.verdict[cid] = _FINE
+            c.sanctions[cid] = _BIT_FINE
+            c.t_final[cid] = now
+            self._to_execution(cid)
+        elif route == _CONDITIONAL_SEPOT:
+            self._conditionally_dismissed(cid, now)
         elif route == _STRAFBESCHIKKING:
             fine = self.u_sanction.item(cid) < self.fine_share[r].at(now)
             c.verdict[cid] = _FINE if fine else _TAAKSTRAF
+            c.sanctions[cid] = _BIT_FINE if fine else _BIT_TAAKSTRAF
             if self.u_verzet.item(cid) < self.verzet_share[r].at(now):
                 c.verzet[cid] = True
                 c.enter(cid, _COURT, now)
@@ -241,3 +263,30 @@ class Prosecution:
                 self._to_execution(cid)
         else:
             self._summon(cid, route)
+
+    # ------------------------------------------------------------------ conditional sepot
+
+    def _conditionally_dismissed(self, cid: int, now: float) -> None:
+        """The case leaves the chain on conditions, with a probation period; a breach within it brings it back."""
+        ctx = self.ctx
+        c = ctx.cases
+        r = ctx.region_of[cid]
+        c.leave(cid, now)
+        c.outcome[cid] = _OUTCOME_CONDITIONAL_SEPOT
+        c.t_end[cid] = now
+        probation = float(self._sepot_probation[r].sample(self._probation_rng, 1)[0])
+        c.t_probation_start[cid] = now
+        c.probation_days[cid] = probation
+        rng = self._breach_rng
+        breached = rng.random() < self.breach_share[r].at(now)
+        when = rng.random() * probation  # drawn whether breached or not: the stream stays in step
+        if breached:
+            ctx.after(when, self._breached, cid)
+
+    def _breached(self, cid: int) -> None:
+        """The conditions were breached within the probation: the OM summons the case by the regular route."""
+        c = self.ctx.cases
+        c.outcome[cid] = _OUTCOME_OPEN
+        c.t_end[cid] = float("nan")
+        c.route[cid] = _ROUTE_REGULAR
+        self._summon(cid, _ROUTE_REGULAR)

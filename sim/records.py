@@ -39,6 +39,11 @@ TIME_COLUMNS = (
     "t_sought",  # arrestant: sought by the police from
     "t_found",  # arrestant: found
     "t_detention_start",  # took a DJI place to serve the sentence or replacement detention
+    "t_detention_end",  # left that DJI place (before t_exec_end when a taakstraf follows the custodial part)
+    "t_probation_start",  # a suspended part or a conditional sepot: its probation period began
+    "t_claim",  # a claim to execute the suspended part (vordering tenuitvoerlegging) was filed
+    "t_claim_hearing",  # the claim was heard
+    "t_claim_executed",  # a granted claim: the suspended part was served
 )
 # Times only reported, never compared with a legal window, are kept in float32 (about 20 seconds of precision over
 # ten years): a long national run has millions of cases. Window starts and verdicts stay float64, so "within 3
@@ -58,6 +63,11 @@ TIME_DTYPE = {
         "t_sought",
         "t_found",
         "t_detention_start",
+        "t_detention_end",
+        "t_probation_start",
+        "t_claim",
+        "t_claim_hearing",
+        "t_claim_executed",
     )
 }
 CODE_COLUMNS = {
@@ -76,7 +86,8 @@ CODE_COLUMNS = {
     "delivery_returns": np.int16,
     "verzet": np.bool_,
     "appealed": np.bool_,
-    "verdict": np.int8,  # strafbeschikking sanctions are recorded here too (fine or taakstraf)
+    "verdict": np.int8,  # the principal sanction; strafbeschikking and transactie sanctions are recorded here too
+    "sanctions": np.int8,  # bits of `domain.sanction_bit`: every part of the sentence (the principal's included)
     "execution": np.int8,  # ExecutionKind
     "replacement_detention": np.bool_,
     "outcome": np.int8,  # Outcome
@@ -84,6 +95,8 @@ CODE_COLUMNS = {
     "custody_step": np.int8,  # CustodyStep: the last step of the custody clock reached
     "remand_days": np.float32,  # days in custody before the sentence (deducted from it, art. 27 Sr)
     "pro_forma_hearings": np.int16,  # pro-forma hearings of a detained suspect (art. 66 Sv)
+    "probation_days": np.float32,  # length of the probation period (suspended part, conditional sepot)
+    "claim_granted": np.bool_,  # the claim to execute the suspended part was granted
     "suspect_found": np.bool_,  # an offence without a known suspect that got one by investigation (selectiviteitskader)
 }
 
@@ -114,6 +127,11 @@ class CaseTable:
     t_sought: np.ndarray
     t_found: np.ndarray
     t_detention_start: np.ndarray
+    t_detention_end: np.ndarray
+    t_probation_start: np.ndarray
+    t_claim: np.ndarray
+    t_claim_hearing: np.ndarray
+    t_claim_executed: np.ndarray
     region: np.ndarray
     stream: np.ndarray
     youth: np.ndarray
@@ -130,6 +148,7 @@ class CaseTable:
     verzet: np.ndarray
     appealed: np.ndarray
     verdict: np.ndarray
+    sanctions: np.ndarray
     execution: np.ndarray
     replacement_detention: np.ndarray
     outcome: np.ndarray
@@ -137,6 +156,8 @@ class CaseTable:
     custody_step: np.ndarray
     remand_days: np.ndarray
     pro_forma_hearings: np.ndarray
+    probation_days: np.ndarray
+    claim_granted: np.ndarray
     suspect_found: np.ndarray
 
     def __init__(self, n: int):

@@ -37,7 +37,7 @@ RUN_FILES = ("provenance.json", "kpis.csv", "cases.parquet", "backlog.csv")
 EXECUTION_GROUPS = ("all",) + tuple(r for r in ROUTES if r != "sepot")
 # Where a case ended, for the flow diagram: its execution kind if it got one (executed or still being executed),
 # else the decision that ended it, else "open" (no final decision, or not yet delivered, by the end of the run).
-END_KINDS = ("sepot", "acquittal", "suspended") + EXECUTION_KINDS + ("open",)
+END_KINDS = ("sepot", "acquittal", "suspended") + EXECUTION_KINDS + ("conditional_sepot", "open")
 FLOW_CHANNELS = ("zsm", "regular")
 UNDECIDED = "undecided"
 # Events counted per week for the throughput figure: columns of cases.parquet (named in `sim.labels.WEEKLY_EVENTS`).
@@ -462,7 +462,7 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
         at_om = cohort & ~np.isnan(_floats(t, "t_om_intake"))
         not_at_om += int(np.sum(cohort & ~at_om))
         end = np.full(reg.size, END_KINDS.index("open"), np.int64)
-        for name in ("sepot", "acquittal", "suspended"):
+        for name in ("sepot", "acquittal", "suspended", "conditional_sepot"):
             end[outcome == OUTCOMES.index(name)] = END_KINDS.index(name)
         has_kind = execution >= 0
         end[has_kind] = end_of_kind[execution[has_kind]]

@@ -116,7 +116,10 @@ def test_hearing_log_matches_case_records(res):
     verdicts = h["result"] == HearingResult.VERDICT
     heard_cases = np.unique(h["case_id"][verdicts])
     assert np.array_equal(heard_cases, np.nonzero(~np.isnan(c["t_verdict"]))[0])
-    adjourned = ~verdicts & (h["result"] != HearingResult.PRO_FORMA)  # pro-forma hearings are counted apart
+    claims = np.isin(h["result"], [HearingResult.CLAIM_GRANTED, HearingResult.CLAIM_REFUSED])
+    assert np.count_nonzero(claims) == np.count_nonzero(~np.isnan(c["t_claim_hearing"]))
+    # pro-forma hearings and claims to execute suspended sentences are counted apart
+    adjourned = ~verdicts & (h["result"] != HearingResult.PRO_FORMA) & ~claims
     adj = np.bincount(h["case_id"][adjourned], minlength=c["adjournments"].size)
     assert np.array_equal(adj, c["adjournments"])
     pro_forma = np.bincount(h["case_id"][h["result"] == HearingResult.PRO_FORMA], minlength=adj.size)

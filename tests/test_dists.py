@@ -7,7 +7,6 @@ import pytest
 
 from sim import dists
 
-
 ALL = [
     dists.Fixed(3.0),
     dists.Exponential(5.0),

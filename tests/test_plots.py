@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from sim import formatting, scenario
 from sim.cli import app
+from sim.domain import OM_ROUTES
 from sim.figures.backlogs import backlog_figure
 from sim.figures.differences import difference_figure, region_effect_figure, window_attainment_figure
 from sim.figures.lead_times import lead_time_figure
@@ -450,10 +451,12 @@ def test_chain_flows_add_up_to_the_om_intake_and_the_routes(chain, kpis):
     ended_in_sepot = sum(v for (ch, ini, fin, end), v in chain.flows.items() if fin == "sepot")
     assert ended_in_sepot == pytest.approx(kpi(kpis, "cases", "sepot").mean, rel=1e-5)
     assert all(end == "sepot" for (ch, ini, fin, end) in chain.flows if fin == "sepot")
-    # a fall-back only ever goes to a slower route
+    # a fall-back only ever goes to a slower route; a breached conditional sepot goes to a regular summons
     order = list(ROUTES)
     for _ch, ini, fin, _end in chain.flows:
-        if ini != fin and "undecided" not in (ini, fin):
+        if ini == "conditional_sepot" and fin != ini:
+            assert fin == "regular"
+        elif ini != fin and "undecided" not in (ini, fin):
             assert ini in FAST_TRACK and order.index(fin) > order.index(ini)
 
 
@@ -469,7 +472,7 @@ def test_weekly_counts_and_monthly_medians_match_the_case_records(results, info,
     month = int(np.nanargmax(np.isfinite(a[0])) + 3)  # a month after the warm-up has begun
     start = np.datetime64(info.start_date, "D")
     reg_month = (start + np.floor(rep0.t_registration.to_numpy()).astype("timedelta64[D]")).astype("datetime64[M]")
-    om = rep0.route.astype(str).isin(["sepot", "strafbeschikking"]).to_numpy()
+    om = rep0.route.astype(str).isin(list(OM_ROUTES)).to_numpy()
     lead = np.where(om, rep0.t_decision, rep0.t_verdict) - rep0.t_registration.to_numpy()
     sel = (rep0.region.astype(str) == region).to_numpy() & (reg_month == chain.regions.months[month]) & ~np.isnan(lead)
     assert a[0, month] == pytest.approx(np.median(lead[sel]), rel=1e-5)

@@ -55,6 +55,8 @@ _NEUTRAL_PLANNING = {
 # The reference does not implement the selectiviteitskader's investigation of offences without a known suspect
 # (issue 9): it is switched off in the compared scenario, so both run only cases with a known suspect.
 NO_SELECTION = {"intake": {"streams": {s: {"no_suspect_investigated_share": 0.0} for s in ("vvc", "hic", "other")}}}
+# Nor claims to execute suspended sentences (issue 9 §4), which take snelrecht slots: none in the compared scenario.
+NO_CLAIMS = {"courts": {"suspended": {"claim_share": 0.0}}}
 
 
 def _scenario(**extra) -> S.Scenario:
@@ -62,7 +64,7 @@ def _scenario(**extra) -> S.Scenario:
         horizon_days=500.0,
         warmup_days=90.0,
         runout_days=200.0,
-        extra=S.deep_merge(S.deep_merge(_NEUTRAL_PLANNING, NO_SELECTION), extra),
+        extra=S.deep_merge(S.deep_merge(S.deep_merge(_NEUTRAL_PLANNING, NO_SELECTION), NO_CLAIMS), extra),
     )
 
 

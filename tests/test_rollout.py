@@ -41,7 +41,7 @@ AFTER = """
 [courts.sessions.rc_supersnelrecht]
 per_week = 110
 [om.decision_mix.vvc]
-zsm_arrested = { sepot = 0.22, strafbeschikking = 0.30, supersnelrecht = 0.08, snelrecht_detained = 0.04, snelrecht_not_detained = 0.06, regular = 0.30 }
+zsm_arrested = { sepot = 0.174, conditional_sepot = 0.046, strafbeschikking = 0.255, transactie = 0.045, supersnelrecht = 0.08, snelrecht_detained = 0.04, snelrecht_not_detained = 0.06, regular = 0.3 }
 [execution.custodial]
 cells = 8000
 [advice.reclassering.duration]

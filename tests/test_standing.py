@@ -10,7 +10,17 @@ from sim.model import Model
 from sim.scenario import ScenarioError
 from sim.scenario.scenario_model import STOCK_KINDS
 
-STOCK = {"police": 250, "fines": 120, "taakstraf": 90, "om_regular": 300, "court_pr": 200, "court_mk": 50, "appeal": 40, "zelfmelders": 60, "unfindable": 400}
+STOCK = {
+    "police": 250,
+    "fines": 120,
+    "taakstraf": 90,
+    "om_regular": 300,
+    "court_pr": 200,
+    "court_mk": 50,
+    "appeal": 40,
+    "zelfmelders": 60,
+    "unfindable": 400,
+}
 
 
 def _run(stock: dict, **top):

@@ -49,7 +49,9 @@ def lead_time_figure(
     data = by_scenario(lead_times)
     if groups is None:
         groups = list(dict.fromkeys(g for d in data.values() for g in d))
-    fig, axes, ncols = panel_grid(len(groups), 3, lambda rows: (14, 4.1 * rows + 1.6))
+    # eight routes (the OM's four decisions, the four court routes) fit two rows of four; fewer, rows of three
+    per_row = 4 if len(groups) > 6 else 3
+    fig, axes, ncols = panel_grid(len(groups), per_row, lambda rows: (14 if per_row == 3 else 16, 4.1 * rows + 1.6))
     for i, (ax, group) in enumerate(zip(axes, groups)):
         series = {s: finite(d.get(group)) for s, d in data.items()}
         n_total = sum(v.size for v in series.values())

@@ -38,6 +38,8 @@ ROUTE_COLOURS = {
     "snelrecht_detained": "#009E73",
     "snelrecht_not_detained": "#56B4E9",
     "regular": "#0072B2",
+    "transactie": "#F0E442",
+    "conditional_sepot": "#BDBDBD",
     UNDECIDED: "#D9D9D9",
 }
 FALLBACK_COLOUR = LIMIT_COLOUR

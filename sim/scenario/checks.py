@@ -33,7 +33,10 @@ def chain_problems(chain, streams: set[str]) -> list[str]:
     for name, kind in chain.advice.items():
         need_streams(kind.share, f"advice.{name}.share")
     served = {q for st in chain.courts.sessions.values() for q in st.serves}
+    claims = any(v > 0 for v in chain.courts.suspended.claim_share.values())
     for q in COURT_QUEUES:
+        if q == "claim" and not claims:
+            continue  # claims to execute suspended sentences need a session only when there are any
         if q not in served:
             problems.append(f"courts.sessions: no session type serves {q!r}")
     return problems

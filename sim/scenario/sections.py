@@ -8,10 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..domain import COURT_QUEUES, FAST_TRACK, ROUTES, VERDICTS
+from ..domain import COURT_QUEUES, COURT_ROUTES, FAST_TRACK, ROUTES, VERDICTS
 from .base import Base, NonNegFloat, PosFloat
 from .durations import DurationSpec
 from .schedules import CapacitySched, Schedule, SessionsSched, ShareSched, SlotsSched
+
+COURT_ROUTE_KEYS = tuple(r.key for r in COURT_ROUTES)
 
 
 def _check_mix(mix: dict[str, Schedule], allowed: tuple[str, ...], what: str) -> dict[str, Schedule]:
@@ -116,6 +118,14 @@ class StrafbeschikkingConfig(Base):
     verzet_delay: DurationSpec = 14.0  # type: ignore[assignment]  # the before-validator makes a number a FixedSpec; decision to verzet reaching the court
 
 
+class ConditionalSepotConfig(Base):
+    """A conditional dismissal (voorwaardelijk sepot, art. 167 Sv): the case leaves the chain with its own outcome
+    unless the suspect breaches the conditions within the probation period; then the OM summons him after all."""
+
+    probation: DurationSpec = 730.0  # type: ignore[assignment]  # days of the probation period
+    breach_share: ShareSched = 0.0  # share breached within the probation: summoned (regular route)
+
+
 def _default_fallback() -> dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]]:
     return {
         "supersnelrecht": "snelrecht_detained",
@@ -132,6 +142,7 @@ class ProsecutionConfig(Base):
     rework: DurationSpec  # police rework of a returned case
     decision_mix: dict[str, DecisionMixConfig]  # per stream
     strafbeschikking: StrafbeschikkingConfig
+    conditional_sepot: ConditionalSepotConfig = Field(default_factory=ConditionalSepotConfig)
     # verzet cases are heard by a route whose window does not run from an arrest long past
     verzet_queue: Literal["snelrecht_not_detained", "regular_pr", "regular_mk"] = "regular_pr"
     fallback: dict[str, Literal["snelrecht_detained", "snelrecht_not_detained", "regular"]] = Field(
@@ -196,6 +207,28 @@ class SessionTypeConfig(Base):
         return self
 
 
+class CombinedSanctionsConfig(Base):
+    """Verdicts that combine sanctions: beside the principal sanction of the verdict mix, a share gets a second part.
+    A custodial sentence may be partly suspended and may come with a taakstraf; a taakstraf or a fine may come with a
+    suspended custodial sentence."""
+
+    custodial_suspended_share: ShareSched = 0.0  # custodial verdicts partly suspended
+    custodial_taakstraf_share: ShareSched = 0.0  # custodial verdicts with a taakstraf too
+    taakstraf_suspended_share: ShareSched = 0.0  # taakstraf verdicts with a suspended custodial sentence
+    fine_suspended_share: ShareSched = 0.0  # fine verdicts with a suspended custodial sentence
+
+
+class SuspendedConfig(Base):
+    """Suspended sentences (voorwaardelijk, art. 14a Sr): a probation period from the final judgment; a share comes
+    back as a claim to execute them (vordering tenuitvoerlegging, art. 14g Sr), filed within the probation and heard
+    in a session that serves the ``claim`` queue; a granted claim sends the suspended part to execution."""
+
+    probation: DurationSpec = 730.0  # type: ignore[assignment]  # days of the probation period
+    claim_share: ShareSched = 0.0  # share of suspended sentences with a claim to execute them
+    claim_granted_share: ShareSched = 1.0  # share of claims the court grants
+    length: DurationSpec = 30.0  # type: ignore[assignment]  # days to serve when a claim is granted
+
+
 class CourtsConfig(Base):
     sessions: dict[str, SessionTypeConfig] = Field(min_length=1)
     mk_share: dict[str, ShareSched]  # per stream: share of regular summons to the meervoudige kamer
@@ -207,14 +240,16 @@ class CourtsConfig(Base):
     courtrooms: CapacitySched = float("inf")  # sessions at once per dagdeel, two dagdelen a day (national; split)
     preparation_days: NonNegFloat = 0.0  # decision to earliest fast-track hearing
     verdict_mix: dict[str, dict[str, ShareSched]]  # per route
+    combined: CombinedSanctionsConfig = Field(default_factory=CombinedSanctionsConfig)
+    suspended: SuspendedConfig = Field(default_factory=SuspendedConfig)
 
     @field_validator("verdict_mix")
     @classmethod
     def _verdicts(cls, v):
-        missing = [r for r in ROUTES[2:] if r not in v]
+        missing = [r for r in COURT_ROUTE_KEYS if r not in v]
         if missing:
             raise ValueError(f"verdict_mix needs a mix for every court route; missing {missing}")
-        extra = sorted(set(v) - set(ROUTES[2:]) - {"verzet"})
+        extra = sorted(set(v) - set(COURT_ROUTE_KEYS) - {"verzet"})
         if extra:
             raise ValueError(f"unknown routes {extra}")
         for route, mix in v.items():
