@@ -910,7 +910,11 @@ def validate(folder: Path | str, targets: Sequence[Target] | None = None) -> lis
             continue
         key = (fig.name, year)
         if key not in cache:
-            cache[key] = np.asarray(fig.compute(d, year), float)
+            try:
+                cache[key] = np.asarray(fig.compute(d, year), float)
+            except (ValueError, FileNotFoundError, KeyError) as e:  # a file or stage this run does not have
+                out.append(ValidationRow(t, year, math.nan, math.nan, math.nan, 0, f"not computed: {e}"))
+                continue
         m, lo, hi, n = mean_ci(cache[key])
         note = "" if year == t.year else f"simulated {year} (steady state) for published {t.year}"
         out.append(ValidationRow(t, year, m, lo, hi, n, note))
@@ -1064,18 +1068,18 @@ def write_validation(
     return rows, out
 
 
-def results_folder_rows(folder: Path | str) -> list[ValidationRow] | None:
-    """The validation rows for the report: from ``FOLDER/validation/validation.csv`` when it was written, else
-    computed with the default targets; None when neither can be had (no targets file, a run without a full year
-    of intake after the warm-up)."""
+def results_folder_rows(folder: Path | str) -> tuple[list[ValidationRow] | None, str]:
+    """The validation rows for the report, and why there are none: from ``FOLDER/validation/validation.csv``
+    when ``ketensim validate-data`` wrote it, else computed with the default targets; (None, reason) when neither
+    can be had (no targets file, a run without a full calendar year of intake after the warm-up)."""
     folder = Path(folder)
     written = folder / VALIDATION_FOLDER / VALIDATION_CSV
     try:
         if written.is_file():
-            return rows_from_csv(written)
-        return validate(folder)
-    except (TargetsError, ValueError, FileNotFoundError, KeyError):
-        return None
+            return rows_from_csv(written), ""
+        return validate(folder), ""
+    except (TargetsError, ValueError, FileNotFoundError, KeyError) as e:
+        return None, str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
 def rows_from_csv(path: Path | str) -> list[ValidationRow]:
