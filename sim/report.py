@@ -346,6 +346,7 @@ def build_report(
     if inputs.paired:
         parts.append(_findings_section(inputs))
     parts.append(_table_section(inputs, tables))
+    parts.append(_validation_section(inputs))
     if plots:
         parts.append(_plots_section(inputs, tables, resolved))
     parts.append(
@@ -707,6 +708,57 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
             cls += " sig " + ("neutral" if direction == 0 else "better" if r.diff * direction > 0 else "worse")
         html_text += f'<span class="diff">{_e(d)}</span>'
     return f'<td class="{cls}">{html_text}</td>'
+
+
+def _validation_section(inputs: ReportInputs) -> str:
+    """Model vs published figures (`sim.validation`): from each run's ``validation/validation.csv`` if
+    ``ketensim validate-data`` wrote it, else computed with the default targets; a note where it cannot be had."""
+    from .validation import COMPARED, interval_text, met_text, results_folder_rows, summary, tolerance_text, value_text
+
+    found = {n: results_folder_rows(inputs.run_dirs[n]) for n in inputs.names}
+    names = [n for n, (rows, _) in found.items() if rows]
+    out = ['<h2 id="validation">Model vs published figures</h2>']
+    if not names:
+        why = "; ".join(f"{n}: {reason}" for n, (_, reason) in found.items())
+        out.append(f'<p class="note">No validation table: {_e(why)}</p>')
+        return "\n".join(out)
+    out.append(
+        "<p>Each published figure the model should reproduce (calibration/targets.csv), beside the model's value on "
+        "the same definition with its 95% interval over replications. <b>Targets</b> count in “met”; "
+        "<b>references</b> (other years, secondary figures, inputs shown as a check) are shown only. Definitions, "
+        "sources and the figures the model cannot match: calibration/targets.csv and docs/validation.md.</p>"
+    )
+    for n in names:
+        s = summary(found[n][0] or [])
+        out.append(f"<p><b>{_e(n)}</b>: {s['met']} of {s['targets']} targets met.</p>")
+    first = found[names[0]][0] or []
+    head = "".join(f"<th>{_e(n)}</th>" for n in names)
+    body = []
+    for i, r in enumerate(first):
+        t = r.target
+        if t.status not in COMPARED:
+            continue
+        cells = []
+        for n in names:
+            rows = found[n][0] or []
+            m = rows[i] if i < len(rows) and rows[i].target.key == t.key and rows[i].target.year == t.year else None
+            if m is None or m.mean != m.mean:
+                cells.append('<td class="num">—</td>')
+                continue
+            cls = "num" + ("" if t.status != "target" else " better" if m.met else " worse")
+            text = f"{value_text(m.mean, t)} {interval_text(m)}".strip()
+            verdict = f" ({met_text(m)})" if t.status == "target" else ""
+            cells.append(f'<td class="{cls}">{_e(text + verdict)}</td>')
+        body.append(
+            f"<tr><td>{_e(t.key)} {t.year}</td><td>{_e(t.status)}</td>"
+            f'<td class="num">{_e(value_text(t.value, t))}</td><td>{_e(t.unit)}</td><td>{_e(t.source)}</td>'
+            f'<td class="num">{_e(tolerance_text(t))}</td>' + "".join(cells) + "</tr>"
+        )
+    out.append(
+        '<table class="validation"><tr><th>figure (published year)</th><th>status</th><th>published</th>'
+        f"<th>unit</th><th>source</th><th>tolerance</th>{head}</tr>" + "".join(body) + "</table>"
+    )
+    return "\n".join(out)
 
 
 def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], resolved: Mapping[str, Mapping]) -> str:

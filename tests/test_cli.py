@@ -108,6 +108,7 @@ def test_every_command_is_there_and_has_help_with_an_example():
     assert commands == [
         "run",
         "validate",
+        "validate-data",
         "show",
         "plot",
         "compare",

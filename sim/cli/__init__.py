@@ -10,16 +10,18 @@ per command group. Commands parse, call the library, and render; they do no work
 | `capacity.py` | `capacity` |
 | `forecast.py` | `forecast` |
 | `bench.py` | `bench` |
+| `validation.py` | `validate-data` |
 
 The commands are added to `app` here, in the order `ketensim --help` lists them. Every module is imported
 unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
 """
 
-from . import bench, capacity, export, forecast, plots, run, scenarios
+from . import bench, capacity, export, forecast, plots, run, scenarios, validation
 from .app import app
 
 app.command()(run.run)
 app.command()(scenarios.validate)
+app.command(name="validate-data")(validation.validate_data)
 app.command()(scenarios.show)
 app.command()(plots.plot)
 app.command()(run.compare)
