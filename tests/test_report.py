@@ -414,3 +414,26 @@ def test_renders_in_headless_chromium(report_file, tmp_path):
     screen = int(re.search(r'data-screen="(\d+)"', res.stdout).group(1))
     summary, findings, plots = (int(t) for t in re.search(r'data-tops="([\d,-]*)"', res.stdout).group(1).split(","))
     assert 0 <= summary < findings < screen <= plots, (summary, findings, plots, screen)
+
+
+def test_prints_on_a4_with_the_summary_on_page_one(report_file, tmp_path):
+    exe = _chromium()
+    if exe is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs chromium and pdftotext (tests/setup-browser.sh; Debian: apt-get install poppler-utils)")
+    pdf = tmp_path / "report.pdf"
+    res = _run_chromium(
+        exe, tmp_path / "profile3", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report_file.as_uri()
+    )
+    assert pdf.exists(), res.stderr[-2000:]
+
+    def page(first: int, last: int | None = None) -> str:
+        args = ["pdftotext", "-f", str(first), "-l", str(last or first), str(pdf), "-"]
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    one = page(1)
+    assert "Summary" in one and "What was found" in one and "95% CI" in one
+    assert "Figure 1." not in one and "Provenance" not in one  # page one is the summary alone
+    everything = page(1, 999)
+    assert everything.index("What was found") < everything.index("Figure 1.") < everything.rindex("Provenance")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "(A4)" in info or "Page size" not in info, info
