@@ -79,9 +79,26 @@ THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "ba
 )
 
 CAPTIONS = {
-    "difference_from_reference.png": "Difference of each scenario from the reference for the main key figures, "
-    "paired by replication, with the 95% interval. Filled markers (value written beside them): the interval "
-    "excludes zero. Left of the zero line: fewer days, a lower share, fewer cases.",
+    "difference_lead_times.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "lead times in days. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
+    "difference_windows.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "fast-track windows, ZSM and court sessions in percentage points. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
+    "difference_cases.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "fall-backs and cases per route, per year. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
+    "difference_backlogs.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "backlogs at the end of intake and cases still open. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
     "lead_times_per_route.png": "Lead time per route, registration → OM decision (sepot, strafbeschikking) or → "
     "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile. A curve further left is "
     "faster.",
@@ -110,7 +127,10 @@ CAPTIONS = {
 # The order in which the plots are shown: the workshop's questions first (what changed, how fast, where do cases
 # go), the supporting detail after.
 PLOT_ORDER = (
-    "difference_from_reference.png",
+    "difference_lead_times.png",
+    "difference_windows.png",
+    "difference_cases.png",
+    "difference_backlogs.png",
     "lead_times_per_route.png",
     "fast_track_windows.png",
     "window_attainment.png",
@@ -904,13 +924,20 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
         out.append(
             '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>'
         )
-    order = [f for f in PLOT_ORDER if f in makers] + [f for f in makers if f not in PLOT_ORDER]
+    flows = [f for f in makers if f.startswith("route_flow")]  # one per scenario, shown together
+    order: list[str] = []
+    for f in PLOT_ORDER:
+        if f == "route_flow.png":
+            order += flows
+        elif f in makers:
+            order.append(f)
+    order += [f for f in makers if f not in order]
     for k, name in enumerate(order, start=1):
         fig = makers[name]()
         suptitle = fig._suptitle  # type: ignore[attr-defined]  # private, not in the matplotlib stubs
         title = suptitle.get_text().replace("\n", " ") if suptitle is not None else name
         data = _png_data_uri(fig)
-        caption = CAPTIONS.get(name, "")
+        caption = CAPTIONS.get("route_flow.png" if name.startswith("route_flow") else name, "")
         out.append(
             f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
             f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>"

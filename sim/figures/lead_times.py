@@ -49,7 +49,7 @@ def lead_time_figure(
     data = by_scenario(lead_times)
     if groups is None:
         groups = list(dict.fromkeys(g for d in data.values() for g in d))
-    fig, axes, ncols = panel_grid(len(groups), 3, lambda rows: (14, 4.1 * rows + 1.6))
+    fig, axes, ncols = panel_grid(len(groups), 3)
     for i, (ax, group) in enumerate(zip(axes, groups)):
         series = {s: finite(d.get(group)) for s, d in data.items()}
         n_total = sum(v.size for v in series.values())
