@@ -266,3 +266,25 @@ def difference_unit(unit: str) -> str:
 def better(metric: str) -> int:
     """Which way a metric is better: -1 lower, +1 higher, 0 no clear direction (cases per route, intake, ...)."""
     return key_figure(metric).better
+
+
+# The chain's goals, in the order the report's summary speaks of them, each with the key figures that measure it.
+# The summary picks its findings from these (a figure with no clear direction, such as cases per route, is never a
+# headline): the end-to-end lead time first (the Actieplan's measure), then the legal windows, the norms, the
+# stocks, the fall-backs and the lead time per route.
+GOALS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("end-to-end lead time", ("days_offence_to_execution_end_p50", "days_to_execution_end_p50")),
+    ("fast-track windows", ("within_window_share",)),
+    ("norms", ("pr_within_5_weeks_share", "mk_within_6_months_share", "custodial_started_within_2y_share")),
+    ("stocks", ("backlog_end", "open_at_end", "unfindable_convicts")),
+    ("fall-backs", ("fallbacks",)),
+    ("lead time per route", ("days_to_decision_p50", "days_to_decision_p90")),
+)
+
+
+def goal_of(metric: str) -> int | None:
+    """The position of the chain goal a metric measures in `GOALS`, or None if it measures none."""
+    for k, (_, metrics) in enumerate(GOALS):
+        if metric in metrics:
+            return k
+    return None

@@ -4,16 +4,21 @@ A capacity-planning workshop looks at a handful of scenarios together on a proje
 ``ketensim compare`` folder into one HTML file that can be mailed, opened offline and archived: every plot is
 embedded as a PNG data URI, the styling is inline, there is no JavaScript and no external address anywhere.
 
-The content follows the order in which a workshop discusses it:
+The content leads with what was found, then shows it, then gives the detail (issue 14):
 
-1. title and provenance: scenarios (the reference first), seed, replications, version, dates and the commands;
-2. per scenario what it is (its ``description``) and what it changes relative to the reference: the key paths
-   whose resolved values differ, before → after, schedules written out as "value · from date: value";
-3. headline findings: the differences whose 95% interval (paired by replication, common random numbers) excludes
-   zero, the largest (relative to the reference) first, in plain words with units;
-4. the comparison table per theme (routes, fast-track windows, backlogs, court sessions, chain): each scenario's
-   mean with its 95% interval, and its difference from the reference with the interval, significant ones marked;
-5. the plots (`sim.figures`), each with a caption.
+1. page one, the summary: the question, the scenarios in plain words (their ``description`` and the first settings
+   they change, in words and units: "5% → 8% of VVC cases decided at ZSM with the suspect held to
+   supersnelrecht", `sim.settings_text`), and at most `MAX_SUMMARY_FINDINGS` findings picked for the chain's goals
+   (`sim.catalogue.GOALS`: end-to-end lead time, windows, norms, stocks, fall-backs), each with its 95% interval,
+   marked better or worse. A figure a scenario sets itself (sessions cancelled when the lever puts the officier
+   share at 100%) is its input, never a finding;
+2. the plots (`sim.figures`), each with a caption;
+3. the details (`_detail_sections`): the key figures per theme, each scenario's mean with its 95% interval and
+   its paired difference from the reference; every significant difference (the scenario's own inputs apart); the
+   settings each scenario changes, in words and by key; provenance last (scenarios, seed, replications, version,
+   dates and the commands).
+
+Printed (A4), the summary is page one, folded parts print open and figures are not cut across pages.
 
 Plain results folders (``ketensim run``) can be given instead, one or more: then each run's key figures are shown
 side by side without paired differences (the runs were not paired), and the report says so.
@@ -30,6 +35,7 @@ import datetime as dt
 import html
 import io
 import math
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +45,7 @@ from typing import Any
 from . import __version__
 from . import formatting as fmt
 from .catalogue import THEMES as KPI_THEMES
-from .catalogue import better, describe_kpi, difference_unit, metrics_of
+from .catalogue import better, describe_kpi, difference_unit, goal_of, metrics_of
 from .compare import ComparisonRow
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
@@ -55,12 +61,16 @@ from .results import (
     read_provenance,
     read_results,
 )
+from .settings_text import describe_change, direct_inputs, is_input
 
 # Keys that say what a scenario is called or how it was run, not what it models; `compare` runs every scenario
 # with the same seed and replications anyway.
 NOT_A_CHANGE = ("name", "description", "seed", "replications")
 MAX_CHANGES = 80  # rows of the changes table per scenario; the rest are counted
-MAX_HEADLINES = 10  # per scenario; the rest are folded away
+MAX_HEADLINES = 10  # per scenario in the details; the rest are folded away
+MAX_SUMMARY_FINDINGS = 8  # on page one, over all scenarios together
+MIN_SUMMARY_SIZE = 0.02  # a page-one finding moves its figure by at least 2% of its size
+MAX_SUMMARY_CHANGES = 4  # settings in words per scenario on page one
 
 # The themes of the key-figure tables (`sim.catalogue`); "Chain" takes everything no theme claims (intake, ZSM
 # share, returns, end-to-end lead time, sentences), in the order of the rows.
@@ -69,9 +79,26 @@ THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "ba
 )
 
 CAPTIONS = {
-    "difference_from_reference.png": "Difference of each scenario from the reference for the main key figures, "
-    "paired by replication, with the 95% interval. Filled markers (value written beside them): the interval "
-    "excludes zero. Left of the zero line: fewer days, a lower share, fewer cases.",
+    "difference_lead_times.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "lead times in days. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
+    "difference_windows.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "fast-track windows, ZSM and court sessions in percentage points. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
+    "difference_cases.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "fall-backs and cases per route, per year. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
+    "difference_backlogs.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
+    "backlogs at the end of intake and cases still open. Only the key figures that differ significantly in some scenario, the largest first if there are more "
+    "than fit a slide (the others are named under the plot). Filled markers: the interval excludes zero, the "
+    "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
+    "share, fewer cases.",
     "lead_times_per_route.png": "Lead time per route, registration → OM decision (sepot, strafbeschikking) or → "
     "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile. A curve further left is "
     "faster.",
@@ -100,7 +127,10 @@ CAPTIONS = {
 # The order in which the plots are shown: the workshop's questions first (what changed, how fast, where do cases
 # go), the supporting detail after.
 PLOT_ORDER = (
-    "difference_from_reference.png",
+    "difference_lead_times.png",
+    "difference_windows.png",
+    "difference_cases.png",
+    "difference_backlogs.png",
     "lead_times_per_route.png",
     "fast_track_windows.png",
     "window_attainment.png",
@@ -296,12 +326,16 @@ class Finding:
     text: str  # plain words with units
     size: float  # |difference| relative to the larger of the two means, for "largest first"
     better: int  # +1 better, -1 worse, 0 neutral
+    input: bool = False  # the scenario sets this figure itself (`sim.settings_text.direct_inputs`): not a finding
 
 
-def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str, list[Finding]]:
+def headline_findings(
+    rows: Sequence[ComparisonRow], reference: str, inputs: Mapping[str, Mapping[str, set[str] | None]] | None = None
+) -> dict[str, list[Finding]]:
     """Per scenario other than the reference, its significant differences (whole chain), largest first relative
     to the size of the figure, each as one sentence with units, e.g. "regular summons: median days to verdict
-    −12.3 days (95% CI −14.1 to −10.5), from 56.9 to 44.6"."""
+    −12.3 days (95% CI −14.1 to −10.5), from 56.9 to 44.6". `inputs` (scenario -> `direct_inputs` of its changed
+    settings) marks the differences a scenario sets itself."""
     ref = {(r.metric, r.group): r for r in rows if r.scenario == reference and r.breakdown == "all"}
     out: dict[str, list[Finding]] = {}
     for r in rows:
@@ -322,10 +356,49 @@ def headline_findings(rows: Sequence[ComparisonRow], reference: str) -> dict[str
         size = abs(r.diff) / scale if scale > 0 else math.inf
         direction = better(r.metric)
         sign = 0 if direction == 0 else (1 if d * direction > 0 else -1)
-        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, sign))
+        own = is_input(r.metric, r.group, (inputs or {}).get(r.scenario, {}))
+        out[r.scenario].append(Finding(r.scenario, r.metric, r.group, text, size, sign, own))
     for name in out:
         out[name].sort(key=lambda f: -f.size)
     return out
+
+
+def summary_findings(
+    findings: Mapping[str, Sequence[Finding]], limit: int = MAX_SUMMARY_FINDINGS
+) -> dict[str, list[Finding]]:
+    """The findings of the page-one summary, at most `limit` in all, shared out over the scenarios (the first get
+    the remainder). Only differences that measure one of the chain's goals (`sim.catalogue.GOALS`) with a clear
+    direction, that the scenario does not set itself, and that are at least `MIN_SUMMARY_SIZE` of the figure's
+    size; taken goal by goal in the goals' order (the largest of each goal first, the chain-wide figure before
+    those of one route), so the end-to-end lead time, the windows, the norms, the stocks and the fall-backs each
+    get a say before a second figure of any goal."""
+    names = list(findings)
+    out: dict[str, list[Finding]] = {}
+    for k, name in enumerate(names):
+        quota = limit // len(names) + (1 if k < limit % len(names) else 0)
+        by_goal: dict[int, list[Finding]] = {}
+        for f in findings[name]:
+            goal = goal_of(f.metric)
+            if f.input or f.better == 0 or goal is None or not f.size >= MIN_SUMMARY_SIZE:
+                continue
+            by_goal.setdefault(goal, []).append(f)
+        for fs in by_goal.values():
+            fs.sort(key=lambda f: (f.group != "all", -f.size))
+        picks: list[Finding] = []
+        while len(picks) < quota and any(by_goal.values()):
+            for goal in sorted(by_goal):
+                if by_goal[goal] and len(picks) < quota:
+                    picks.append(by_goal[goal].pop(0))
+        picks.sort(key=lambda f: (goal_of(f.metric) or 0, f.group != "all", -f.size))
+        out[name] = picks
+    return out
+
+
+def scenario_inputs(resolved: Mapping[str, Mapping], reference: str) -> dict[str, dict[str, set[str] | None]]:
+    """Per scenario other than the reference, the key figures its own settings set (`direct_inputs` of the keys
+    whose resolved values differ from the reference's)."""
+    ref = resolved.get(reference, {})
+    return {n: direct_inputs(c.path for c in scenario_changes(ref, sc)) for n, sc in resolved.items() if n != reference}
 
 
 # ------------------------------------------------------------------------------------------------ the report
@@ -340,21 +413,39 @@ def build_report(
     names = inputs.names
     tables = {n: read_results(inputs.run_dirs[n]) for n in names}
     resolved = {n: inputs.run_provenance[n].get("resolved_scenario", {}) for n in names}
-    parts = [_head(names, inputs)]
-    parts.append(_provenance_section(inputs, tables, command, now))
-    parts.append(_scenario_section(inputs, resolved))
-    if inputs.paired:
-        parts.append(_findings_section(inputs))
-    parts.append(_table_section(inputs, tables))
-    parts.append(_validation_section(inputs))
+    own = scenario_inputs(resolved, names[0]) if inputs.paired else {}
+    findings = headline_findings(inputs.rows or [], names[0], own) if inputs.paired else {}
+    parts = [_summary_section(inputs, tables, resolved, findings)]
     if plots:
         parts.append(_plots_section(inputs, tables, resolved))
+    parts += _detail_sections(inputs, tables, resolved, findings, command, now)
     parts.append(
         f"<footer>Written by ketensim {_e(__version__)} on {_e(now.strftime('%Y-%m-%d %H:%M %Z').strip())}. "
         "Self-contained: the plots are embedded, nothing is loaded from elsewhere.</footer>"
     )
     parts.append("</main></body></html>\n")
-    return "\n".join(parts)
+    body = "\n".join(parts)
+    return _head(names, inputs, body) + "\n" + body
+
+
+def _detail_sections(
+    inputs: ReportInputs,
+    tables: Mapping[str, ResultTables],
+    resolved: Mapping[str, Mapping],
+    findings: Mapping[str, list[Finding]],
+    command: str | None,
+    now: dt.datetime,
+) -> list[str]:
+    """The sections after the figures, each an HTML string opening with ``<h2 id=...>`` (the table of contents is
+    made from those headings). A new section (a validation table, say) goes into this list before provenance,
+    which stays last."""
+    sections = [_table_section(inputs, tables)]
+    if inputs.paired:
+        sections.append(_findings_section(inputs, findings))
+    sections.append(_scenario_section(inputs, resolved))
+    sections.append(_validation_section(inputs))
+    sections.append(_provenance_section(inputs, tables, command, now))
+    return sections
 
 
 def write_report(
@@ -404,27 +495,134 @@ figcaption { font-size: 17px; color: #333; margin-top: 6px; }
 details summary { cursor: pointer; font-weight: bold; margin: 8px 0; }
 footer { margin-top: 48px; color: #666; font-size: 15px; }
 nav ol { columns: 2; font-size: 17px; }
+section.summary { border: 2px solid #0072B2; border-radius: 6px; padding: 4px 22px 12px; margin: 18px 0 30px; }
+section.summary h2 { margin-top: 0.6em; }
+p.question { font-size: 19px; }
+ul.scenarios li, ul.findings li { margin: 0.3em 0; }
+ul.findings { list-style: none; padding-left: 0.4em; }
+span.changes-in-words { color: #333; }
+span.mark { display: inline-block; min-width: 4.2em; text-align: center; font-size: 14px; font-weight: bold;
+            border-radius: 3px; padding: 0 5px; margin-right: 4px; border: 1px solid #999; }
+span.mark.better { background: #E3F4EA; color: #1b5e36; border-color: #1b7a43; }
+span.mark.worse { background: #FBE4E2; color: #8c1420; border-color: #b2182b; }
+ul.inputs li { color: #555; }
+/* A4 on paper: the summary on page one, folded parts printed open, nothing cut across pages where avoidable. */
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { font-size: 10.5pt; line-height: 1.35; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 1em; } h3 { font-size: 12pt; }
+  p.lead, p.question { font-size: 11pt; }
+  nav.toc { display: none; }
+  section.summary { border: none; padding: 0; margin: 0; break-after: page; }
+  table { font-size: 8.5pt; } code { font-size: 8pt; } span.diff { font-size: 8pt; } figcaption { font-size: 9pt; }
+  h2, h3, h4, summary { break-after: avoid; }
+  figure, tr, li, .note, table.kv { break-inside: avoid; }
+  figure img { max-height: 170mm; width: auto; max-width: 100%; }
+  details > summary { list-style: none; }
+  details::details-content { content-visibility: visible; display: contents; }
+  details:not([open]) > *:not(summary) { display: block; }
+  a { color: inherit; text-decoration: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 """
 
 
-def _head(names: list[str], inputs: ReportInputs) -> str:
+def _head(names: list[str], inputs: ReportInputs, body: str) -> str:
     title = f"ketensim report: {' vs '.join(names)}"
     sub = (
         "Paired comparison with common random numbers; the first scenario is the reference."
         if inputs.paired
         else ("Results of one run." if len(names) == 1 else "Runs side by side (not a paired comparison).")
     )
+    toc = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="generator" content="ketensim {__version__}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>\n"
         f'<h1>{_e(title)}</h1><p class="lead">{_e(sub)}</p>\n'
-        '<nav><ol><li><a href="#provenance">Provenance</a></li>'
-        '<li><a href="#scenarios">The scenarios and what they change</a></li>'
-        + ('<li><a href="#findings">Headline findings</a></li>' if inputs.paired else "")
-        + '<li><a href="#table">Key figures per theme</a></li><li><a href="#plots">Plots</a></li></ol></nav>'
+        f'<nav class="toc"><ol>{toc}</ol></nav>'
     )
+
+
+def _summary_section(
+    inputs: ReportInputs,
+    tables: Mapping[str, ResultTables],
+    resolved: Mapping[str, Mapping],
+    findings: Mapping[str, list[Finding]],
+) -> str:
+    """Page one: the question, the scenarios in plain words, and the findings that matter most for the chain's
+    goals (`summary_findings`), each with its interval and marked better or worse."""
+    names = inputs.names
+    ref = names[0]
+    info = tables[ref].info
+    reps = inputs.provenance.get("replications") if inputs.paired else None
+    period = f"cases registered from {info.date_of(info.warmup_days)} to {info.date_of(info.horizon_days)}"
+    out = ['<section class="summary" id="summary-page"><h2 id="summary">Summary</h2>']
+    if inputs.paired and len(names) > 1:
+        others = " and ".join(f"“{n}”" for n in names[1:])
+        question = (
+            f"What do {others} change for the chain compared with “{ref}”: the lead time from offence to the end "
+            f"of execution, the fast-track legal windows, the courts' norms, the stocks (voorraden) and the "
+            f"fall-backs? {period.capitalize()}; {reps} replications per scenario, paired (common random numbers)."
+        )
+    else:
+        question = (
+            f"What do the {'runs' if len(names) > 1 else 'run'} {' and '.join(f'“{n}”' for n in names)} show for "
+            f"the chain? {period.capitalize()}."
+        )
+    out.append(f'<p class="question"><b>The question.</b> {_e(question)}</p>')
+    items = []
+    for i, n in enumerate(names):
+        desc = resolved.get(n, {}).get("description") or ""
+        text = f"<b>{_e(n)}</b>{' (reference)' if i == 0 and inputs.paired else ''}: {_e(desc)}"
+        if i > 0:
+            changes = scenario_changes(resolved.get(ref, {}), resolved.get(n, {}))
+            if changes:
+                shown = "; ".join(_e(_change_text(c)) for c in changes[:MAX_SUMMARY_CHANGES])
+                more = (
+                    f' and {len(changes) - MAX_SUMMARY_CHANGES} more (see <a href="#scenarios">the settings</a>)'
+                    if len(changes) > MAX_SUMMARY_CHANGES
+                    else ""
+                )
+                text += f' <span class="changes-in-words">Changes: {shown}{more}.</span>'
+            else:
+                text += f" No setting differs from “{_e(ref)}”."
+        items.append(f"<li>{text}</li>")
+    out.append(f'<h3>The scenarios</h3><ul class="scenarios">{"".join(items)}</ul>')
+    if inputs.paired and len(names) > 1:
+        picks = summary_findings({n: findings.get(n, []) for n in names[1:]})
+        out.append(
+            '<h3 id="findings">What was found</h3>'
+            f"<p>The differences from “{_e(ref)}” that matter most for the chain's goals, each with its 95% "
+            "interval (paired by replication); figures a scenario sets itself are not findings. "
+            '<span class="mark better">better</span> <span class="mark worse">worse</span></p>'
+        )
+        for n in names[1:]:
+            fs = picks.get(n, [])
+            if not fs:
+                out.append(
+                    f"<p><b>{_e(n)}</b>: no difference in the chain's goal figures with an interval that excludes "
+                    f"zero ({_e(str(reps))} replications).</p>"
+                )
+                continue
+            li = "".join(
+                f'<li class="finding {_direction(f.better)}"><span class="mark {_direction(f.better)}">'
+                f"{_direction(f.better)}</span> {_e(f.text)}</li>"
+                for f in fs
+            )
+            out.append(f'<p class="scenario-findings"><b>{_e(n)}</b></p><ul class="findings">{li}</ul>')
+        out.append(
+            '<p class="more">All significant differences: <a href="#differences">details</a>; every figure '
+            'per theme: <a href="#table">key figures</a>.</p>'
+        )
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _change_text(c: Change) -> str:
+    return describe_change(c.path, c.before, c.after, _MISSING)
 
 
 def _provenance_section(
@@ -531,12 +729,13 @@ def _command_text(cmd) -> str:
 def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> str:
     names = inputs.names
     ref = names[0]
-    out = ['<h2 id="scenarios">The scenarios and what they change</h2>']
+    out = ['<h2 id="scenarios">The scenarios and their settings</h2>']
     what = "the reference" if inputs.paired else "the first run"
     out.append(
         f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
         f"setting whose resolved value differs from {_e(what)} “{_e(ref)}” (parents merged, defaults "
-        "filled). Schedules read “value · from date: value”.</p>"
+        "filled), in words and units, with its key in the scenario file. Schedules read “value · from date: "
+        "value”.</p>"
     )
     for i, n in enumerate(names):
         sc = resolved.get(n, {})
@@ -550,8 +749,8 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
             out.append(f"<p>No setting differs from “{_e(ref)}”.</p>")
             continue
         rows = "".join(
-            f"<tr><td><code>{_e(c.path)}</code></td><td>{_e(format_value(c.before))}</td>"
-            f"<td>{_e(format_value(c.after))}</td></tr>"
+            f"<tr><td>{_e(_change_text(c))}</td><td><code>{_e(c.path)}</code></td>"
+            f"<td>{_e(format_value(c.before))}</td><td>{_e(format_value(c.after))}</td></tr>"
             for c in changes[:MAX_CHANGES]
         )
         more = (
@@ -560,44 +759,50 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
             else ""
         )
         out.append(
-            f'<table class="changes"><tr><th>setting</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>{rows}</table>{more}'
+            f'<table class="changes"><tr><th>change</th><th>key</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>'
+            f"{rows}</table>{more}"
         )
     return "\n".join(out)
 
 
-def _findings_section(inputs: ReportInputs) -> str:
+def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]]) -> str:
     names = inputs.names
     ref = names[0]
-    findings = headline_findings(inputs.rows or [], ref)
     n_keys = len({(r.metric, r.group) for r in inputs.rows or [] if r.breakdown == "all" and r.n > 0})
     reps = inputs.provenance.get("replications", "")
     out = [
-        '<h2 id="findings">Headline findings</h2>',
+        '<h2 id="differences">All significant differences</h2>',
         f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
         "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
         '<span class="legend"><span style="background:#E3F4EA">better</span>'
         '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
-        "more within the window).</p>",
+        "more within the window). Figures that a scenario sets itself are listed apart: they are its input, not "
+        "a finding.</p>",
     ]
     if len(names) == 1:
         out.append("<p>Only one scenario: there is nothing to compare it with.</p>")
         return "\n".join(out)
     for n in names[1:]:
-        fs = findings.get(n, [])
+        every = findings.get(n, [])
+        fs = [f for f in every if not f.input]
+        own = [f for f in every if f.input]
         out.append(f"<h3>{_e(n)} compared with {_e(ref)}</h3>")
         if not fs:
             out.append(
                 f"<p>No key figure differs significantly from “{_e(ref)}” with {_e(str(reps))} replications.</p>"
             )
-            continue
-        items = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[:MAX_HEADLINES])
-        out.append(f'<ol class="findings">{items}</ol>')
+        else:
+            items = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[:MAX_HEADLINES])
+            out.append(f'<ol class="findings">{items}</ol>')
         if len(fs) > MAX_HEADLINES:
             rest = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[MAX_HEADLINES:])
             out.append(
                 f"<details><summary>{len(fs) - MAX_HEADLINES} more significant differences</summary>"
                 f'<ol class="findings" start="{MAX_HEADLINES + 1}">{rest}</ol></details>'
             )
+        if own:
+            items = "".join(f'<li class="input">{_e(f.text)}</li>' for f in own)
+            out.append(f'<p>Set by “{_e(n)}” itself (its input, not a finding):</p><ul class="inputs">{items}</ul>')
     out.append(
         f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
         "effect about one in twenty would come out “significant” by chance. Small significant differences "
@@ -771,13 +976,20 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
         out.append(
             '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>'
         )
-    order = [f for f in PLOT_ORDER if f in makers] + [f for f in makers if f not in PLOT_ORDER]
+    flows = [f for f in makers if f.startswith("route_flow")]  # one per scenario, shown together
+    order: list[str] = []
+    for f in PLOT_ORDER:
+        if f == "route_flow.png":
+            order += flows
+        elif f in makers:
+            order.append(f)
+    order += [f for f in makers if f not in order]
     for k, name in enumerate(order, start=1):
         fig = makers[name]()
         suptitle = fig._suptitle  # type: ignore[attr-defined]  # private, not in the matplotlib stubs
         title = suptitle.get_text().replace("\n", " ") if suptitle is not None else name
         data = _png_data_uri(fig)
-        caption = CAPTIONS.get(name, "")
+        caption = CAPTIONS.get("route_flow.png" if name.startswith("route_flow") else name, "")
         out.append(
             f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
             f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>"

@@ -250,6 +250,7 @@ CASE_TIMES = (
     "t_sought",
     "t_found",
     "t_detention_start",
+    "t_detention_end",
 )
 
 
@@ -847,9 +848,9 @@ def unfindable_convicts_dec31(d: RunData, year: int) -> np.ndarray:
 def prison_population_sep30(d: RunData, year: int) -> np.ndarray:
     c = _c(d)
     t = d.day(dt.date(year, 9, 30))
-    return stock_at(d, c["t_remand_start"], c["t_custody_end"], t) + stock_at(
-        d, c["t_detention_start"], c["t_exec_end"], t
-    )
+    # as kpis.prison_population_at: a stay ends when the place is left (a taakstraf may follow the custodial part)
+    end = c["t_detention_end"] if "t_detention_end" in c else c["t_exec_end"]
+    return stock_at(d, c["t_remand_start"], c["t_custody_end"], t) + stock_at(d, c["t_detention_start"], end, t)
 
 
 @definition("custodial_started_within_2y", lag_days=730.0)

@@ -133,7 +133,7 @@ def test_cli_compare_and_its_errors(tmp_path):
     # `ketensim plot` on a compare folder draws the side-by-side and comparison figures (not only run folders)
     r = runner.invoke(app, ["plot", str(out)])
     assert r.exit_code == 0, r.output
-    assert (out / "plots" / "difference_from_reference.png").exists()
+    assert (out / "plots" / "difference_lead_times.png").exists()
     assert (out / "plots" / "lead_times_per_route.png").exists()
     # the same name twice is refused before anything runs
     r = runner.invoke(app, ["compare", str(a), str(a), "--out", str(tmp_path / "dup")])

@@ -8,6 +8,7 @@ the module; it takes a few seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
 from sim import formatting, scenario
+from sim.catalogue import MAIN_DIFFERENCES
 from sim.cli import app
 from sim.domain import OM_ROUTES
 from sim.figures.backlogs import backlog_figure
@@ -349,7 +351,8 @@ def test_bar_figures_take_several_scenarios_and_missing_values(kpis):
     (ax,) = visible_axes(fig)
     assert len(ax.patches) == 2 * len(ROUTES)
     assert "no data" in texts(ax)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    (legend,) = fig.legends  # under the plot, not over the bars
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
 
 
 def assert_labelled_single(fig: Figure) -> None:
@@ -382,7 +385,10 @@ def test_plot_comparison_refuses_a_folder_without_scenarios(results, tmp_path):
 
 
 def test_long_titles_are_wrapped_between_what_and_which_scenarios():
-    title = "Fast-track routes: time to the verdict hearing within the legal window — scenarios “a-long-name” vs “b”"
+    title = (
+        "Fast-track routes: time to the verdict hearing within the legal window — scenarios “a-long-name” vs “b” "
+        "vs “c-another-long-name”"
+    )
     fig = lead_time_figure({"a": {"sepot": np.array([1.0, 2.0])}}, title)
     assert fig._suptitle.get_text().split("\n") == [title.split(" — ")[0], title.split(" — ")[1]]
 
@@ -513,7 +519,8 @@ def test_route_flow_figure_one_panel_per_scenario_with_numbers_and_differences(c
     labels = texts(first)
     assert any(t.startswith("OM intake") for t in labels) and any(t.startswith("regular summons") for t in labels)
     regular = sum(v for k, v in chain.flows.items() if k[2] == "regular")
-    assert any(t.startswith(f"regular summons  {regular / 2:,.0f} (−") for t in texts(second))
+    # decided in (the fourth column): the numbers alone, beside the OM decision's named rows
+    assert any(t.startswith(f"{regular / 2:,.0f} (−") for t in texts(second))
     fell = sum(v for (ch, ini, fin, end), v in chain.flows.items() if ini != fin and ini in FAST_TRACK)
     red = [
         p
@@ -607,8 +614,96 @@ def test_plot_comparison_adds_the_comparison_figures_for_a_compare_folder(result
         )
     write_comparison(rows, folder / "comparison.csv")
     files = plot_comparison(folder)
-    assert files == [folder / "plots" / n for n in FILES + COMPARISON_FILES]
+    expected = list(COMPARISON_FILES)
+    expected.insert(expected.index("route_flow.png") + 1, "route_flow_2.png")  # one flow slide per scenario
+    assert files == [folder / "plots" / n for n in list(FILES) + expected]
     for f in files[len(FILES) :]:
         img = mpimg.imread(f)[..., :3]
         assert np.any(img < 0.95, axis=-1).mean() > 0.03, f.name
         assert img.shape[1] >= 1500, f.name
+
+
+# ------------------------------------------------------------------------------------------------ slides
+
+
+def _four_scenarios(rows):
+    """The same key figures as four scenarios (a crowded plot: four bars per group), slightly apart."""
+    out = {}
+    for k, name in enumerate(("baseline", "actieplan", "officier-available", "zsm-selection")):
+        f = 1 + 0.01 * k
+        out[name] = [dataclasses.replace(r, mean=r.mean * f, ci_low=r.ci_low * f, ci_high=r.ci_high * f) for r in rows]
+    return out
+
+
+def test_every_figure_is_a_legible_16_9_slide_without_overlapping_or_cut_off_labels(results, kpis, chain):
+    from sim.compare import ComparisonRow
+    from sim.figures.sets import comparison_figures, standard_figures
+    from sim.figures.style import smallest_font_pt, text_overlaps, texts_cut_off
+    from sim.results import read_results
+
+    tables = read_results(results)
+    names = ("baseline", "actieplan", "officier-available", "zsm-selection")
+    many = {n: dataclasses.replace(tables, kpis=rows) for n, rows in _four_scenarios(tables.kpis).items()}
+    rows = []
+    for k, n in enumerate(names):
+        for r in kpis:
+            d = 0.1 * k * r.mean
+            rows.append(
+                ComparisonRow(r.metric, r.group, "all", n, r.mean + d, r.ci_low, r.ci_high, r.n, d, d * 0.5, d * 1.5)
+            )
+    makers = dict(standard_figures(many))
+    makers.update(comparison_figures(many, {n: chain for n in names}, rows))
+    assert "route_flow_4.png" in makers and "difference_lead_times.png" in makers
+    for name, make in makers.items():
+        fig = make()
+        w, h = fig.get_size_inches()
+        assert w / h == pytest.approx(16 / 9), name
+        assert smallest_font_pt(fig) >= 12, name  # 12 pt on a 16 in slide: legible at the back of a room
+        assert text_overlaps(fig) == [], name
+        assert texts_cut_off(fig) == [], name
+
+
+def test_crowded_bar_values_are_upright_and_do_not_overlap(kpis):
+    from sim.figures.style import text_overlaps
+
+    fig = route_share_figure(_four_scenarios(kpis), "routes")
+    (ax,) = visible_axes(fig)
+    values = [t for t in ax.texts if t.get_text()[:1].isdigit()]
+    assert len(values) == 4 * len(ROUTES)  # one value per bar, none dropped
+    assert all(t.get_rotation() == 90 for t in values)
+    assert text_overlaps(fig) == []
+    assert ax.get_legend() is None  # the legend sits under the plot, not over the bars
+
+
+def test_difference_slide_keeps_the_significant_rows_that_fit_and_colours_better_and_worse():
+    from sim.figures.differences import difference_rows_that_fit
+    from sim.figures.style import BETTER_COLOUR, WORSE_COLOUR
+
+    Row = type("Row", (), {})
+
+    def row(metric, group, scenario, mean, diff, lo, hi):
+        r = Row()
+        r.metric, r.group, r.scenario, r.breakdown = metric, group, scenario, "all"
+        r.mean, r.diff, r.diff_ci_low, r.diff_ci_high = mean, diff, lo, hi
+        return r
+
+    stages = ("police", "om_zsm", "om_regular", "ready_to_plan", "court", "appeal", "cjib_delivery", "fine")
+    rows = []
+    for k, st in enumerate(stages):
+        rows.append(row("backlog_end", st, "ref", 100.0, 0, 0, 0))
+        d = -(k + 1) * 5.0  # fewer cases in backlog: better
+        rows.append(row("backlog_end", st, "new", 100.0 + d, d, d - 2, d + 2))
+    rows.append(row("open_at_end", "all", "ref", 100.0, 0, 0, 0))
+    rows.append(row("open_at_end", "all", "new", 130.0, 30.0, 20.0, 40.0))  # worse
+    rows.append(row("backlog_end", "taakstraf", "ref", 100.0, 0, 0, 0))
+    rows.append(row("backlog_end", "taakstraf", "new", 100.0, 1.0, -3.0, 5.0))  # not significant
+    fig = difference_figure(rows, "backlogs", panels=(MAIN_DIFFERENCES[3],), significant_only=True, max_rows=5)
+    (ax,) = visible_axes(fig)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 5 and not any("taakstraf" in t for t in labels)
+    assert any("still open" in t for t in labels)  # the largest relative differences are kept
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["+30.0"] == WORSE_COLOUR and colours["−40.0"] == BETTER_COLOUR
+    note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "No significant difference in any scenario" in note and "Smaller differences" in note
+    assert difference_rows_that_fit(1) >= difference_rows_that_fit(3) >= 3

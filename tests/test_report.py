@@ -87,7 +87,16 @@ def test_one_self_contained_file(report_file, html_text):
 
 
 def test_sections_in_workshop_order(html_text):
-    order = ['id="provenance"', 'id="scenarios"', 'id="findings"', 'id="table"', 'id="plots"']
+    # what was found first (the summary), then the figures, then the details, provenance last
+    order = [
+        'id="summary"',
+        'id="findings"',
+        'id="plots"',
+        'id="table"',
+        'id="differences"',
+        'id="scenarios"',
+        'id="provenance"',
+    ]
     positions = [html_text.index(marker) for marker in order]
     assert positions == sorted(positions)
     for words in (
@@ -108,24 +117,40 @@ def test_descriptions_are_shown_and_escaped(html_text):
 
 
 def test_changes_table_names_the_key_that_differs(html_text):
-    section = html_text[html_text.index('id="scenarios"') : html_text.index('id="findings"')]
+    section = html_text[html_text.index('id="scenarios"') : html_text.index('id="provenance"')]
     assert "<code>police.file_completion.scale</code>" in section
-    row = section[section.index("police.file_completion.scale") :]
+    row = section[section.rindex("<tr>", 0, section.index("police.file_completion.scale")) :]
     row = row[: row.index("</tr>")]
-    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "0.5"]
+    assert re.findall(r"<td>([^<]*)</td>", row) == [
+        "time for the police to complete a case file: × 1 → × 0.5",
+        "1",
+        "0.5",
+    ]
     assert "replications" not in section and "<code>name</code>" not in section  # not a change of the model
 
 
 def test_headline_finding_for_faster_files(html_text):
-    section = html_text[html_text.index('id="findings"') : html_text.index('id="table"')]
+    section = html_text[html_text.index('id="differences"') : html_text.index('id="scenarios"')]
     item = re.search(r'<li class="better">(sepot \(dismissal\): median days to OM decision −[^<]*)</li>', section)
     assert item, section[:3000]
     text = item.group(1)
     assert re.search(r"−[\d.,]+ days \(95% CI −[\d.,]+ to −[\d.,]+\), from [\d.,]+ to [\d.,]+$", text), text
 
 
+def test_summary_on_page_one_holds_the_question_scenarios_and_findings(html_text):
+    summary = html_text[html_text.index('id="summary"') : html_text.index("</section>")]
+    assert html_text.index('id="summary"') < html_text.index('id="plots"') < html_text.index('id="provenance"')
+    assert "The question." in summary and "faster-files" in summary
+    assert "time for the police to complete a case file: × 1 → × 0.5" in summary  # the setting in words
+    items = re.findall(r'<li class="finding (better|worse)">(.*?)</li>', summary, flags=re.S)
+    assert 1 <= len(items) <= R.MAX_SUMMARY_FINDINGS
+    for direction, text in items:
+        assert f'<span class="mark {direction}">{direction}</span>' in text
+        assert "95% CI" in text
+
+
 def test_comparison_table_marks_significant_differences(html_text):
-    section = html_text[html_text.index('id="table"') : html_text.index('id="plots"')]
+    section = html_text[html_text.index('id="table"') : html_text.index('id="differences"')]
     for theme in ("Routes", "Fast-track windows", "Backlogs", "Court sessions", "Chain"):
         assert f">{theme}</h3>" in section, theme
     row = section[section.index("sepot (dismissal): median days to OM decision") :]
@@ -136,7 +161,7 @@ def test_comparison_table_marks_significant_differences(html_text):
 
 def test_every_plot_has_a_caption(html_text):
     figures = re.findall(r"<figure\b.*?</figure>", html_text, flags=re.S)
-    assert len(figures) == len(R.PLOT_ORDER)
+    assert len(figures) == len(R.PLOT_ORDER) + 1  # the flow diagram once per scenario
     for f in figures:
         caption = re.search(r"<figcaption>(.*?)</figcaption>", f, flags=re.S).group(1)
         assert len(re.sub("<[^>]+>", "", caption)) > 40
@@ -235,6 +260,78 @@ def test_headline_findings_are_significant_only_and_largest_first():
     assert findings[0].better == 1 and findings[1].better == 1
 
 
+def _row(metric, group, scenario, mean, diff, lo, hi):
+    return ComparisonRow(metric, group, "all", scenario, mean, math.nan, math.nan, 3, diff, lo, hi)
+
+
+def test_a_figure_the_scenario_sets_itself_is_never_a_finding():
+    # officier available at every snelrecht session: sessions cancelled falls to 0 by construction
+    ref = {"courts": {"sessions": {"snelrecht": {"officier_share": 0.95}, "politierechter": {"officier_share": 0.9}}}}
+    lever = {"courts": {"sessions": {"snelrecht": {"officier_share": 1.0}, "politierechter": {"officier_share": 0.9}}}}
+    rows = [
+        _row("sessions_cancelled_share", "snelrecht", "ref", 0.05, 0, 0, 0),
+        _row("sessions_cancelled_share", "snelrecht", "lever", 0.0, -0.05, -0.06, -0.04),
+        _row("sessions_cancelled_share", "politierechter", "ref", 0.10, 0, 0, 0),
+        _row("sessions_cancelled_share", "politierechter", "lever", 0.07, -0.03, -0.04, -0.02),
+        _row("within_window_share", "snelrecht_detained", "ref", 0.80, 0, 0, 0),
+        _row("within_window_share", "snelrecht_detained", "lever", 0.84, 0.04, 0.02, 0.06),
+    ]
+    own = R.scenario_inputs({"ref": ref, "lever": lever}, "ref")
+    assert own == {"lever": {"sessions_cancelled_share": {"snelrecht"}}}
+    (found,) = R.headline_findings(rows, "ref", own).values()
+    by_key = {(f.metric, f.group): f for f in found}
+    assert by_key[("sessions_cancelled_share", "snelrecht")].input  # the lever's own input
+    assert not by_key[("sessions_cancelled_share", "politierechter")].input  # not set by the lever
+    (picked,) = R.summary_findings({"lever": found}).values()
+    assert [(f.metric, f.group) for f in picked] == [("within_window_share", "snelrecht_detained")]
+
+
+def test_summary_findings_follow_the_goals_and_hold_at_most_eight():
+    rows = []
+    for s in ("ref", "a", "b", "c"):
+        d = 0.0 if s == "ref" else 1.0
+        for route in ("supersnelrecht", "snelrecht_detained", "snelrecht_not_detained"):
+            rows.append(_row("within_window_share", route, s, 0.5, -0.1 * d, -0.12 * d, -0.08 * d))
+            rows.append(_row("fallbacks", route, s, 100.0, 20.0 * d, 10.0 * d, 30.0 * d))
+        rows.append(_row("days_offence_to_execution_end_p50", "all", s, 200.0, -30.0 * d, -40.0 * d, -20.0 * d))
+        rows.append(_row("backlog_end", "court", s, 500.0, 50.0 * d, 20.0 * d, 80.0 * d))
+        rows.append(_row("cases", "supersnelrecht", s, 100.0, 60.0 * d, 50.0 * d, 70.0 * d))  # no direction
+        rows.append(_row("backlog_end", "om_zsm", s, 500.0, 1.0 * d, 0.5 * d, 1.5 * d))  # too small to headline
+    found = R.headline_findings(rows, "ref")
+    picks = R.summary_findings(found)
+    assert sum(len(p) for p in picks.values()) <= R.MAX_SUMMARY_FINDINGS
+    assert [len(picks[s]) for s in ("a", "b", "c")] == [3, 3, 2]
+    # goal by goal: end-to-end lead time first, then a window, then a stock, then fall-backs
+    assert [f.metric for f in picks["a"]] == ["days_offence_to_execution_end_p50", "within_window_share", "backlog_end"]
+    (only,) = R.summary_findings({"a": found["a"]}).values()
+    assert len(only) == 8 and {f.metric for f in only} == {
+        "days_offence_to_execution_end_p50",
+        "within_window_share",
+        "backlog_end",
+        "fallbacks",
+    }
+    assert all(f.metric != "cases" and f.group != "om_zsm" for p in picks.values() for f in p)
+
+
+def test_settings_in_words_and_units():
+    from sim.settings_text import describe_change
+
+    assert describe_change("om.decision_mix.vvc.zsm_arrested.supersnelrecht", 0.05, 0.08) == (
+        "5% → 8% of VVC cases decided at ZSM with the suspect held to supersnelrecht"
+    )
+    assert describe_change("courts.sessions.snelrecht.officier_share", 0.95, 1.0) == (
+        "95% → 100% of snelrecht sessions with an officier available"
+    )
+    assert describe_change("regions.rotterdam.override.om.zsm.return_share", 0.03, 0.015) == (
+        "3% → 1.5% of the cases handled by the ZSM desk returned to the police (in rotterdam)"
+    )
+    assert describe_change("advice.nifp.duration.scale", 1.0, 0.7) == "time to write a NIFP advice report: × 1 → × 0.7"
+    assert describe_change("courts.sessions.politierechter.per_week", [["2021-03-01", 5.0]], 6.0) == (
+        "politierechter sessions per week: 5 → 6"
+    )
+    assert describe_change("some.new.key", 0.3, 0.5) == "some.new.key: 0.3 → 0.5"  # no words: the key and values
+
+
 # ------------------------------------------------------------------------------------------------ a real browser
 
 
@@ -292,10 +389,20 @@ def test_renders_in_headless_chromium(report_file, tmp_path):
         "document.body.setAttribute('data-images', imgs.length);"
         "document.body.setAttribute('data-images-loaded', ok.length);"
         "document.body.setAttribute('data-widths', ok.map(function (i) { return i.naturalWidth; }).join(','));"
+        "var top = function (id) { return Math.round(document.getElementById(id).getBoundingClientRect().top); };"
+        "document.body.setAttribute('data-screen', window.innerHeight);"
+        "document.body.setAttribute('data-tops', [top('summary'), top('findings'), top('plots')].join(','));"
         "});</script>"
     )
     probe.write_text(report_file.read_text(encoding="utf-8").replace("</body>", script + "</body>"), encoding="utf-8")
-    res = _run_chromium(exe, tmp_path / "profile2", "--dump-dom", "--virtual-time-budget=20000", probe.as_uri())
+    res = _run_chromium(
+        exe,
+        tmp_path / "profile2",
+        "--dump-dom",
+        "--virtual-time-budget=20000",
+        "--window-size=1400,1000",
+        probe.as_uri(),
+    )
     total = re.search(r'data-images="(\d+)"', res.stdout)
     loaded = re.search(r'data-images-loaded="(\d+)"', res.stdout)
     assert total and loaded, (res.stdout[:500], res.stderr[-2000:])
@@ -303,3 +410,30 @@ def test_renders_in_headless_chromium(report_file, tmp_path):
     assert int(total.group(1)) == n_imgs and int(loaded.group(1)) == n_imgs
     widths = [int(w) for w in re.search(r'data-widths="([\d,]*)"', res.stdout).group(1).split(",")]
     assert min(widths) >= 1500  # the PNGs decoded at their full size
+    # 3. the first screen holds the summary: its heading and its findings are above the fold, the plots below
+    screen = int(re.search(r'data-screen="(\d+)"', res.stdout).group(1))
+    summary, findings, plots = (int(t) for t in re.search(r'data-tops="([\d,-]*)"', res.stdout).group(1).split(","))
+    assert 0 <= summary < findings < screen <= plots, (summary, findings, plots, screen)
+
+
+def test_prints_on_a4_with_the_summary_on_page_one(report_file, tmp_path):
+    exe = _chromium()
+    if exe is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs chromium and pdftotext (tests/setup-browser.sh; Debian: apt-get install poppler-utils)")
+    pdf = tmp_path / "report.pdf"
+    res = _run_chromium(
+        exe, tmp_path / "profile3", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report_file.as_uri()
+    )
+    assert pdf.exists(), res.stderr[-2000:]
+
+    def page(first: int, last: int | None = None) -> str:
+        args = ["pdftotext", "-f", str(first), "-l", str(last or first), str(pdf), "-"]
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    one = page(1)
+    assert "Summary" in one and "What was found" in one and "95% CI" in one
+    assert "Figure 1." not in one and "Provenance" not in one  # page one is the summary alone
+    everything = page(1, 999)
+    assert everything.index("What was found") < everything.index("Figure 1.") < everything.rindex("Provenance")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "(A4)" in info or "Page size" not in info, info

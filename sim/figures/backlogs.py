@@ -30,7 +30,7 @@ def backlog_figure(
     data = {"": backlogs} if isinstance(backlogs, BacklogTable) else dict(backlogs)
     if stages is None:
         stages = list(dict.fromkeys(s for b in data.values() for s in b.cases))
-    fig, axes, ncols = panel_grid(len(stages), 5, lambda rows: (15, 3.0 * rows + 1.9))
+    fig, axes, ncols = panel_grid(len(stages), 5)
     bands: set[tuple[int, int]] = set()
     marks = time_marks(data)
     for ax, stage in zip(axes, stages):

@@ -59,16 +59,33 @@ def kpi_bars(
             y = 0 if np.isnan(m) else max(h, m)
             if percent:
                 y = min(y, 100.0)
-            ax.annotate(
-                fmt.bar_value(m, percent),
-                (xi, y),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=TICK_PT if n <= 3 else TICK_PT - 1,
-                color="0.4" if np.isnan(m) else "black",
-            )
+            bar_label(ax, xi, y, fmt.bar_value(m, percent), n, colour="0.4" if np.isnan(m) else "black")
             if not np.isnan(m):
                 top = max(top, h, m)
     return top
+
+
+# From this many bars per group on, a bar is too narrow for its value written across it: the value is turned upright.
+CROWDED_BARS = 3
+
+
+def bar_label(ax, x: float, y: float, text: str, n: int, colour: str = "black") -> None:
+    """The value of a bar, written above the point `y` (the top of its interval): across the bar for up to two
+    scenarios, upright (one line) from `CROWDED_BARS` on, so that neighbouring values never run into each other."""
+    crowded = n >= CROWDED_BARS
+    ax.annotate(
+        text.replace("\n", " ") if crowded else text,
+        (x, y),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        rotation=90 if crowded else 0,
+        fontsize=TICK_PT,
+        color=colour,
+    )
+
+
+def headroom(n: int) -> float:
+    """The factor above the highest bar that leaves room for its value (more when values are upright)."""
+    return 1.45 if n >= CROWDED_BARS else 1.2

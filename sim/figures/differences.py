@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .. import formatting as fmt
-from ..catalogue import MAIN_DIFFERENCES, describe_kpi, difference_unit
+from ..catalogue import MAIN_DIFFERENCES, better, describe_kpi, difference_unit
 from ..kpis import KpiRow
 from ..labels import ROUTE_LABELS
 from ..results import FAST_TRACK, MIN_CASES_PER_MONTH, RegionMonthTable
@@ -25,10 +26,13 @@ from .bands import band_legend, date_axis, draw_band, draw_marks, time_marks
 from .bars import kpi_bars
 from .inputs import by_scenario_rows
 from .style import (
+    BETTER_COLOUR,
     DPI,
     LABEL_PT,
     PANEL_TITLE_PT,
+    SLIDE,
     TICK_PT,
+    WORSE_COLOUR,
     finish,
     label_bottom_row,
     no_cases,
@@ -45,6 +49,8 @@ def difference_figure(
     reference: str | None = None,
     panels: Sequence[tuple[str, str, Sequence[tuple[str, str]]]] = MAIN_DIFFERENCES,
     note: str = "",
+    significant_only: bool = False,
+    max_rows: int | None = None,
 ) -> Figure:
     """A forest plot of "scenario minus reference": per key figure, each scenario's paired difference from the
     reference with its 95% interval, a line at zero; differences whose interval excludes zero are filled and their
@@ -52,7 +58,11 @@ def difference_figure(
 
     `rows` are comparison rows (``sim.compare.ComparisonRow`` or anything with metric, group, breakdown, scenario,
     diff, diff_ci_low, diff_ci_high); the reference is the first scenario unless named. Key figures that are
-    identical in every scenario (difference 0 with an empty interval) are left out and listed in the note.
+    identical in every scenario (difference 0 with an empty interval) are left out and listed in the note; with
+    `significant_only`, so are those that differ significantly in no scenario, and with `max_rows` a panel keeps the
+    rows with the largest differences (relative to the figure's size), so that a slide stays legible. The value of a
+    significant difference is written in green where it is better, red where worse (`sim.catalogue.better`), grey
+    where the figure has no clear direction.
     """
     rows = [r for r in rows if getattr(r, "breakdown", "all") == "all"]
     scenarios = list(dict.fromkeys(r.scenario for r in rows))
@@ -64,7 +74,10 @@ def difference_figure(
         groups_of.setdefault(r.metric, list())
         if r.group not in groups_of[r.metric]:
             groups_of[r.metric].append(r.group)
-    drawn, unchanged = [], []
+    drawn: list[tuple[str, str, list[tuple[str, str]]]] = []
+    unchanged: list[str] = []
+    not_significant: list[str] = []
+    smaller: list[str] = []
     for heading, unit, keys in panels:
         expanded = [(m, g2) for m, g in keys for g2 in (groups_of.get(m, []) if g == "*" else [g])]
         keep = []
@@ -76,11 +89,19 @@ def difference_figure(
             if all(c.diff == 0 and (math.isnan(c.diff_ci_low) or c.diff_ci_low == c.diff_ci_high == 0) for c in cells):
                 unchanged.append(describe_kpi(m, g)[0])
                 continue
+            if significant_only and not any(_significant(c) for c in cells):
+                not_significant.append(describe_kpi(m, g)[0])
+                continue
             keep.append((m, g))
+        if max_rows is not None and len(keep) > max_rows:
+            size = {k: max(_relative(found.get((k[0], k[1], s))) for s in others) for k in keep}
+            top = set(sorted(keep, key=lambda k: -size[k])[:max_rows])
+            smaller.extend(describe_kpi(m, g)[0] for m, g in keep if (m, g) not in top)
+            keep = [k for k in keep if k in top]
         if keep:
             drawn.append((heading, unit, keep))
     heights = [max(len(k), 1) * (0.26 + 0.15 * len(others)) + 0.9 for _, _, k in drawn] or [2.0]
-    fig = Figure(figsize=(15, sum(heights) + 2.4), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
     axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights}).ravel()
     if not drawn:
         axes[0].set_title("no differences", fontsize=PANEL_TITLE_PT)
@@ -126,7 +147,8 @@ def difference_figure(
                     zorder=4,
                     alpha=1 if sig else 0.8,
                 )
-                if sig:  # the value beside the interval, on the side away from zero
+                if sig:  # the value beside the interval, on the side away from zero; green better, red worse
+                    direction = better(m) * (1 if d > 0 else -1)
                     ax.annotate(
                         fmt.signed_rounded(d),
                         (hi, yi) if d >= 0 else (lo, yi),
@@ -135,7 +157,7 @@ def difference_figure(
                         va="center",
                         ha="left" if d >= 0 else "right",
                         fontsize=TICK_PT,
-                        color=colour,
+                        color=BETTER_COLOUR if direction > 0 else WORSE_COLOUR if direction < 0 else "0.35",
                         fontweight="bold",
                         zorder=5,
                     )
@@ -148,20 +170,25 @@ def difference_figure(
         ax.set_yticks(y, [describe_kpi(m, g)[0] for m, g in keys], fontsize=TICK_PT)
         ax.grid(True, axis="y", color="0.93", lw=0.6)
         ax.tick_params(axis="y", length=0)
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], color=scenario_colour(scenarios.index(s)), lw=2.4, marker="o", ms=9, label=s) for s in others
     ]
     handles += [
         Line2D([], [], color="0.3", lw=2.4, marker="o", ms=9, label="significant: 95% interval excludes 0"),
         Line2D([], [], color="0.3", lw=1.4, marker="o", ms=7, mfc="white", alpha=0.7, label="not significant"),
+        Patch(color=BETTER_COLOUR, label="value in green: better"),
+        Patch(color=WORSE_COLOUR, label="value in red: worse"),
     ]
     left_out = ""
-    if unchanged:
-        left_out = (
-            " Identical in every scenario (left out): "
-            + "; ".join(unchanged[:12])
-            + (f" and {len(unchanged) - 12} more." if len(unchanged) > 12 else ".")
-        )
+    for what, names in (
+        ("Identical in every scenario (left out)", unchanged),
+        ("No significant difference in any scenario (left out)", not_significant),
+        ("Smaller differences (left out; see the report's tables)", smaller),
+    ):
+        if names:
+            left_out += (
+                f" {what}: " + "; ".join(names[:8]) + (f" and {len(names) - 8} more." if len(names) > 8 else ".")
+            )
     finish(
         fig,
         title,
@@ -177,6 +204,24 @@ def difference_figure(
         legend_cols=min(len(handles), 4),
     )
     return fig
+
+
+def difference_rows_that_fit(scenarios: int) -> int:
+    """How many key figures a one-panel difference plot of `scenarios` (other than the reference) shows on a
+    16:9 slide: each row takes about 0.15 in plus 0.22 in per scenario of the 6.2 in left by title, legend and note."""
+    return max(3, min(12, int(6.2 / (0.15 + 0.22 * max(scenarios, 1)))))
+
+
+def _significant(c) -> bool:
+    return not math.isnan(c.diff_ci_low) and (c.diff_ci_low > 0 or c.diff_ci_high < 0)
+
+
+def _relative(c) -> float:
+    """|difference| of a comparison row relative to the size of its figure (0 for a missing or insignificant row)."""
+    if c is None or math.isnan(c.diff) or not _significant(c):
+        return 0.0
+    scale = max(abs(getattr(c, "mean", 0.0)), abs(getattr(c, "mean", 0.0) - c.diff))
+    return abs(c.diff) / scale if scale > 0 else math.inf
 
 
 def window_attainment_figure(
@@ -197,7 +242,7 @@ def window_attainment_figure(
         if windows and r in windows:
             label += f"\n(window {fmt.window_span(*windows[r])})"
         labels.append(label)
-    fig = Figure(figsize=(15, 7.0), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
     axes = fig.subplots(1, 2)
     panels = (
         ("within_window_share", "heard within the legal window", "% of cases that started in the route", 100.0),
@@ -255,7 +300,6 @@ def region_effect_figure(
     fig, axes, ncols = panel_grid(
         len(regions),
         4 if len(regions) > 6 else 3,
-        lambda rows: (15, 3.3 * rows + 2.4) if len(regions) > 1 else (14, 6.8),
         sharey=True,
     )
     marks = time_marks(data)

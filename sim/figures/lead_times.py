@@ -50,8 +50,7 @@ def lead_time_figure(
     if groups is None:
         groups = list(dict.fromkeys(g for d in data.values() for g in d))
     # eight routes (the OM's four decisions, the four court routes) fit two rows of four; fewer, rows of three
-    per_row = 4 if len(groups) > 6 else 3
-    fig, axes, ncols = panel_grid(len(groups), per_row, lambda rows: (14 if per_row == 3 else 16, 4.1 * rows + 1.6))
+    fig, axes, ncols = panel_grid(len(groups), 4 if len(groups) > 6 else 3)
     for i, (ax, group) in enumerate(zip(axes, groups)):
         series = {s: finite(d.get(group)) for s, d in data.items()}
         n_total = sum(v.size for v in series.values())

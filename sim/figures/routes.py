@@ -17,9 +17,19 @@ from .. import formatting as fmt
 from ..kpis import KpiRow
 from ..labels import CHANNEL_LABELS, END_LABELS, FALLBACK_ROUTE_LABELS, FLOW_ROUTE_LABELS, ROUTE_LABELS
 from ..results import END_KINDS, FAST_TRACK, FLOW_CHANNELS, ROUTES, UNDECIDED
-from .bars import interval_bars
+from .bars import bar_label, headroom, interval_bars
 from .inputs import by_scenario_rows
-from .style import DPI, FALLBACK_COLOUR, PANEL_TITLE_PT, ROUTE_COLOURS, TICK_PT, finish, style_axes
+from .style import (
+    DPI,
+    FALLBACK_COLOUR,
+    PANEL_TITLE_PT,
+    ROUTE_COLOURS,
+    SLIDE,
+    TICK_PT,
+    finish,
+    scenario_colour,
+    style_axes,
+)
 
 # Column headings of the flow diagram.
 FLOW_HEADINGS = ("OM intake", "handled by", "OM decision", "decided in\n(after fall-backs)", "how the case ended")
@@ -35,7 +45,7 @@ def route_share_figure(
     """Cases per year per route (``cases`` in the KPI table) as bars with their 95% intervals, one bar per scenario
     per route, each labelled with the number and the route's share of all decided cases."""
     data = by_scenario_rows(kpis)
-    fig = Figure(figsize=(14, 7.2), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
     ax = fig.subplots()
     style_axes(ax, ylabel="cases per year")
     n = len(data)
@@ -48,26 +58,23 @@ def route_share_figure(
                 ax.text(xi, 0, "no data", ha="center", va="bottom", fontsize=TICK_PT, color="0.4")
                 continue
             share = f"\n{100 * m / total:.1f}%" if total > 0 else ""
-            ax.annotate(
-                f"{fmt.whole(m)}{share}",
-                (xi, max(h, m)),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=TICK_PT if n <= 2 else TICK_PT - 1,
-            )
+            bar_label(ax, xi, max(h, m), f"{fmt.whole(m)}{share}", n)
             top = max(top, h, m)
     ax.set_xticks(
         np.arange(len(routes)),
         [ROUTE_LABELS.get(r, r).replace(", ", ",\n").replace(" (", "\n(") for r in routes],
         fontsize=TICK_PT,
     )
-    ax.set_ylim(0, top * 1.2 if top > 0 else 1)
+    ax.set_ylim(0, top * headroom(n) if top > 0 else 1)
     ax.yaxis.set_major_formatter(FuncFormatter(fmt.whole))
-    if n > 1:
-        ax.legend(fontsize=TICK_PT, loc="upper center", ncols=n)
-    finish(fig, title, note or "Error bars: 95% interval over replications. Percentages: share of all decided cases.")
+    handles = [Patch(color=scenario_colour(k), label=s) for k, s in enumerate(data)] if n > 1 else None
+    finish(
+        fig,
+        title,
+        note or "Error bars: 95% interval over replications. Percentages: share of all decided cases.",
+        legend=handles,
+        legend_cols=n,
+    )
     return fig
 
 
@@ -76,11 +83,15 @@ def route_flow_figure(
     title: str,
     *,
     note: str = "",
+    show: Sequence[str] | None = None,
 ) -> Figure:
-    """The flow of cases over the chain, one panel per scenario: OM intake → ZSM desk or regular OM → the OM's
+    """The flow of cases over the chain, one panel per scenario in `show` (default: all; one panel makes a 16:9
+    slide): OM intake → ZSM desk or regular OM → the OM's
     decision → the route the case was decided in (fall-backs as dark red bands) → how it ended (sepot, acquittal,
     suspended, or the execution kind). Node and band heights are cases per year on one scale for all panels;
-    labels give the number, and in the other panels the difference from the first (the reference).
+    labels give the number, and in the other panels the difference from the first (the reference). The route a
+    case was decided in (fourth column) has the same rows as the OM's decision beside it, so its labels are the
+    numbers alone.
 
     `flows` maps scenario -> (channel, OM decision, decided in, end) -> cases per year (`ChainTables.flows`).
     Very small nodes are drawn at a minimum height so that they stay visible (their numbers are exact).
@@ -128,15 +139,18 @@ def route_flow_figure(
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if fits(mid) else (lo, mid)
     scale = lo
-    n = max(len(data), 1)
-    fig = Figure(figsize=(16, 6.4 * n + 1.9), dpi=DPI, layout="constrained")
+    drawn = [s for s in data if show is None or s in show]
+    n = max(len(drawn), 1)
+    fig = Figure(figsize=SLIDE if n == 1 else (16, 6.4 * n + 1.9), dpi=DPI, layout="constrained")
     axes = fig.subplots(n, 1, squeeze=False).ravel()
-    xs = [0.0, 1.0, 2.0, 3.0, 4.0]
+    # columns placed for their labels: the OM's decision (names and numbers) needs the widest gap, the route
+    # decided in (numbers only) the narrowest, how the case ended its names on the right
+    xs = [0.0, 0.85, 1.75, 2.95, 3.5]
     node_w = 0.05
     reference = next(iter(data)) if data else ""
-    for ax, scen in zip(axes, data):
+    for ax, scen in zip(axes, drawn):
         v = values[scen]
-        ax.set_xlim(-0.62, 4.78)
+        ax.set_xlim(-0.72, 4.9)
         ax.set_ylim(-0.01, 1.09)
         ax.set_axis_off()
         intake = sum(v[0].values())
@@ -249,7 +263,7 @@ def route_flow_figure(
                     if i == 4
                     else FLOW_ROUTE_LABELS.get(nd, nd)
                 )
-                text = f"{name}  {fmt.flow_count(v[i][nd])}"
+                text = f"{name}  {fmt.flow_count(v[i][nd])}" if i != 3 else fmt.flow_count(v[i][nd])
                 if scen != reference:
                     d = v[i][nd] - values[reference][i][nd]
                     if round(d) != 0:

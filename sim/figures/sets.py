@@ -5,9 +5,13 @@ Standard figures, of one scenario (`plot_results`, ``ketensim plot``) or several
 ``ketensim compare``): lead times per route; fast-track windows (legal window shaded, within-window share and
 fall-backs written on the panel); backlog per stage over time; route shares; end-to-end lead time, offence → end
 of execution; court session fill and cancellations. A compare folder with its ``comparison.csv`` also gets: the
-difference of the main key figures from the reference (a forest plot); window attainment and fall-backs per
-route; the flow of cases over the chain; weekly throughput; and per arrondissement the monthly median lead time
-minus the reference, with the dates the scenario's schedules switch in that region marked.
+difference of the main key figures from the reference (a forest plot, one slide per theme, only the rows that
+differ significantly and fit); window attainment and fall-backs per route; the flow of cases over the chain (one
+slide per scenario); weekly throughput; and per arrondissement the monthly median lead time minus the reference,
+with the dates the scenario's schedules switch in that region marked.
+
+Every figure is a 16:9 slide (`style.SLIDE`) with text of at least 12 pt, no label over another and none cut off
+at the edge (tests/test_plots.py checks the text boxes with matplotlib's renderer, `style.text_overlaps`).
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import cast
 
 from matplotlib.figure import Figure
 
+from ..catalogue import MAIN_DIFFERENCES
 from ..labels import decided_at
 from ..outputs import swap_into_place
 from ..results import (
@@ -36,7 +42,7 @@ from ..results import (
     region_change_dates,
 )
 from .backlogs import backlog_figure
-from .differences import difference_figure, region_effect_figure, window_attainment_figure
+from .differences import difference_figure, difference_rows_that_fit, region_effect_figure, window_attainment_figure
 from .lead_times import lead_time_figure
 from .routes import route_flow_figure, route_share_figure
 from .sessions import session_fill_figure
@@ -53,13 +59,25 @@ FILES = (
     "session_fill.png",
 )
 # Drawn for a comparison folder (one with ``comparison.csv``), after the standard figures.
-COMPARISON_FILES = (
-    "difference_from_reference.png",
+# The difference from the reference is one slide per theme of `sim.catalogue.MAIN_DIFFERENCES` (in its order), and
+# the flow of cases one slide per scenario: ``route_flow.png`` the reference, ``route_flow_2.png`` the second, ...
+DIFFERENCE_FILES = (
+    "difference_lead_times.png",
+    "difference_windows.png",
+    "difference_cases.png",
+    "difference_backlogs.png",
+)
+COMPARISON_FILES = DIFFERENCE_FILES + (
     "window_attainment.png",
     "route_flow.png",
     "weekly_throughput.png",
     "lead_time_by_region.png",
 )
+
+
+def route_flow_file(k: int) -> str:
+    """The flow diagram's file of the k-th scenario (0: the reference)."""
+    return "route_flow.png" if k == 0 else f"route_flow_{k + 1}.png"
 
 
 def plot_results(out_dir: Path | str) -> list[Path]:
@@ -169,32 +187,46 @@ def comparison_figures(
         change_dates = {n: region_change_dates(ref, resolved[n]) for n in names[1:] if n in resolved}
     makers: dict[str, Callable[[], Figure]] = {}
     if paired and len(names) > 1:
-        makers["difference_from_reference.png"] = lambda: difference_figure(
-            cast(Sequence, rows),  # paired: rows is not None
-            f"Difference from the reference “{names[0]}”: main key figures — {scen}",
-            reference=names[0],
-            note=(
-                "Difference of each scenario from the reference, replication by replication (common random "
-                f"numbers; {reps_text}), with the 95% interval of the paired difference. Shares in percentage "
-                "points. Cohort: " + first.cohort_note().removeprefix("Cohort: ")
-            ),
-        )
+        others = len(names) - 1
+        for filename, panel in zip(DIFFERENCE_FILES, MAIN_DIFFERENCES):
+            makers[filename] = partial(
+                difference_figure,
+                cast(Sequence, rows),  # paired: rows is not None
+                f"Difference from “{names[0]}”: {panel[0].lower()} — {scen}",
+                reference=names[0],
+                panels=(panel,),
+                significant_only=True,
+                max_rows=difference_rows_that_fit(others),
+                note=(
+                    "Difference of each scenario from the reference, replication by replication (common random "
+                    f"numbers; {reps_text}), with the 95% interval of the paired difference. Shares in percentage "
+                    "points. Cohort: " + first.cohort_note().removeprefix("Cohort: ")
+                ),
+            )
     makers["window_attainment.png"] = lambda: window_attainment_figure(
         {n: t.kpis for n, t in tables.items()},
         f"Fast-track routes: heard within the legal window, and fall-backs — {scen}",
         windows=first.windows,
     )
-    makers["route_flow.png"] = lambda: route_flow_figure(
-        {n: c.flows for n, c in chain.items()},
-        f"Flow of cases over the chain, cases per year — {scen}",
-        note=first.cohort_note() + " Cases that reached the OM, per year (mean over replications; cases still at "
+    flow_note = (
+        first.cohort_note() + " Cases that reached the OM, per year (mean over replications; cases still at "
         "the police when the run ended are left out: "
         + ", ".join(f"{n} {c.not_at_om:,.0f}" for n, c in chain.items())
         + " per year). Band colour: the OM's decision; dark red: a fast-track case that fell back to a slower "
         "route. Execution kinds include sentences still being executed at the end of the run."
         + (" In brackets: the difference from the first scenario." if len(names) > 1 else "")
-        + " Very small nodes are drawn at a minimum height.",
+        + " Very small nodes are drawn at a minimum height."
     )
+    flows = {n: c.flows for n, c in chain.items()}
+    for k, name in enumerate(names):
+        makers[route_flow_file(k)] = partial(
+            route_flow_figure,
+            flows,
+            f"Flow of cases over the chain, cases per year — “{name}”"
+            + (f" (differences from “{names[0]}”)" if k > 0 else ""),
+            note=flow_note,
+            show=[name],
+        )
     makers["weekly_throughput.png"] = lambda: throughput_figure(
         {n: c.weekly for n, c in chain.items()}, f"Weekly throughput over time — {scen}"
     )

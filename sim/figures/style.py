@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import cast
 
 import numpy as np
@@ -20,6 +20,9 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from ..results import UNDECIDED
 
 DPI = 150
+# Every figure is a 16:9 slide (2,400 × 1,350 pixels at `DPI`), so it fills a projector without scaling down; the
+# fonts below are then at least 1/100 of the slide's width, legible from the back of a room.
+SLIDE = (16.0, 9.0)
 TICK_PT = 12
 LABEL_PT = 13
 PANEL_TITLE_PT = 14
@@ -43,6 +46,9 @@ ROUTE_COLOURS = {
     UNDECIDED: "#D9D9D9",
 }
 FALLBACK_COLOUR = LIMIT_COLOUR
+# A difference that is better / worse for the chain (the report's table uses the same pair, paler).
+BETTER_COLOUR = "#1B7A43"
+WORSE_COLOUR = "#B2182B"
 
 
 def scenario_colour(k: int) -> str:
@@ -68,13 +74,11 @@ def grid_shape(n: int, max_cols: int = 3) -> tuple[int, int]:
     return math.ceil(max(n, 1) / ncols), ncols
 
 
-def panel_grid(
-    n: int, max_cols: int, figsize: Callable[[int], tuple[float, float]], **subplots
-) -> tuple[Figure, np.ndarray, int]:
-    """A figure with a grid of `n` panels (`figsize` from the number of rows), the unused cells hidden; returns
-    the figure, its axes in reading order and the number of columns."""
+def panel_grid(n: int, max_cols: int, **subplots) -> tuple[Figure, np.ndarray, int]:
+    """A slide-sized figure with a grid of `n` panels, the unused cells hidden; returns the figure, its axes in
+    reading order and the number of columns."""
     nrows, ncols = grid_shape(n, max_cols)
-    fig = Figure(figsize=figsize(nrows), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **subplots).ravel()
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -154,3 +158,76 @@ def save_png(fig: Figure, target, **savefig) -> None:
     rather than at garbage collection."""
     fig.savefig(target, dpi=DPI, facecolor="white", **savefig)
     fig.clear()
+
+
+def text_overlaps(fig: Figure, pad_px: float = 0.5) -> list[tuple[str, str]]:
+    """The pairs of visible, non-empty text artists of a drawn figure whose boxes overlap (by more than `pad_px` on
+    each side), as their texts: a check that no label is written over another. Texts are measured with the
+    figure's own renderer after a draw, so the layout engine has placed them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = []
+    for t in _drawn_texts(fig, Text):
+        bb = t.get_window_extent(renderer)
+        if bb.width <= 0 or bb.height <= 0:
+            continue
+        boxes.append((t.get_text(), bb.expanded(1.0, 1.0).padded(-pad_px)))
+    out = []
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            if boxes[i][1].overlaps(boxes[j][1]):
+                out.append((boxes[i][0], boxes[j][0]))
+    return out
+
+
+def texts_cut_off(fig: Figure) -> list[str]:
+    """The visible texts of a figure that reach beyond its edges (a label cut off in the PNG)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    out = []
+    for t in _drawn_texts(fig, Text):
+        bb = t.get_window_extent(renderer)
+        if bb.x0 < -0.5 or bb.y0 < -0.5 or bb.x1 > width + 0.5 or bb.y1 > height + 0.5:
+            out.append(t.get_text())
+    return out
+
+
+def smallest_font_pt(fig: Figure) -> float:
+    """The smallest font size (points) of the figure's visible, non-empty texts."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in _drawn_texts(fig, Text)]
+    return float(min(sizes)) if sizes else math.inf
+
+
+def _drawn_texts(fig: Figure, text_type) -> list:
+    """The text artists a draw puts on the canvas: visible, not empty, in a visible axes, and of the tick labels
+    only those of ticks inside the view on a shown axis (matplotlib keeps the others as hidden-in-effect Texts)."""
+    ticks: set[int] = set()
+    drawn: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks.update((id(tick.label1), id(tick.label2)))
+            if ax.get_visible() and ax.axison and axis.get_visible():
+                for tick in axis._update_ticks():  # type: ignore[union-attr]  # private: the ticks the draw uses
+                    drawn.update((id(tick.label1), id(tick.label2)))
+    out = []
+    for t in fig.findobj(text_type):
+        if not t.get_visible() or not t.get_text().strip():
+            continue
+        if t.axes is not None and not t.axes.get_visible():
+            continue
+        if id(t) in ticks and id(t) not in drawn:
+            continue
+        out.append(t)
+    return out

@@ -26,7 +26,7 @@ def throughput_figure(
     marked. `weekly` maps scenario -> `WeeklyTable` (or is one table)."""
     data = {"": weekly} if isinstance(weekly, WeeklyTable) else dict(weekly)
     keys = [e for e in events if any(e in t.counts for t in data.values())]
-    fig, axes, _ = panel_grid(len(keys), 2, lambda rows: (15, 4.0 * rows + 2.2))
+    fig, axes, _ = panel_grid(len(keys), 2)
     marks = time_marks(data)
     bands: set[tuple[int, int]] = set()
     for ax, key in zip(axes, keys):

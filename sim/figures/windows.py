@@ -22,6 +22,7 @@ from .style import (
     DPI,
     LIMIT_COLOUR,
     PANEL_TITLE_PT,
+    SLIDE,
     WINDOW_COLOUR,
     finish,
     no_cases,
@@ -52,7 +53,7 @@ def window_figure(
     data = by_scenario(window_days)
     rows = by_scenario_rows(kpis) if kpis is not None else {}
     routes = [r for r in FAST_TRACK if r in windows] + [r for r in windows if r not in FAST_TRACK]
-    fig = Figure(figsize=(15, 6.6), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
     axes = fig.subplots(1, len(routes), squeeze=False).ravel()
     for ax, route in zip(axes, routes):
         lo, hi = windows[route]
