@@ -521,7 +521,9 @@ def definition(name: str, lag_days: float = 0.0) -> Callable[[Compute], Compute]
     return register
 
 
-OM_DECIDED = (int(Route.SEPOT), int(Route.STRAFBESCHIKKING))
+OM_DECIDED = tuple(int(r) for r in Route if r.decided_by_om)  # sepot (with or without conditions), penalties
+SEPOTS = (int(Route.SEPOT), int(Route.CONDITIONAL_SEPOT))
+PENALTIES = (int(Route.STRAFBESCHIKKING), int(Route.TRANSACTIE))
 COURT = tuple(int(r) for r in Route if not r.decided_by_om)
 
 
@@ -561,12 +563,33 @@ def om_decisions(d: RunData, year: int) -> np.ndarray:
 
 @definition("om_sepot")
 def om_sepot(d: RunData, year: int) -> np.ndarray:
+    return count(d, _decided(d, year) & np.isin(_c(d)["route_initial"], SEPOTS))
+
+
+@definition("om_sepot_unconditional")
+def om_sepot_unconditional(d: RunData, year: int) -> np.ndarray:
     return count(d, _decided(d, year) & (_c(d)["route_initial"] == Route.SEPOT))
+
+
+@definition("om_sepot_conditional")
+def om_sepot_conditional(d: RunData, year: int) -> np.ndarray:
+    return count(d, _decided(d, year) & (_c(d)["route_initial"] == Route.CONDITIONAL_SEPOT))
 
 
 @definition("om_strafbeschikking")
 def om_strafbeschikking(d: RunData, year: int) -> np.ndarray:
+    """Strafbeschikkingen and transacties together (the OM's own penalties)."""
+    return count(d, _decided(d, year) & np.isin(_c(d)["route_initial"], PENALTIES))
+
+
+@definition("om_strafbeschikking_only")
+def om_strafbeschikking_only(d: RunData, year: int) -> np.ndarray:
     return count(d, _decided(d, year) & (_c(d)["route_initial"] == Route.STRAFBESCHIKKING))
+
+
+@definition("om_transactie")
+def om_transactie(d: RunData, year: int) -> np.ndarray:
+    return count(d, _decided(d, year) & (_c(d)["route_initial"] == Route.TRANSACTIE))
 
 
 @definition("om_self_disposed")

@@ -199,6 +199,26 @@ def test_om_decisions_per_type(tmp_path):
     assert figure(f, "verzet", 2020) == [1, 0]
 
 
+def test_conditional_sepot_and_transactie_are_counted_apart_and_together(tmp_path):
+    cases = [
+        dict(t_decision=D2020, route_initial="sepot"),
+        dict(t_decision=D2020, route_initial="conditional_sepot"),
+        dict(t_decision=D2020, route_initial="conditional_sepot"),
+        dict(t_decision=D2020, route_initial="strafbeschikking"),
+        dict(t_decision=D2020, route_initial="transactie"),
+        dict(t_decision=D2020, route_initial="regular"),
+        dict(t_decision=D2021, route_initial="transactie"),  # another year
+    ]
+    f = write_folder(tmp_path / "r", cases)
+    assert figure(f, "om_sepot", 2020) == [3, 0]
+    assert figure(f, "om_sepot_unconditional", 2020) == [1, 0]
+    assert figure(f, "om_sepot_conditional", 2020) == [2, 0]
+    assert figure(f, "om_strafbeschikking", 2020) == [2, 0]
+    assert figure(f, "om_strafbeschikking_only", 2020) == [1, 0]
+    assert figure(f, "om_transactie", 2020) == [1, 0]
+    assert figure(f, "om_self_disposed", 2020) == [5, 0]
+
+
 def test_court_verdicts_sanctions_queues_and_appeals(tmp_path):
     v = dict(t_verdict=D2020)
     cases = [
@@ -445,7 +465,7 @@ def test_not_in_model_rows_are_listed_not_computed(tmp_path):
     f = write_folder(tmp_path / "r", [dict(t_om_intake=D2021), dict(replication=1, t_om_intake=D2021)])
     path = _targets_file(
         tmp_path,
-        [GOOD, dict(GOOD, key="tr", status="not_in_model", model_figure="om_transactie", reason="being added")],
+        [GOOD, dict(GOOD, key="tr", status="not_in_model", model_figure="sentences_all_sanctions", reason="being added")],
     )
     rows = V.validate(f, V.load_targets(path))
     assert rows[0].mean == 1.0 and rows[0].met is False and rows[0].model_year == 2021
