@@ -465,7 +465,10 @@ def test_not_in_model_rows_are_listed_not_computed(tmp_path):
     f = write_folder(tmp_path / "r", [dict(t_om_intake=D2021), dict(replication=1, t_om_intake=D2021)])
     path = _targets_file(
         tmp_path,
-        [GOOD, dict(GOOD, key="tr", status="not_in_model", model_figure="sentences_all_sanctions", reason="being added")],
+        [
+            GOOD,
+            dict(GOOD, key="tr", status="not_in_model", model_figure="sentences_all_sanctions", reason="being added"),
+        ],
     )
     rows = V.validate(f, V.load_targets(path))
     assert rows[0].mean == 1.0 and rows[0].met is False and rows[0].model_year == 2021
