@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import signal
@@ -109,7 +110,15 @@ def _worker_signals() -> None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    processes = list(getattr(pool, "_processes", {}).values())
+    """Kill the pool's workers and make sure nothing at interpreter exit waits for them: the executor's manager
+    thread joins the queue that feeds tasks to the workers, which blocks forever if a task (a pickled scenario,
+    28-150 kB) is stuck half-written in the pipe of a killed worker, so that join is cancelled first. Workers the
+    pool started but had not yet registered when the signal came are found as this process's children."""
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        with contextlib.suppress(Exception):
+            call_queue.cancel_join_thread()
+    processes = {*getattr(pool, "_processes", {}).values(), *multiprocessing.active_children()}
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         with contextlib.suppress(Exception):

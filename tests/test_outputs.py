@@ -6,6 +6,7 @@ finished."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -222,7 +223,8 @@ def test_an_interrupted_run_leaves_no_process_and_nothing_that_looks_finished(tm
     assert runner.invoke(app, [*RUN, "--out", str(out)]).exit_code == 0
     before = _tree(out)
     cmd = [sys.executable, "-m", "sim.cli", *RUN[:-1], "24", "--out", str(out), "--force", "--jobs", str(jobs)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a hung run prints every thread's stack on SIGABRT
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     deadline = time.time() + 60
     while not list(tmp_path.glob(f".{out.name}.*.partial")) and time.time() < deadline:
         time.sleep(0.05)
@@ -232,8 +234,16 @@ def test_an_interrupted_run_leaves_no_process_and_nothing_that_looks_finished(tm
     try:
         _, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:  # pragma: no cover - the failure this test is for
-        proc.kill()
-        raise AssertionError("the run did not stop within 30 s of the signal") from None
+        proc.send_signal(signal.SIGABRT)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        for pid in _processes_mentioning(str(out)):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        raise AssertionError(f"the run did not stop within 30 s of the signal; its threads:\n{err[-6000:]}") from None
     assert proc.returncode != 0
     assert "Traceback" not in err or sig == signal.SIGINT
     time.sleep(0.5)
