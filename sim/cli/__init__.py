@@ -8,6 +8,7 @@ per command group. Commands parse, call the library, and render; they do no work
 | `plots.py` | `plot`, `report` |
 | `export.py` | `export` |
 | `capacity.py` | `capacity` |
+| `calibrate.py` | `calibrate` |
 | `forecast.py` | `forecast` |
 | `bench.py` | `bench` |
 | `validation.py` | `validate-data` |
@@ -16,7 +17,7 @@ The commands are added to `app` here, in the order `ketensim --help` lists them.
 unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
 """
 
-from . import bench, capacity, export, forecast, plots, run, scenarios, validation
+from . import bench, calibrate, capacity, export, forecast, plots, run, scenarios, validation
 from .app import app
 
 app.command()(run.run)
@@ -29,6 +30,7 @@ app.command()(bench.bench)
 app.command()(plots.report)
 app.command()(export.export)
 app.command()(capacity.capacity)
+app.command()(calibrate.calibrate)
 app.command()(forecast.forecast)
 
 __all__ = ["app"]
