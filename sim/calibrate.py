@@ -256,6 +256,7 @@ class Calibration:
         self.all_targets = list(targets)
         self.fit_targets, self.holdout_targets = self._split(holdout, holdout_share)
         self.evaluations: list[Evaluation] = []
+        self.search_uncomputed: set[str] = set()
         self.progress: Callable[[Evaluation, Evaluation], None] | None = None
         self._load_trials()
 
@@ -345,6 +346,8 @@ class Calibration:
                 continue  # a line cut off by an interrupt
             if r.get("setup") != self.setup() or set(r.get("values", {})) != keys:
                 continue
+            if not self.evaluations:
+                self.search_uncomputed = {k for k, v in r["figures"].items() if v is None or math.isnan(v)}
             self.evaluations.append(
                 Evaluation(
                     len(self.evaluations),
@@ -389,7 +392,9 @@ class Calibration:
         return ev
 
     def _evaluation(self, n: int, values: dict[str, float], rows: list[ValidationRow], seconds: float) -> Evaluation:
-        fit, held = self.split_rows(rows)
+        if not self.evaluations:  # the first point says which figures the search runs cannot compute at all
+            self.search_uncomputed = {r.target.label for r in rows if math.isnan(r.mean)}
+        fit, held = self.split_rows(rows, search=True)
         return Evaluation(
             n,
             dict(values),
@@ -400,9 +405,15 @@ class Calibration:
             seconds,
         )
 
-    def split_rows(self, rows: Sequence[ValidationRow]) -> tuple[list[ValidationRow], list[ValidationRow]]:
-        fit = {t.label for t in self.fit_targets}
-        held = {t.label for t in self.holdout_targets}
+    def split_rows(
+        self, rows: Sequence[ValidationRow], search: bool = False
+    ) -> tuple[list[ValidationRow], list[ValidationRow]]:
+        """The fitted and the held-out rows; in the search runs without the figures they cannot compute (e.g. a
+        share of sentences started within two years in a run of one year): a constant penalty would only hide the
+        other figures' errors. The confirming run holds the point to all of them."""
+        skip = self.search_uncomputed if search else set()
+        fit = {t.label for t in self.fit_targets} - skip
+        held = {t.label for t in self.holdout_targets} - skip
         return [r for r in rows if r.target.label in fit], [r for r in rows if r.target.label in held]
 
     # --- the search
@@ -463,6 +474,11 @@ class Calibration:
             outcome.confirm_holdout_error = weighted_error(held) if held else math.nan
             outcome.confirm_seconds = time.perf_counter() - started
         return outcome
+
+    @property
+    def searched(self) -> int:
+        """How many fitted figures the search runs hold a point to."""
+        return len({t.label for t in self.fit_targets} - self.search_uncomputed)
 
     def _trial(self, values: dict[str, float]) -> dict[str, float | int]:
         """Values as optuna holds them: whole numbers as int."""
@@ -553,8 +569,8 @@ def fit_report(cal: Calibration, outcome: Outcome, wall_seconds: float) -> str:
             f"{_f3(outcome.best.holdout_error)} | {_f3(outcome.confirm_holdout_error)} |"
         )
     lines.append(
-        f"| fitted figures within tolerance | {outcome.start.met} of {len(cal.fit_targets)} | "
-        f"{outcome.best.met} of {len(cal.fit_targets)} | "
+        f"| fitted figures within tolerance | {outcome.start.met} of {cal.searched} | "
+        f"{outcome.best.met} of {cal.searched} | "
         + (
             f"{sum(1 for t in cal.fit_targets if confirm.get(t.label) and confirm[t.label].met)} of "
             f"{len(cal.fit_targets)} |"
@@ -590,6 +606,13 @@ def fit_report(cal: Calibration, outcome: Outcome, wall_seconds: float) -> str:
             )
             + f" | {met} |"
         )
+    if cal.search_uncomputed:
+        lines += [
+            "",
+            "Not computed in the search runs (left out of their error; the confirming run holds the point to them): "
+            + ", ".join(sorted(cal.search_uncomputed))
+            + ".",
+        ]
     if outcome.notes:
         lines += ["", "## Notes", "", *[f"- {n}" for n in outcome.notes]]
     return "\n".join(lines) + "\n"

@@ -161,7 +161,7 @@ def _print_best(cal, interrupted: bool, trials_file: Path) -> None:
     err.print(
         escape(
             f"interrupted after {len(cal.evaluations)} points: the best so far has error {best.error:.3f} "
-            f"({best.met} of {len(cal.fit_targets)} targets within tolerance): {sets}\n"
+            f"({best.met} of {cal.searched} targets within tolerance): {sets}\n"
             f"the points are kept in {trials_file}; the same command resumes from them"
         )
     )
@@ -181,7 +181,7 @@ def _print_outcome(cal, outcome) -> None:
     console.print(table)
     line = (
         f"weighted error (RMS of (model - published) / tolerance): start {outcome.start.error:.3f}, fitted "
-        f"{outcome.best.error:.3f} ({outcome.best.met} of {len(cal.fit_targets)} within tolerance)"
+        f"{outcome.best.error:.3f} ({outcome.best.met} of {cal.searched} within tolerance in the search runs)"
     )
     if not math.isnan(outcome.confirm_error):
         line += f"; confirming run {outcome.confirm_error:.3f}"
