@@ -38,18 +38,15 @@ import numpy as np
 
 from . import __version__
 from .capacity_search import _nested
+from .errors import ProblemsError
 from .scenario import Scenario, ScenarioError, deep_merge, load
 from .validation import Target, ValidationRow, validate
 
 MISSING_Z = 10.0  # the error of a target the run cannot compute (a huge miss, but finite, so the search goes on)
 
 
-class CalibrationError(ValueError):
+class CalibrationError(ProblemsError):
     """A parameters file, target selection or setting that cannot be calibrated: `problems` says which and why."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 # ------------------------------------------------------------------------------------------------ parameters

@@ -40,6 +40,7 @@ import numpy as np
 from scipy import stats
 
 from . import __version__
+from .errors import ProblemsError
 from .scenario import Scenario, deep_merge, load
 
 _TARGET = re.compile(
@@ -47,12 +48,8 @@ _TARGET = re.compile(
 )
 
 
-class SearchError(ValueError):
+class SearchError(ProblemsError):
     """A lever or target that cannot be searched: `problems` says which and why."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

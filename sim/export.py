@@ -26,6 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .catalogue import describe_kpi, difference_unit
+from .errors import ProblemsError
 from .kpis import KpiRow, read_csv
 from .outputs import STAGING_SUFFIX, is_complete
 from .results import compare_scenarios, read_comparison_rows, read_kpis, read_provenance
@@ -33,10 +34,8 @@ from .results import compare_scenarios, read_comparison_rows, read_kpis, read_pr
 XLSX_MARKER = "ketensim"  # the workbook's author (dc:creator): only such a file is replaced with --force
 
 
-class ExportError(ValueError):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class ExportError(ProblemsError):
+    """Bad input: `problems` says which and why."""
 
 
 def _num(x: float):

@@ -33,18 +33,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
+from .errors import ProblemsError
 
 MARKER = ".ketensim-complete"  # JSON {"kind", "ketensim_version", "completed_at"}, written last
 REPORT_MARKER = '<meta name="generator" content="ketensim'  # in the head of every report ketensim writes
 STAGING_SUFFIX = ".partial"
 
 
-class OutputError(ValueError):
+class OutputError(ProblemsError):
     """An output that must not be written: each problem names the path and the reason."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 # ----------------------------------------------------------------------------------------------------- checks

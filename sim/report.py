@@ -47,6 +47,7 @@ from . import formatting as fmt
 from .catalogue import THEMES as KPI_THEMES
 from .catalogue import better, describe_kpi, difference_unit, goal_of, metrics_of
 from .compare import ComparisonRow
+from .errors import ProblemsError
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow
@@ -144,12 +145,10 @@ PLOT_ORDER = (
 )
 
 
-class ReportError(ValueError):
+class ReportError(ProblemsError):
     """The folders given cannot be reported on; `problems` has one line per problem ("folder: reason")."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    separator = "\n"
 
 
 @dataclass

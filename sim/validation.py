@@ -56,6 +56,7 @@ from .domain import (
     SessionStatus,
     Verdict,
 )
+from .errors import ProblemsError
 from .kpis import mean_ci
 from .results import RunInfo, _codes, _need, _parquet, read_backlog, read_resolved, read_run_info
 
@@ -87,12 +88,10 @@ MK_NORM_DAYS = 365.25 / 2  # meervoudige kamer: within 6 months of the first hea
 ARNHEM_LEEUWARDEN = ("gelderland", "overijssel", "noord-nederland")
 
 
-class TargetsError(ValueError):
+class TargetsError(ProblemsError):
     """A targets file that cannot be used; `problems` has one line per problem ("file: row N: key: reason")."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    separator = "\n"
 
 
 # ------------------------------------------------------------------------------------------------ targets

@@ -205,3 +205,20 @@ def test_ctrl_c_keeps_the_finished_points_writes_nothing_that_looks_finished_and
     assert r.exit_code == 0 and "2 resumed" in r.output, r.output
     assert len((out / "trials.csv").read_text().splitlines()) == 1 + 4
     assert not (tmp_path / ".cal.trials.jsonl").exists()
+
+
+def test_a_figure_the_search_runs_cannot_compute_is_left_out_of_their_error_not_a_constant_penalty(
+    synthetic, tmp_path, monkeypatch
+):
+    scenario, targets, params = synthetic
+    c = cal.Calibration(
+        scenario, cal.load_params(params), load_targets(targets), work_dir=tmp_path / "w", confirm=False
+    )
+    share, volume = sorted(c.fit_targets, key=lambda t: t.kind == "volume")
+    fake = [ValidationRow(share, 2019, share.value + 0.05, math.nan, math.nan, 1)]
+    fake.append(ValidationRow(volume, 2019, math.nan, math.nan, math.nan, 0, "not computed: too short"))
+    monkeypatch.setattr(cal.Calibration, "simulate", lambda *a, **k: fake)
+    ev = c.evaluate(c.start)
+    assert c.search_uncomputed == {volume.label} and c.searched == 1
+    assert ev.error == pytest.approx(1.0)  # the share alone, 5 points off with a 5-point tolerance
+    assert cal.weighted_error(fake) > 7  # the confirming run's error still counts it

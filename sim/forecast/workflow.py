@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import ProblemsError
 from ..outputs import staged_folder
 from . import MODELS, make_model
 from .data import SeriesError, YearlySeries, check_target, read_series, split_file_series
@@ -32,12 +33,10 @@ if TYPE_CHECKING:
 MODEL_ORDER = ("naive", "drift", "ets", "theta", "combination", "pmj", "selected")
 
 
-class ForecastInputError(ValueError):
+class ForecastInputError(ProblemsError):
     """The forecast cannot be made from this input; `problems` has one line per problem ("file: reason")."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    separator = "\n"
 
 
 @dataclass
