@@ -4,7 +4,7 @@
   ``[[param]]`` tables: ``key``, ``low``, ``high``, optional ``integer``, ``log`` and ``note``). The scenario's own
   value must lie within the bounds: it is the first point tried, so the fit is never worse than the start.
 * The **targets** are rows of a targets file (``calibration/targets.csv``, see `sim.validation`) with status
-  ``target``; each is computed from a results folder by the same definition the validation page uses. A target's
+  ``target`` (or of the kinds chosen: volume, share, lead_time, stock); each is computed from a results folder by the same definition the validation page uses. A target's
   error is its distance from the published value in units of its tolerance, ``z = (model - published) /
   half-width of the band``, so ``|z| <= 1`` is "within tolerance" whatever the unit; the **objective** is the
   weighted root mean square of the z over the fitted targets (a target the run cannot compute counts as
@@ -226,6 +226,7 @@ class Calibration:
         *,
         holdout: Sequence[str] = (),
         holdout_share: float = 0.0,
+        kinds: Sequence[str] = (),
         search_overrides: dict | None = None,
         replications: int = 2,
         seed: int | None = None,
@@ -251,6 +252,7 @@ class Calibration:
         self.confirm_replications = confirm_replications or self.base.replications
         self.start = self._start_values()
         self.all_targets = list(targets)
+        self.kinds = tuple(kinds)
         self.fit_targets, self.holdout_targets = self._split(holdout, holdout_share)
         self.evaluations: list[Evaluation] = []
         self.search_uncomputed: set[str] = set()
@@ -293,6 +295,14 @@ class Calibration:
         fit = [t for t in self.all_targets if t.status == "target"]
         if not fit:
             raise CalibrationError(["targets: no row has status 'target'; there is nothing to fit to"])
+        if self.kinds:
+            known = sorted({t.kind for t in fit})
+            unknown = [k for k in self.kinds if k not in known]
+            if unknown:
+                raise CalibrationError(
+                    [f"--kind {k}: no target of this kind (the targets have {', '.join(known)})" for k in unknown]
+                )
+            fit = [t for t in fit if t.kind in self.kinds]
         chosen = set()
         problems = []
         for h in holdout:
@@ -325,6 +335,7 @@ class Calibration:
                 self.replications,
                 [t.label for t in self.fit_targets],
                 [t.label for t in self.holdout_targets],
+                list(self.kinds),
                 [(t.label, t.value, t.tolerance, t.weight) for t in self.all_targets],
                 __version__,
             ],

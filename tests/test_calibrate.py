@@ -160,6 +160,20 @@ def test_a_run_too_short_to_validate_is_refused_before_any_work(synthetic, tmp_p
         app, ["calibrate", str(scenario), "--targets", str(targets), "--params", str(params), "--holdout", "nope"]
     )
     assert r.exit_code == 2 and "--holdout nope: no target" in r.output, r.output
+    r = runner.invoke(
+        app, ["calibrate", str(scenario), "--targets", str(targets), "--params", str(params), "--kind", "x"]
+    )
+    assert r.exit_code == 2 and "--kind x: no target of this kind (the targets have share, volume)" in r.output, (
+        r.output
+    )
+
+
+def test_kind_fits_only_the_targets_of_that_kind(synthetic, tmp_path):
+    scenario, targets, params = synthetic
+    c = cal.Calibration(
+        scenario, cal.load_params(params), load_targets(targets), kinds=["share"], work_dir=tmp_path, confirm=False
+    )
+    assert [t.label for t in c.fit_targets] == ["om_via_zsm_share 2019"] and c.holdout_targets == []
 
 
 def _row(value, model, tol=0.05, kind="relative", weight=1.0):

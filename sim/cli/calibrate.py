@@ -32,6 +32,9 @@ def calibrate(
     ),
     holdout: list[str] = typer.Option([], "--holdout", help="A target key (or 'key year') not to fit (repeatable)."),
     holdout_share: float = typer.Option(0.0, "--holdout-share", help="Hold out this share of the targets, at random."),
+    kinds: list[str] = typer.Option(
+        [], "--kind", help="Fit only targets of this kind: volume, share, lead_time, stock, ratio (repeatable)."
+    ),
     confirm: bool = typer.Option(True, "--confirm/--no-confirm", help="Confirm the best point with a full run."),
     confirm_replications: int | None = typer.Option(
         None, "--confirm-replications", min=1, help="Replications of the confirming run (default: the scenario's)."
@@ -80,6 +83,7 @@ def calibrate(
             rows,
             holdout=holdout,
             holdout_share=holdout_share,
+            kinds=kinds,
             search_overrides=overrides,
             replications=replications,
             seed=seed,
