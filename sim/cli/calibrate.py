@@ -56,7 +56,7 @@ def calibrate(
     trials.csv and validation.csv. Interrupted, it keeps every finished point beside OUT and resumes from them when
     started again with the same arguments.
 
-    Example: `ketensim calibrate scenarios/baseline.toml --params calibration/params-baseline.toml --set horizon_days=730 --budget 25 --jobs 2`
+    Example: `ketensim calibrate scenarios/baseline.toml --params calibration/params-baseline.toml --set horizon_days=731 --kind lead_time --kind share --kind stock --budget 25 --jobs 2`
     """
     from ..calibrate import Calibration, CalibrationError, calibrated_toml, fit_report, load_params, trials_csv
     from ..outputs import OutputError, check_output_folder, staged_folder
