@@ -50,6 +50,7 @@ from .compare import ComparisonRow
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow
+from .labels import language, tr
 from .outputs import file_problems, write_file
 from .results import (
     ResultTables,
@@ -100,8 +101,8 @@ CAPTIONS = {
     "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
     "share, fewer cases.",
     "lead_times_per_route.png": "Lead time per route, registration → OM decision (sepot, strafbeschikking) or → "
-    "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile. A curve further left is "
-    "faster.",
+    "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile; the fast-track routes' legal "
+    "windows dashed. A curve further left is faster.",
     "fast_track_windows.png": "Days from the start of the legal window to the verdict hearing for the cases heard "
     "in each fast-track route; the legal window is shaded and its limits are dashed red lines. Boxes: share heard "
     "within the window and fall-backs per year.",
@@ -348,10 +349,14 @@ def headline_findings(
         label, unit, factor = describe_kpi(r.metric, r.group)
         dunit = difference_unit(unit)
         d, lo, hi = r.diff * factor, r.diff_ci_low * factor, r.diff_ci_high * factor
-        text = f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} (95% CI {fmt.signed(lo)} to {fmt.signed(hi)})"
+        to = tr("to")
+        text = (
+            f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} "
+            f"({tr('95% CI')} {fmt.signed(lo)} {to} {fmt.signed(hi)})"
+        )
         if base is not None and not math.isnan(base.mean):
             pct = "%" if unit == "%" else ""
-            text += f", from {fmt.number(base.mean * factor)}{pct} to {fmt.number(r.mean * factor)}{pct}"
+            text += f", {tr('from')} {fmt.number(base.mean * factor)}{pct} {to} {fmt.number(r.mean * factor)}{pct}"
         scale = max(abs(r.mean), abs(base.mean) if base is not None and not math.isnan(base.mean) else 0.0)
         size = abs(r.diff) / scale if scale > 0 else math.inf
         direction = better(r.metric)
@@ -420,8 +425,14 @@ def build_report(
         parts.append(_plots_section(inputs, tables, resolved))
     parts += _detail_sections(inputs, tables, resolved, findings, command, now)
     parts.append(
-        f"<footer>Written by ketensim {_e(__version__)} on {_e(now.strftime('%Y-%m-%d %H:%M %Z').strip())}. "
-        "Self-contained: the plots are embedded, nothing is loaded from elsewhere.</footer>"
+        "<footer>"
+        + _e(
+            tr(
+                "Written by ketensim {version} on {when}. Self-contained: the plots are embedded, nothing is "
+                "loaded from elsewhere."
+            ).format(version=__version__, when=now.strftime("%Y-%m-%d %H:%M %Z").strip())
+        )
+        + "</footer>"
     )
     parts.append("</main></body></html>\n")
     body = "\n".join(parts)
@@ -529,15 +540,15 @@ ul.inputs li { color: #555; }
 
 
 def _head(names: list[str], inputs: ReportInputs, body: str) -> str:
-    title = f"ketensim report: {' vs '.join(names)}"
-    sub = (
+    title = f"{tr('ketensim report')}: {' vs '.join(names)}"
+    sub = tr(
         "Paired comparison with common random numbers; the first scenario is the reference."
         if inputs.paired
         else ("Results of one run." if len(names) == 1 else "Runs side by side (not a paired comparison).")
     )
     toc = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
         f'<meta name="generator" content="ketensim {__version__}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>\n"
@@ -558,25 +569,28 @@ def _summary_section(
     ref = names[0]
     info = tables[ref].info
     reps = inputs.provenance.get("replications") if inputs.paired else None
-    period = f"cases registered from {info.date_of(info.warmup_days)} to {info.date_of(info.horizon_days)}"
-    out = ['<section class="summary" id="summary-page"><h2 id="summary">Summary</h2>']
+    period = tr("cases registered from {start} to {end}").format(
+        start=info.date_of(info.warmup_days), end=info.date_of(info.horizon_days)
+    )
+    out = [f'<section class="summary" id="summary-page"><h2 id="summary">{tr("Summary")}</h2>']
     if inputs.paired and len(names) > 1:
         others = " and ".join(f"“{n}”" for n in names[1:])
-        question = (
-            f"What do {others} change for the chain compared with “{ref}”: the lead time from offence to the end "
-            f"of execution, the fast-track legal windows, the courts' norms, the stocks (voorraden) and the "
-            f"fall-backs? {period.capitalize()}; {reps} replications per scenario, paired (common random numbers)."
-        )
+        question = tr(
+            "What do {others} change for the chain compared with “{ref}”: the lead time from offence to the end "
+            "of execution, the fast-track legal windows, the courts' norms, the stocks (voorraden) and the "
+            "fall-backs? {period}; {reps} replications per scenario, paired (common random numbers)."
+        ).format(others=others, ref=ref, period=period.capitalize(), reps=reps)
     else:
-        question = (
-            f"What do the {'runs' if len(names) > 1 else 'run'} {' and '.join(f'“{n}”' for n in names)} show for "
-            f"the chain? {period.capitalize()}."
+        question = tr("What do the {runs} {names} show for the chain? {period}.").format(
+            runs=tr("runs" if len(names) > 1 else "run"),
+            names=f" {tr('and')} ".join(f"“{n}”" for n in names),
+            period=period.capitalize(),
         )
-    out.append(f'<p class="question"><b>The question.</b> {_e(question)}</p>')
+    out.append(f'<p class="question"><b>{tr("The question.")}</b> {_e(question)}</p>')
     items = []
     for i, n in enumerate(names):
         desc = resolved.get(n, {}).get("description") or ""
-        text = f"<b>{_e(n)}</b>{' (reference)' if i == 0 and inputs.paired else ''}: {_e(desc)}"
+        text = f"<b>{_e(n)}</b>{' ' + tr('(reference)') if i == 0 and inputs.paired else ''}: {_e(desc)}"
         if i > 0:
             changes = scenario_changes(resolved.get(ref, {}), resolved.get(n, {}))
             if changes:
@@ -586,36 +600,46 @@ def _summary_section(
                     if len(changes) > MAX_SUMMARY_CHANGES
                     else ""
                 )
-                text += f' <span class="changes-in-words">Changes: {shown}{more}.</span>'
+                text += f' <span class="changes-in-words">{tr("Changes:")} {shown}{more}.</span>'
             else:
-                text += f" No setting differs from “{_e(ref)}”."
+                text += " " + _e(tr("No setting differs from “{ref}”.").format(ref=ref))
         items.append(f"<li>{text}</li>")
-    out.append(f'<h3>The scenarios</h3><ul class="scenarios">{"".join(items)}</ul>')
+    out.append(f'<h3>{tr("The scenarios")}</h3><ul class="scenarios">{"".join(items)}</ul>')
     if inputs.paired and len(names) > 1:
         picks = summary_findings({n: findings.get(n, []) for n in names[1:]})
         out.append(
-            '<h3 id="findings">What was found</h3>'
-            f"<p>The differences from “{_e(ref)}” that matter most for the chain's goals, each with its 95% "
-            "interval (paired by replication); figures a scenario sets itself are not findings. "
-            '<span class="mark better">better</span> <span class="mark worse">worse</span></p>'
+            f'<h3 id="findings">{tr("What was found")}</h3><p>'
+            + _e(
+                tr(
+                    "The differences from “{ref}” that matter most for the chain's goals, each with its 95% "
+                    "interval (paired by replication); figures a scenario sets itself are not findings."
+                ).format(ref=ref)
+            )
+            + f' <span class="mark better">{tr("better")}</span> <span class="mark worse">{tr("worse")}</span></p>'
         )
         for n in names[1:]:
             fs = picks.get(n, [])
             if not fs:
                 out.append(
-                    f"<p><b>{_e(n)}</b>: no difference in the chain's goal figures with an interval that excludes "
-                    f"zero ({_e(str(reps))} replications).</p>"
+                    f"<p><b>{_e(n)}</b>: "
+                    + _e(
+                        tr(
+                            "no difference in the chain's goal figures with an interval that excludes zero "
+                            "({reps} replications)."
+                        ).format(reps=reps)
+                    )
+                    + "</p>"
                 )
                 continue
             li = "".join(
                 f'<li class="finding {_direction(f.better)}"><span class="mark {_direction(f.better)}">'
-                f"{_direction(f.better)}</span> {_e(f.text)}</li>"
+                f"{tr(_direction(f.better))}</span> {_e(f.text)}</li>"
                 for f in fs
             )
             out.append(f'<p class="scenario-findings"><b>{_e(n)}</b></p><ul class="findings">{li}</ul>')
         out.append(
-            '<p class="more">All significant differences: <a href="#differences">details</a>; every figure '
-            'per theme: <a href="#table">key figures</a>.</p>'
+            f'<p class="more">{tr("All significant differences")}: <a href="#differences">{tr("details")}</a>; '
+            f'{tr("every figure per theme")}: <a href="#table">{tr("key figures")}</a>.</p>'
         )
     out.append("</section>")
     return "\n".join(out)
@@ -703,8 +727,8 @@ def _provenance_section(
     rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} by ketensim {__version__}"))
     if command:
         rows.append(("Command (report)", command))
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
-    return f'<h2 id="provenance">Provenance</h2><table class="kv">{body}</table>'
+    body = "".join(f"<tr><th>{_e(tr(k))}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
+    return f'<h2 id="provenance">{tr("Provenance")}</h2><table class="kv">{body}</table>'
 
 
 def _code_or_text(key: str, value: str) -> str:
@@ -729,7 +753,7 @@ def _command_text(cmd) -> str:
 def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> str:
     names = inputs.names
     ref = names[0]
-    out = ['<h2 id="scenarios">The scenarios and their settings</h2>']
+    out = [f'<h2 id="scenarios">{tr("The scenarios and their settings")}</h2>']
     what = "the reference" if inputs.paired else "the first run"
     out.append(
         f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
@@ -740,13 +764,13 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
     for i, n in enumerate(names):
         sc = resolved.get(n, {})
         desc = sc.get("description") or "(no description)"
-        tag = (" — reference" if inputs.paired else " — first run") if i == 0 else ""
+        tag = (" — " + tr("reference" if inputs.paired else "first run")) if i == 0 else ""
         out.append(f"<h3>{_e(n)}{_e(tag)}</h3><p>{_e(desc)}</p>")
         if i == 0:
             continue
         changes = scenario_changes(resolved.get(ref, {}), sc)
         if not changes:
-            out.append(f"<p>No setting differs from “{_e(ref)}”.</p>")
+            out.append(f"<p>{_e(tr('No setting differs from “{ref}”.').format(ref=ref))}</p>")
             continue
         rows = "".join(
             f"<tr><td>{_e(_change_text(c))}</td><td><code>{_e(c.path)}</code></td>"
@@ -759,7 +783,7 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
             else ""
         )
         out.append(
-            f'<table class="changes"><tr><th>change</th><th>key</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>'
+            f'<table class="changes"><tr><th>{tr("change")}</th><th>{tr("key")}</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>'
             f"{rows}</table>{more}"
         )
     return "\n".join(out)
@@ -771,7 +795,7 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
     n_keys = len({(r.metric, r.group) for r in inputs.rows or [] if r.breakdown == "all" and r.n > 0})
     reps = inputs.provenance.get("replications", "")
     out = [
-        '<h2 id="differences">All significant differences</h2>',
+        f'<h2 id="differences">{tr("All significant differences")}</h2>',
         f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
         "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
         '<span class="legend"><span style="background:#E3F4EA">better</span>'
@@ -786,10 +810,16 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
         every = findings.get(n, [])
         fs = [f for f in every if not f.input]
         own = [f for f in every if f.input]
-        out.append(f"<h3>{_e(n)} compared with {_e(ref)}</h3>")
+        out.append(f"<h3>{_e(n)} {tr('compared with')} {_e(ref)}</h3>")
         if not fs:
             out.append(
-                f"<p>No key figure differs significantly from “{_e(ref)}” with {_e(str(reps))} replications.</p>"
+                "<p>"
+                + _e(
+                    tr("No key figure differs significantly from “{ref}” with {reps} replications.").format(
+                        ref=ref, reps=reps
+                    )
+                )
+                + "</p>"
             )
         else:
             items = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[:MAX_HEADLINES])
@@ -797,12 +827,13 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
         if len(fs) > MAX_HEADLINES:
             rest = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[MAX_HEADLINES:])
             out.append(
-                f"<details><summary>{len(fs) - MAX_HEADLINES} more significant differences</summary>"
+                f"<details><summary>{len(fs) - MAX_HEADLINES} {tr('more significant differences')}</summary>"
                 f'<ol class="findings" start="{MAX_HEADLINES + 1}">{rest}</ol></details>'
             )
         if own:
             items = "".join(f'<li class="input">{_e(f.text)}</li>' for f in own)
-            out.append(f'<p>Set by “{_e(n)}” itself (its input, not a finding):</p><ul class="inputs">{items}</ul>')
+            own_text = _e(tr("Set by “{n}” itself (its input, not a finding):").format(n=n))
+            out.append(f'<p>{own_text}</p><ul class="inputs">{items}</ul>')
     out.append(
         f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
         "effect about one in twenty would come out “significant” by chance. Small significant differences "
@@ -817,7 +848,7 @@ def _direction(better: int) -> str:
 
 def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> str:
     names = inputs.names
-    out = ['<h2 id="table">Key figures per theme</h2>']
+    out = [f'<h2 id="table">{tr("Key figures per theme")}</h2>']
     if inputs.paired:
         out.append(
             "<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
@@ -843,8 +874,9 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
     others = [b for b in breakdowns if b != "all"]
     if others:
         out.append(
-            "<h3>Per region or stream</h3><p>The same figures for each part of the breakdown (folded; "
-            "click to open).</p>"
+            f"<h3>{tr('Per region or stream')}</h3><p>"
+            + tr("The same figures for each part of the breakdown (folded; click to open).")
+            + "</p>"
         )
         for b in others:
             out.append(
@@ -866,7 +898,9 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
         if not these:
             continue
         claimed.update(these)
-        head = "".join(f"<th>{_e(n)}{' (reference)' if paired and i == 0 else ''}</th>" for i, n in enumerate(names))
+        head = "".join(
+            f"<th>{_e(n)}{' ' + tr('(reference)') if paired and i == 0 else ''}</th>" for i, n in enumerate(names)
+        )
         body = []
         for m, g in these:
             label, unit, factor = describe_kpi(m, g)
@@ -876,7 +910,7 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
                 row.append(_cell(cells.get((m, g, n, breakdown)), unit, factor, paired and i > 0, m))
             body.append("<tr>" + "".join(row) + "</tr>")
         out.append(
-            f'<{level}>{_e(heading)}</{level}><table class="kpis"><tr><th>key figure</th>{head}</tr>'
+            f'<{level}>{_e(tr(heading))}</{level}><table class="kpis"><tr><th>{tr("key figure")}</th>{head}</tr>'
             + "".join(body)
             + "</table>"
         )
@@ -902,11 +936,11 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
     if with_diff and isinstance(r, ComparisonRow) and not math.isnan(r.diff):
         dunit = "pp" if unit == "%" else ""
         if r.diff == 0 and (math.isnan(r.diff_ci_low) or r.diff_ci_low == r.diff_ci_high == 0):
-            d = "Δ 0 (identical)"
+            d = f"Δ 0 ({tr('identical')})"
         else:
             d = f"Δ {fmt.signed(r.diff * factor)}{dunit}"
             if not math.isnan(r.diff_ci_low):
-                d += f" [{fmt.signed(r.diff_ci_low * factor)} to {fmt.signed(r.diff_ci_high * factor)}]"
+                d += f" [{fmt.signed(r.diff_ci_low * factor)} {tr('to')} {fmt.signed(r.diff_ci_high * factor)}]"
         if r.significant:
             d = "★ " + d
             direction = better(metric)
@@ -922,7 +956,7 @@ def _validation_section(inputs: ReportInputs) -> str:
 
     found = {n: results_folder_rows(inputs.run_dirs[n]) for n in inputs.names}
     names = [n for n, (rows, _) in found.items() if rows]
-    out = ['<h2 id="validation">Model vs published figures</h2>']
+    out = [f'<h2 id="validation">{tr("Model vs published figures")}</h2>']
     if not names:
         why = "; ".join(f"{n}: {reason}" for n, (_, reason) in found.items())
         out.append(f'<p class="note">No validation table: {_e(why)}</p>')
@@ -960,8 +994,10 @@ def _validation_section(inputs: ReportInputs) -> str:
             f'<td class="num">{_e(tolerance_text(t))}</td>' + "".join(cells) + "</tr>"
         )
     out.append(
-        '<table class="validation"><tr><th>figure (published year)</th><th>status</th><th>published</th>'
-        f"<th>unit</th><th>source</th><th>tolerance</th>{head}</tr>" + "".join(body) + "</table>"
+        f'<table class="validation"><tr><th>{tr("figure (published year)")}</th><th>{tr("status")}</th>'
+        f"<th>{tr('published')}</th><th>{tr('unit')}</th><th>{tr('source')}</th><th>{tr('tolerance')}</th>{head}</tr>"
+        + "".join(body)
+        + "</table>"
     )
     return "\n".join(out)
 
@@ -971,7 +1007,7 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
     chain = {n: read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
     makers = dict(standard_figures(tables))
     makers.update(comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
-    out = ['<h2 id="plots">Plots</h2>']
+    out = [f'<h2 id="plots">{tr("Plots")}</h2>']
     if not inputs.paired and len(names) > 1:
         out.append(
             '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>'
@@ -989,10 +1025,10 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
         suptitle = fig._suptitle  # type: ignore[attr-defined]  # private, not in the matplotlib stubs
         title = suptitle.get_text().replace("\n", " ") if suptitle is not None else name
         data = _png_data_uri(fig)
-        caption = CAPTIONS.get("route_flow.png" if name.startswith("route_flow") else name, "")
+        caption = tr(CAPTIONS.get("route_flow.png" if name.startswith("route_flow") else name, ""))
         out.append(
             f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
-            f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>"
+            f"<figcaption><b>{tr('Figure')} {k}.</b> {_e(caption)}</figcaption></figure>"
         )
     return "\n".join(out)
 

@@ -1,0 +1,187 @@
+"""Words in two languages (`sim.labels`): every English label has its Dutch entry, and with ``--lang nl`` the report,
+the figures and the console summary speak Dutch (the chain's terms) and keep no English heading.
+
+One small comparison (the one-district 5% baseline and the same with police files completed twice as fast, 2
+replications each, as in tests/test_report.py) is run once for the module; the report and the figures are drawn
+from it in Dutch.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import small_scenario
+from matplotlib.text import Text
+from typer.testing import CliRunner
+
+from sim import labels as L
+from sim.catalogue import GOALS, KEY_FIGURES, THEMES
+from sim.cli.app import app, console
+from sim.cli.summary import print_comparison, print_summary
+from sim.compare import compare
+from sim.figures.sets import standard_figures
+from sim.figures.style import text_overlaps
+from sim.report import CAPTIONS
+from sim.results import read_comparison_rows, read_results
+from sim.scenario import ROUTES, from_dict
+
+runner = CliRunner()
+
+LABEL_TABLES = {name: table for name in dir(L) if isinstance(table := getattr(L, name), L.TranslatedLabels)}
+# Headings of the English report and figures that a Dutch one must not show.
+ENGLISH_HEADINGS = (
+    "Summary",
+    "What was found",
+    "The scenarios",
+    "Key figures per theme",
+    "All significant differences",
+    "The scenarios and their settings",
+    "Model vs published figures",
+    "Provenance",
+    "Plots",
+    "Fast-track windows",
+    "Backlogs",
+    "Court sessions",
+)
+DUTCH_HEADINGS = (
+    "Samenvatting",
+    "Bevindingen",
+    "De scenario's",
+    "Kerncijfers per thema",
+    "Alle significante verschillen",
+    "Herkomst",
+    "Figuren",
+    "Voorraden",
+    "Zittingen",
+)
+
+
+# ------------------------------------------------------------------------------------------------ the table
+
+
+def test_every_english_label_has_a_dutch_entry():
+    missing = [
+        f"{name}[{key}] = {value!r}"
+        for name, table in LABEL_TABLES.items()
+        for key, value in dict.items(table)
+        if value not in L.NL
+    ]
+    missing += [f"KEY_FIGURES[{m}].label = {k.label!r}" for m, k in KEY_FIGURES.items() if k.label not in L.NL]
+    missing += [f"KEY_FIGURES[{m}].unit = {k.unit!r}" for m, k in KEY_FIGURES.items() if k.unit and k.unit not in L.NL]
+    missing += [f"KEY_FIGURES[{m}].groups = {k.groups!r}" for m, k in KEY_FIGURES.items() if k.groups not in L.NL]
+    missing += [f"THEMES[{t}] = {h!r}" for t, h in dict.items(THEMES) if h not in L.NL]
+    missing += [f"CAPTIONS[{f}]" for f, c in CAPTIONS.items() if c not in L.NL]
+    missing += [f"decided_at({r})" for r in ROUTES if L.decided_at(r) not in L.NL]
+    missing += [f"UNDECIDED_LABEL = {L.UNDECIDED_LABEL!r}"] if L.UNDECIDED_LABEL not in L.NL else []
+    assert not missing, "no Dutch entry for:\n" + "\n".join(missing)
+    assert len(LABEL_TABLES) >= 9 and GOALS  # the tables are found, not an empty set that passes trivially
+
+
+def test_dutch_entries_keep_their_placeholders():
+    for en, nl in L.NL.items():
+        assert re.findall(r"\{\w+\}", en) == re.findall(r"\{\w+\}", nl) or set(re.findall(r"\{\w+\}", en)) == set(
+            re.findall(r"\{\w+\}", nl)
+        ), en
+
+
+def test_lookups_follow_the_language_and_english_is_the_default():
+    assert L.language() == "en"
+    assert L.ROUTE_LABELS["regular"] == "regular summons"
+    with L.use_language("nl"):
+        assert L.ROUTE_LABELS["regular"] == "reguliere dagvaarding"
+        assert L.STAGE_LABELS.get("police", "police") == "politie"
+        assert L.tr_phrases("Backlog (voorraad) per stage over time — scenario “regular”") == (
+            "Voorraad per fase in de tijd — scenario “regular”"  # a quoted scenario name stays as it is
+        )
+        assert L.tr("an unknown text") == "an unknown text"
+    assert L.ROUTE_LABELS["regular"] == "regular summons"
+    with pytest.raises(ValueError, match="en, nl"):
+        with L.use_language("de"):
+            pass
+
+
+# ------------------------------------------------------------------------------------------------ in Dutch
+
+
+def named(sc, name):
+    data = sc.resolved_dict()
+    data["name"] = name
+    return from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory) -> Path:
+    period = dict(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
+    base = named(small_scenario(**period), "reference")
+    faster = named(small_scenario(**period, extra={"police": {"file_completion": {"scale": 0.5}}}), "faster-files")
+    out = tmp_path_factory.mktemp("lang") / "cmp"
+    compare([base, faster], replications=2, seed=5, out_dir=out, jobs=1)
+    return out
+
+
+def _visible_text(html_text: str) -> str:
+    body = re.sub(r"<style>.*?</style>", "", html_text, flags=re.S)
+    body = re.sub(r'src="data:[^"]*"', "", body)
+    return re.sub(r"<[^>]+>", "\n", body)
+
+
+def test_the_dutch_report_has_dutch_headings_and_no_english_ones(compared, tmp_path):
+    out = tmp_path / "rapport.html"
+    r = runner.invoke(app, ["report", str(compared), "--out", str(out), "--lang", "nl"])
+    assert r.exit_code == 0, r.output
+    html_text = out.read_text(encoding="utf-8")
+    assert '<html lang="nl">' in html_text
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html_text)]
+    for dutch in DUTCH_HEADINGS:
+        assert dutch in headings, (dutch, headings)
+    for english in ENGLISH_HEADINGS:
+        assert english not in headings, (english, headings)
+    lines = {line.strip() for line in _visible_text(html_text).split("\n")}
+    assert not lines & {"key figure", "Summary", "Plots", "Provenance", "What was found"}
+    assert "Figuur 1." in lines and "kerncijfer" in lines
+    assert "OM-beslissing" in html_text and "doorlooptijd" in html_text.lower()
+
+
+def _texts(fig) -> list[str]:
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_a_dutch_figure_has_dutch_titles_axes_and_legends(compared):
+    tables = {n: read_results(compared / n) for n in ("reference", "faster-files")}
+    with L.use_language("nl"):
+        figures = standard_figures(tables)
+        lead = figures["lead_times_per_route.png"]()
+        backlog = figures["backlog_per_stage.png"]()
+    texts = _texts(lead)
+    joined = "\n".join(texts)
+    assert lead._suptitle.get_text().startswith("Doorlooptijd per route")  # type: ignore[attr-defined]
+    for dutch in ("reguliere dagvaarding", "snelrecht, gedetineerd", "% van de zaken (cumulatief)", "dagen"):
+        assert dutch in joined, dutch
+    for english in ("regular summons", "% of cases (cumulative)", "Lead time per route", "Markers:"):
+        assert english not in joined, english
+    assert "reference" in texts and "faster-files" in texts  # scenario names on the legend stay as they are
+    assert not text_overlaps(lead)
+    backlog_texts = "\n".join(_texts(backlog))
+    assert "Voorraad per fase" in backlog_texts and "politie" in backlog_texts
+    assert "Backlog" not in backlog_texts and "cases in the stage" not in backlog_texts
+
+
+def test_the_console_summary_in_dutch(compared):
+    rows = read_results(compared / "reference").kpis
+    with L.use_language("nl"), console.capture() as capture:
+        print_summary(rows, title="reference: kerncijfers")
+        print_comparison(read_comparison_rows(compared), ["reference", "faster-files"])
+    text = capture.get()
+    for dutch in ("Afdoeningsroutes", "Voorraden", "gemiddelde ± 95%-BI", "kerncijfer", "Vergeleken met"):
+        assert dutch in text, dutch
+    for english in ("Backlogs", "key figure", "mean ± 95% CI", "Compared with", "median days"):
+        assert english not in text, english
+
+
+def test_cli_run_compare_plot_and_report_take_lang():
+    for command in ("run", "compare", "plot", "report"):
+        r = runner.invoke(app, [command, "--help"])
+        assert "--lang" in r.output, command
