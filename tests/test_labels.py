@@ -1,5 +1,6 @@
 """Words in two languages (`sim.labels`): every English label has its Dutch entry, and with ``--lang nl`` the report,
-the figures and the console summary speak Dutch (the chain's terms) and keep no English heading.
+the figures and the console summary speak Dutch (the chain's terms) and keep no English heading; the lead-time
+panels of the fast-track routes mark their legal windows.
 
 One small comparison (the one-district 5% baseline and the same with police files completed twice as fast, 2
 replications each, as in tests/test_report.py) is run once for the module; the report and the figures are drawn
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import small_scenario
 from matplotlib.text import Text
@@ -21,11 +23,12 @@ from sim.catalogue import GOALS, KEY_FIGURES, THEMES
 from sim.cli.app import app, console
 from sim.cli.summary import print_comparison, print_summary
 from sim.compare import compare
+from sim.figures.lead_times import lead_time_figure
 from sim.figures.sets import standard_figures
 from sim.figures.style import text_overlaps
 from sim.report import CAPTIONS
 from sim.results import read_comparison_rows, read_results
-from sim.scenario import ROUTES, from_dict
+from sim.scenario import FAST_TRACK, ROUTES, from_dict
 
 runner = CliRunner()
 
@@ -185,3 +188,42 @@ def test_cli_run_compare_plot_and_report_take_lang():
     for command in ("run", "compare", "plot", "report"):
         r = runner.invoke(app, [command, "--help"])
         assert "--lang" in r.output, command
+
+
+# ------------------------------------------------------------------------------------------------ legal windows
+
+WINDOWS = {"supersnelrecht": (0.0, 3.0), "snelrecht_detained": (0.0, 17.0), "snelrecht_not_detained": (14.0, 28.0)}
+
+
+def _window_lines(ax) -> list[float]:
+    return [float(line.get_xdata()[0]) for line in ax.get_lines() if line.get_gid() == "legal-window"]
+
+
+def test_fast_track_lead_time_panels_mark_their_legal_windows():
+    rng = np.random.default_rng(3)
+    days = {r: rng.lognormal(1.5, 1.0, 400) for r in ROUTES}
+    fig = lead_time_figure(days, "lead times", groups=ROUTES, windows=WINDOWS)
+    panels = {ax.get_title(): ax for ax in fig.axes if ax.get_visible()}
+    for route in ROUTES:
+        ax = panels[L.ROUTE_LABELS[route]]
+        lines = _window_lines(ax)
+        if route in FAST_TRACK:
+            assert lines == [WINDOWS[route][1]], route
+            lo, hi = ax.get_xlim()
+            assert lo < WINDOWS[route][1] < hi, route  # inside the panel, not cut off
+            labels = [t.get_text() for t in ax.texts if t.get_gid() == "legal-window-label"]
+            assert len(labels) == 1 and f"{WINDOWS[route][1]:g} days" in labels[0], (route, labels)
+        else:
+            assert lines == [], route
+    not_detained = panels[L.ROUTE_LABELS["snelrecht_not_detained"]]
+    assert [p.get_gid() for p in not_detained.patches] == ["legal-window-span"]  # 14–28 days shaded
+    assert not text_overlaps(fig)
+
+
+def test_the_standard_lead_time_figure_marks_the_scenarios_windows(compared):
+    tables = {"reference": read_results(compared / "reference")}
+    fig = standard_figures(tables)["lead_times_per_route.png"]()
+    windows = tables["reference"].info.windows
+    found = {ax.get_title(): _window_lines(ax) for ax in fig.axes if ax.get_visible()}
+    assert {L.ROUTE_LABELS[r]: [windows[r][1]] for r in FAST_TRACK} == {k: v for k, v in found.items() if v}
+    assert sorted(windows[r][1] for r in FAST_TRACK) == [3.0, 17.0, 28.0]
