@@ -227,6 +227,11 @@ MAIN_DIFFERENCES = (
 )
 
 
+# Key figures that are the largest value of each replication (the longest time to a fast-track hearing): their
+# mean over replications is shown without an interval in the console, which would read as a norm with a margin.
+MAXIMA = frozenset({"window_days_max"})
+
+
 def key_figure(metric: str) -> KeyFigure:
     """The catalogue entry of a metric; one not in the catalogue is named by its own words, without a unit,
     neutral, under "chain", its groups taken for routes."""

@@ -503,6 +503,7 @@ NL |= {
     "plots:": "figuren:",
     "files in": "bestanden in",
     "workshop report:": "workshoprapport:",
+    "a maximum, no interval": "een maximum, geen interval",
 }
 NL |= {
     # the report's sentences (with their places for names and numbers)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..catalogue import THEMES, describe_kpi, group_label, key_figure, metric_label
+from ..catalogue import MAXIMA, THEMES, describe_kpi, group_label, key_figure, metric_label
 from ..formatting import console_difference, console_mean_ci, console_number
 from ..labels import tr
 from .app import console
 
 
 def _column(metric: str) -> str:
-    """A column heading: the metric's label with its unit, "median days to decision (days)"."""
+    """A column heading: the metric's label with its unit, "median days to decision (days)"; a maximum says it is
+    one and has no interval."""
     unit = tr(key_figure(metric).unit)
+    if metric in MAXIMA:
+        unit = f"{unit}; {tr('a maximum, no interval')}" if unit else tr("a maximum, no interval")
     return f"{metric_label(metric)} ({unit})" if unit else metric_label(metric)
 
 
@@ -49,7 +52,8 @@ def print_summary(rows, title: str = "key figures") -> None:
                 table.add_column(_column(m), justify="right")
             for g in groups:
                 table.add_row(
-                    group_label(metrics[0], g) or g, *(_cell(by_key.get((m, g)), key_figure(m).scale) for m in metrics)
+                    group_label(metrics[0], g) or g,
+                    *(_cell(by_key.get((m, g)), key_figure(m).scale, m in MAXIMA) for m in metrics),
                 )
         whole = [k for k in keys if k[1] == "all"]
         if whole:
@@ -61,7 +65,7 @@ def print_summary(rows, title: str = "key figures") -> None:
             table.add_column(tr("mean ± 95% CI"), justify="right")
             for m, g in whole:
                 what, unit, scale = describe_kpi(m, g)
-                table.add_row(what, unit, _cell(by_key[(m, g)], scale))
+                table.add_row(what, unit, _cell(by_key[(m, g)], scale, m in MAXIMA))
         console.print(table)
 
 
@@ -106,5 +110,11 @@ def _diff_cell(r, scale: float) -> str:
     return console_difference(r.diff * scale, r.diff_ci_low * scale, r.diff_ci_high * scale, r.significant)
 
 
-def _cell(r, scale: float) -> str:
-    return "" if r is None else console_mean_ci(r.mean * scale, r.ci_low * scale, r.ci_high * scale)
+def _cell(r, scale: float, maximum: bool = False) -> str:
+    """Mean ± half-width of the 95% interval; a maximum (the longest wait of a replication, say) as its mean over
+    replications without an interval, so it does not read as a norm with a margin."""
+    if r is None:
+        return ""
+    if maximum:
+        return console_number(r.mean * scale)
+    return console_mean_ci(r.mean * scale, r.ci_low * scale, r.ci_high * scale)
