@@ -19,6 +19,7 @@ from matplotlib.text import Text
 from typer.testing import CliRunner
 
 from sim import labels as L
+from sim import settings_text
 from sim.catalogue import GOALS, KEY_FIGURES, THEMES
 from sim.cli.app import app, console
 from sim.cli.summary import print_comparison, print_summary
@@ -78,6 +79,8 @@ def test_every_english_label_has_a_dutch_entry():
     missing += [f"CAPTIONS[{f}]" for f, c in CAPTIONS.items() if c not in L.NL]
     missing += [f"decided_at({r})" for r in ROUTES if L.decided_at(r) not in L.NL]
     missing += [f"UNDECIDED_LABEL = {L.UNDECIDED_LABEL!r}"] if L.UNDECIDED_LABEL not in L.NL else []
+    sentences = [text for _, _, text in settings_text.RULES] + list(settings_text.OM_SITUATIONS.values())
+    missing += [f"settings_text: {t!r}" for t in sentences + list(settings_text.DESKS.values()) if t not in L.NL]
     assert not missing, "no Dutch entry for:\n" + "\n".join(missing)
     assert len(LABEL_TABLES) >= 9 and GOALS  # the tables are found, not an empty set that passes trivially
 
@@ -100,6 +103,9 @@ def test_lookups_follow_the_language_and_english_is_the_default():
         )
         assert L.tr("an unknown text") == "an unknown text"
     assert L.ROUTE_LABELS["regular"] == "regular summons"
+    with L.use_language("nl"):
+        said = settings_text.describe_change("om.decision_mix.vvc.zsm_arrested.supersnelrecht", 0.05, 0.08)
+    assert said == "5% → 8% van de VVC-zaken afgedaan op ZSM met de verdachte aangehouden naar supersnelrecht"
     with pytest.raises(ValueError, match="en, nl"):
         with L.use_language("de"):
             pass
