@@ -754,12 +754,14 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
     names = inputs.names
     ref = names[0]
     out = [f'<h2 id="scenarios">{tr("The scenarios and their settings")}</h2>']
-    what = "the reference" if inputs.paired else "the first run"
+    what = tr("the reference" if inputs.paired else "the first run")
     out.append(
-        f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
-        f"setting whose resolved value differs from {_e(what)} “{_e(ref)}” (parents merged, defaults "
-        "filled), in words and units, with its key in the scenario file. Schedules read “value · from date: "
-        "value”.</p>"
+        tr(
+            "<p>Each scenario below is described by its own <code>description</code>; the table lists every "
+            "setting whose resolved value differs from {what} “{ref}” (parents merged, defaults "
+            "filled), in words and units, with its key in the scenario file. Schedules read “value · from date: "
+            "value”.</p>"
+        ).format(what=_e(what), ref=_e(ref))
     )
     for i, n in enumerate(names):
         sc = resolved.get(n, {})
@@ -796,15 +798,17 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
     reps = inputs.provenance.get("replications", "")
     out = [
         f'<h2 id="differences">{tr("All significant differences")}</h2>',
-        f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
-        "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
-        '<span class="legend"><span style="background:#E3F4EA">better</span>'
-        '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
-        "more within the window). Figures that a scenario sets itself are listed apart: they are its input, not "
-        "a finding.</p>",
+        tr(
+            "<p>Differences from the reference “{ref}” whose 95% interval (paired by replication) excludes "
+            "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
+            '<span class="legend"><span style="background:#E3F4EA">better</span>'
+            '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
+            "more within the window). Figures that a scenario sets itself are listed apart: they are its input, not "
+            "a finding.</p>"
+        ).format(ref=_e(ref)),
     ]
     if len(names) == 1:
-        out.append("<p>Only one scenario: there is nothing to compare it with.</p>")
+        out.append(tr("<p>Only one scenario: there is nothing to compare it with.</p>"))
         return "\n".join(out)
     for n in names[1:]:
         every = findings.get(n, [])
@@ -835,9 +839,11 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
             own_text = _e(tr("Set by “{n}” itself (its input, not a finding):").format(n=n))
             out.append(f'<p>{own_text}</p><ul class="inputs">{items}</ul>')
     out.append(
-        f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
-        "effect about one in twenty would come out “significant” by chance. Small significant differences "
-        "deserve a second run with more replications before anyone acts on them.</p>"
+        tr(
+            '<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
+            "effect about one in twenty would come out “significant” by chance. Small significant differences "
+            "deserve a second run with more replications before anyone acts on them.</p>"
+        ).format(n_keys=n_keys)
     )
     return "\n".join(out)
 
@@ -851,10 +857,12 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
     out = [f'<h2 id="table">{tr("Key figures per theme")}</h2>']
     if inputs.paired:
         out.append(
-            "<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
-            f"other than the reference “{_e(names[0])}”, the paired difference Δ with its 95% interval. "
-            "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
-            "no clear direction). Shares in %, their differences in percentage points (pp).</p>"
+            tr(
+                "<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
+                "other than the reference “{ref}”, the paired difference Δ with its 95% interval. "
+                "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
+                "no clear direction). Shares in %, their differences in percentage points (pp).</p>"
+            ).format(ref=_e(names[0]))
         )
         cells: dict[tuple[str, str, str, str], ComparisonRow | KpiRow] = {
             (r.metric, r.group, r.scenario, r.breakdown): r for r in inputs.rows or []
@@ -862,8 +870,10 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
         breakdowns = list(dict.fromkeys(r.breakdown for r in inputs.rows or []))
     else:
         out.append(
-            "<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
-            "no differences are shown.</p>"
+            tr(
+                "<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
+                "no differences are shown.</p>"
+            )
         )
         cells = {}
         for n in names:
@@ -959,17 +969,20 @@ def _validation_section(inputs: ReportInputs) -> str:
     out = [f'<h2 id="validation">{tr("Model vs published figures")}</h2>']
     if not names:
         why = "; ".join(f"{n}: {reason}" for n, (_, reason) in found.items())
-        out.append(f'<p class="note">No validation table: {_e(why)}</p>')
+        out.append(f'<p class="note">{tr("No validation table:")} {_e(why)}</p>')
         return "\n".join(out)
     out.append(
-        "<p>Each published figure the model should reproduce (calibration/targets.csv), beside the model's value on "
-        "the same definition with its 95% interval over replications. <b>Targets</b> count in “met”; "
-        "<b>references</b> (other years, secondary figures, inputs shown as a check) are shown only. Definitions, "
-        "sources and the figures the model cannot match: calibration/targets.csv and docs/validation.md.</p>"
+        tr(
+            "<p>Each published figure the model should reproduce (calibration/targets.csv), beside the model's value "
+            "on the same definition with its 95% interval over replications. <b>Targets</b> count in “met”; "
+            "<b>references</b> (other years, secondary figures, inputs shown as a check) are shown only. Definitions, "
+            "sources and the figures the model cannot match: calibration/targets.csv and docs/validation.md.</p>"
+        )
     )
     for n in names:
         s = summary(found[n][0] or [])
-        out.append(f"<p><b>{_e(n)}</b>: {s['met']} of {s['targets']} targets met.</p>")
+        met = tr("{met} of {targets} targets met.").format(met=s["met"], targets=s["targets"])
+        out.append(f"<p><b>{_e(n)}</b>: {met}</p>")
     first = found[names[0]][0] or []
     head = "".join(f"<th>{_e(n)}</th>" for n in names)
     body = []
@@ -1010,7 +1023,7 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
     out = [f'<h2 id="plots">{tr("Plots")}</h2>']
     if not inputs.paired and len(names) > 1:
         out.append(
-            '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>'
+            tr('<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>')
         )
     flows = [f for f in makers if f.startswith("route_flow")]  # one per scenario, shown together
     order: list[str] = []

@@ -9,6 +9,7 @@ from it in Dutch.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -83,6 +84,25 @@ def test_every_english_label_has_a_dutch_entry():
     missing += [f"settings_text: {t!r}" for t in sentences + list(settings_text.DESKS.values()) if t not in L.NL]
     assert not missing, "no Dutch entry for:\n" + "\n".join(missing)
     assert len(LABEL_TABLES) >= 9 and GOALS  # the tables are found, not an empty set that passes trivially
+
+
+def test_every_text_the_code_translates_has_a_dutch_entry():
+    """Every string literal the package hands to `tr` (both branches of a conditional too) is in the table, so a
+    new English heading cannot slip into the Dutch report unseen."""
+    missing, seen = [], 0
+    for path in sorted(Path(L.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args):
+                continue
+            arg = node.args[0]
+            options = [arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]
+            for o in options:
+                if isinstance(o, ast.Constant) and isinstance(o.value, str):
+                    seen += 1
+                    if o.value not in L.NL:
+                        missing.append(f"{path.name}:{node.lineno}: {o.value!r}")
+    assert not missing, "\n".join(missing)
+    assert seen > 50  # the calls are found
 
 
 def test_dutch_entries_keep_their_placeholders():
