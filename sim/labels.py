@@ -247,7 +247,7 @@ _PHRASES: dict[str, str] = {}
 # words they could be part of a scenario's name on a legend ("reference (median)").
 WHOLE_TEXT_ONLY = frozenset(
     {"reference", "first run", "run", "runs", "key", "change", "all", "regular", "status", "source", "details", "and"}
-    | {"scenario", "mean", "unit", "identical", "heard", "filed", "granted", "year", "route", "station", "claim"}
+    | {"scenario", "mean", "unit", "identical", "filed", "granted", "year", "route", "station", "claim"}
 )
 
 # English -> Dutch. Every value of the label tables above has an entry (tests/test_labels.py checks it), and so do
@@ -684,4 +684,26 @@ NL |= {
     "<p>Each published figure the model should reproduce (calibration/targets.csv), beside the model's value on the same definition with its 95% interval over replications. <b>Targets</b> count in “met”; <b>references</b> (other years, secondary figures, inputs shown as a check) are shown only. Definitions, sources and the figures the model cannot match: calibration/targets.csv and docs/validation.md.</p>": "<p>Elk gepubliceerd cijfer dat het model moet reproduceren (calibration/targets.csv), naast de waarde van het model volgens dezelfde definitie met zijn 95%-interval over replicaties. <b>Doelen</b> tellen mee in “gehaald”; <b>referenties</b> (andere jaren, secundaire cijfers, invoer ter controle) worden alleen getoond. Definities, bronnen en de cijfers die het model niet haalt: calibration/targets.csv en docs/validation.md.</p>",
     "{met} of {targets} targets met.": "{met} van {targets} doelen gehaald.",
     '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>': '<p class="note">Deze runs zijn niet gepaard: de figuren tonen ze naast elkaar, zonder verschillen.</p>',
+}
+NL |= {
+    # the comparison figures' themes (`sim.catalogue.MAIN_DIFFERENCES`; titles use them in lower case)
+    "Lead times": "Doorlooptijden",
+    "lead times": "doorlooptijden",
+    "Fast-track windows, ZSM and court sessions": "Termijnen (super)snelrecht, ZSM en zittingen",
+    "fast-track windows, zsm and court sessions": "termijnen (super)snelrecht, ZSM en zittingen",
+    "Cases per year": "Zaken per jaar",
+    "Backlogs at the end of intake, and cases still open": "Voorraden aan het eind van de instroom, en zaken nog open",
+    "backlogs at the end of intake, and cases still open": "voorraden aan het eind van de instroom, en zaken nog open",
+    "difference from": "verschil met",
+    # the windows' panels and notes
+    "window": "termijn",
+    "fall-backs/yr": "terugvallers/jr",
+    "CI": "BI",
+    "fall-back (legal window missed)": "terugval (wettelijke termijn gemist)",
+    "schedule switches in the region": "rooster wisselt in het arrondissement",
+    "Within window: cases heard in the route / (those + cases that fell back out of it); a case that cannot be heard inside its legal window is released and falls back to a slower route.": "Binnen termijn: zaken behandeld in de route / (die + zaken die eruit terugvielen); een zaak die niet binnen de wettelijke termijn kan worden behandeld, wordt losgelaten en valt terug naar een tragere route.",
+    "Difference of the monthly median lead time (registration → OM decision for sepot and strafbeschikking, → verdict for court routes; by month of registration) from the reference, replication by replication (common random numbers).": "Verschil van de mediane doorlooptijd per maand (inschrijving → OM-beslissing voor sepot en strafbeschikking, → vonnis voor routes via de rechter; naar maand van inschrijving) met de referentie, replicatie voor replicatie (gemeenschappelijke toevalsgetallen).",
+    "Monthly median lead time (registration → OM decision for sepot and strafbeschikking, → verdict for court routes), by month of registration.": "Mediane doorlooptijd per maand (inschrijving → OM-beslissing voor sepot en strafbeschikking, → vonnis voor routes via de rechter), naar maand van inschrijving.",
+    "Months with fewer than": "Maanden met minder dan",
+    "decided cases are left out; cases not decided by the end of the run are left out, so the last months lean to the fast cases.": "afgedane zaken zijn weggelaten; zaken die aan het eind van de run niet beslist zijn blijven buiten beschouwing, dus de laatste maanden neigen naar de snelle zaken.",
 }

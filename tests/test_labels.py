@@ -25,6 +25,7 @@ from sim.catalogue import GOALS, KEY_FIGURES, THEMES
 from sim.cli.app import app, console
 from sim.cli.summary import print_comparison, print_summary
 from sim.compare import compare
+from sim.figures.differences import window_attainment_figure
 from sim.figures.lead_times import lead_time_figure
 from sim.figures.sets import standard_figures
 from sim.figures.style import text_overlaps
@@ -196,6 +197,18 @@ def test_a_dutch_figure_has_dutch_titles_axes_and_legends(compared):
     backlog_texts = "\n".join(_texts(backlog))
     assert "Voorraad per fase" in backlog_texts and "politie" in backlog_texts
     assert "Backlog" not in backlog_texts and "cases in the stage" not in backlog_texts
+
+
+def test_fixed_tick_labels_are_translated_too(compared):
+    info = read_results(compared / "reference").info
+    with L.use_language("nl"):
+        fig = window_attainment_figure(
+            {"reference": read_results(compared / "reference").kpis}, "x", windows=info.windows
+        )
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[0] == "supersnelrecht\n(termijn ≤ 3 dagen)", ticks
+    assert not any("window" in t or "days" in t for t in ticks), ticks
 
 
 def test_the_console_summary_in_dutch(compared):

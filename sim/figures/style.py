@@ -133,7 +133,7 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
     if language() == "en":
         return
     from matplotlib.text import Text
-    from matplotlib.ticker import FixedFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
 
     # a legend entry of one word is a scenario's name ("reference", "actieplan"): it stays as it is (the words of
     # the label tables are translated where they are looked up)
@@ -150,9 +150,15 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
             t.set_text(tr_phrases(text))
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
+            formatter, locator = axis.get_major_formatter(), axis.get_major_locator()
             if isinstance(formatter, FixedFormatter):
                 formatter.seq = [tr_phrases(str(v)) for v in formatter.seq]
+            elif isinstance(formatter, FuncFormatter) and isinstance(locator, FixedLocator):
+                # `set_ticks(ticks, labels)` keeps its labels in a FuncFormatter (matplotlib >= 3.10)
+                words = [formatter(v, i) for i, v in enumerate(locator())]
+                translated = [tr_phrases(w) for w in words]
+                if translated != words:
+                    axis.set_major_formatter(FixedFormatter(translated))
 
 
 def _wrap_title(title: str, width_in: float) -> str:
