@@ -248,6 +248,7 @@ _PHRASES: dict[str, str] = {}
 WHOLE_TEXT_ONLY = frozenset(
     {"reference", "first run", "run", "runs", "key", "change", "all", "regular", "status", "source", "details", "and"}
     | {"scenario", "mean", "unit", "identical", "filed", "granted", "year", "route", "station", "claim"}
+    | {"by", "in", "no", "yes", "start"}
 )
 
 # English -> Dutch. Every value of the label tables above has an entry (tests/test_labels.py checks it), and so do
@@ -706,4 +707,17 @@ NL |= {
     "Monthly median lead time (registration → OM decision for sepot and strafbeschikking, → verdict for court routes), by month of registration.": "Mediane doorlooptijd per maand (inschrijving → OM-beslissing voor sepot en strafbeschikking, → vonnis voor routes via de rechter), naar maand van inschrijving.",
     "Months with fewer than": "Maanden met minder dan",
     "decided cases are left out; cases not decided by the end of the run are left out, so the last months lean to the fast cases.": "afgedane zaken zijn weggelaten; zaken die aan het eind van de run niet beslist zijn blijven buiten beschouwing, dus de laatste maanden neigen naar de snelle zaken.",
+}
+NL |= {
+    # the report's provenance in words
+    "Paired comparison (`ketensim compare`): every scenario ran with the same seed and replication numbers, so each draws the same offences and durations where the scenarios agree (common random numbers); differences are taken replication by replication.": "Gepaarde vergelijking (`ketensim compare`): elk scenario draaide met dezelfde seed en replicatienummers, zodat elk dezelfde delicten en duren trekt waar de scenario's overeenkomen (gemeenschappelijke toevalsgetallen); verschillen worden replicatie voor replicatie genomen.",
+    "Separate runs (`ketensim run`), shown side by side. They were not run as one paired comparison, so differences between them are not tested here; use `ketensim compare` for paired differences with 95% intervals.": "Afzonderlijke runs (`ketensim run`), naast elkaar getoond. Ze zijn niet als één gepaarde vergelijking gedraaid, dus verschillen ertussen worden hier niet getoetst; gebruik `ketensim compare` voor gepaarde verschillen met 95%-intervallen.",
+    "per scenario": "per scenario",
+    "key figures also per": "kerncijfers ook per",
+    "start": "start",
+    "warm-up": "inloopperiode",
+    "intake until day": "instroom tot dag",
+    "run-out": "uitloop",
+    "cases registered after the warm-up, from": "zaken ingeschreven na de inloopperiode, van",
+    "by": "door",
 }

@@ -50,7 +50,7 @@ from .compare import ComparisonRow
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow
-from .labels import language, tr
+from .labels import language, tr, tr_phrases
 from .outputs import file_problems, write_file
 from .results import (
     ResultTables,
@@ -670,7 +670,7 @@ def _provenance_section(
             (
                 "Scenarios",
                 "; ".join(
-                    f"{n}{' (reference)' if i == 0 else ''}{f' — {f}' if f else ''}"
+                    f"{n}{' ' + tr('(reference)') if i == 0 else ''}{f' — {f}' if f else ''}"
                     for i, (n, f) in enumerate(zip(inputs.names, files))
                 ),
             )
@@ -724,9 +724,12 @@ def _provenance_section(
         )
     )
     rows.append(("Cohort", first.cohort_note().removeprefix("Cohort: ")))
-    rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} by ketensim {__version__}"))
+    rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} {tr('by')} ketensim {__version__}"))
     if command:
         rows.append(("Command (report)", command))
+    # rows in words go into the current language; names, folders, commands and versions stay as they are
+    worded = ("What", "Replications", "Breakdown", "Period", "Cohort")
+    rows = [(k, tr_phrases(v) if k in worded else v) for k, v in rows]
     body = "".join(f"<tr><th>{_e(tr(k))}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
     return f'<h2 id="provenance">{tr("Provenance")}</h2><table class="kv">{body}</table>'
 
