@@ -148,6 +148,8 @@ def _mark_window(ax, earliest: float, latest: float, start: str, log_x: bool) ->
         va="center",
         fontsize=TICK_PT,
         color=LIMIT_COLOUR,
+        bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.85),  # legible over the curves
+        zorder=6,
         gid="legal-window-label",
     )
 
