@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .kpis import BACKLOG_STAGES
-from .labels import decided_at
+from .labels import TranslatedLabels, decided_at, tr
 from .labels import group_label as _group_label
 from .results import FAST_TRACK, ROUTES
 
@@ -28,17 +28,19 @@ class KeyFigure:
     groups: str  # what the group is: "route", "stage", "session type", "verdict", or "all" (the whole chain)
 
 
-# Theme -> heading, in the order the themes are shown.
-THEMES = {
-    "routes": "Routes",
-    "windows": "Fast-track windows",
-    "backlogs": "Backlogs",
-    "sessions": "Court sessions",
-    "sentences": "Sentences",
-    "chain": "Chain",
-    "court_norms": "Court norms",
-    "capacity": "Capacity per station",
-}
+# Theme -> heading, in the order the themes are shown (in the current language, `sim.labels.tr`).
+THEMES = TranslatedLabels(
+    {
+        "routes": "Routes",
+        "windows": "Fast-track windows",
+        "backlogs": "Backlogs",
+        "sessions": "Court sessions",
+        "sentences": "Sentences",
+        "chain": "Chain",
+        "court_norms": "Court norms",
+        "capacity": "Capacity per station",
+    }
+)
 
 KEY_FIGURES = {
     k.metric: k
@@ -225,6 +227,11 @@ MAIN_DIFFERENCES = (
 )
 
 
+# Key figures that are the largest value of each replication (the longest time to a fast-track hearing): their
+# mean over replications is shown without an interval in the console, which would read as a norm with a margin.
+MAXIMA = frozenset({"window_days_max"})
+
+
 def key_figure(metric: str) -> KeyFigure:
     """The catalogue entry of a metric; one not in the catalogue is named by its own words, without a unit,
     neutral, under "chain", its groups taken for routes."""
@@ -241,7 +248,7 @@ def metrics_of(theme: str) -> tuple[str, ...]:
 
 def metric_label(metric: str) -> str:
     """A metric's label without a group, e.g. for a column heading: "median days to decision"."""
-    return key_figure(metric).label.replace("{to}", "decision")
+    return tr(key_figure(metric).label).replace("{to}", tr("decision"))
 
 
 def group_label(metric: str, group: str) -> str:
@@ -253,14 +260,14 @@ def describe_kpi(metric: str, group: str) -> tuple[str, str, float]:
     """(label, unit, factor) of a key figure in plain words, e.g. ("regular summons: median days to verdict",
     "days", 1.0); shares come as % (factor 100), their differences in percentage points."""
     k = key_figure(metric)
-    what = k.label.replace("{to}", decided_at(group))
+    what = tr(k.label).replace("{to}", tr(decided_at(group)))
     g = group_label(metric, group)
-    return (f"{g}: {what}" if g else what), k.unit, k.scale
+    return (f"{g}: {what}" if g else what), tr(k.unit), k.scale
 
 
 def difference_unit(unit: str) -> str:
     """The unit of a difference of two values in `unit`: shares differ in percentage points."""
-    return "percentage points" if unit == "%" else unit
+    return tr("percentage points") if unit == "%" else unit
 
 
 def better(metric: str) -> int:

@@ -51,6 +51,7 @@ from .errors import ProblemsError
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow
+from .labels import language, tr, tr_phrases
 from .outputs import file_problems, write_file
 from .results import (
     ResultTables,
@@ -101,8 +102,8 @@ CAPTIONS = {
     "value written beside them in green where better, red where worse. Left of the zero line: fewer days, a lower "
     "share, fewer cases.",
     "lead_times_per_route.png": "Lead time per route, registration → OM decision (sepot, strafbeschikking) or → "
-    "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile. A curve further left is "
-    "faster.",
+    "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile; the fast-track routes' legal "
+    "windows dashed. A curve further left is faster.",
     "fast_track_windows.png": "Days from the start of the legal window to the verdict hearing for the cases heard "
     "in each fast-track route; the legal window is shaded and its limits are dashed red lines. Boxes: share heard "
     "within the window and fall-backs per year.",
@@ -347,10 +348,14 @@ def headline_findings(
         label, unit, factor = describe_kpi(r.metric, r.group)
         dunit = difference_unit(unit)
         d, lo, hi = r.diff * factor, r.diff_ci_low * factor, r.diff_ci_high * factor
-        text = f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} (95% CI {fmt.signed(lo)} to {fmt.signed(hi)})"
+        to = tr("to")
+        text = (
+            f"{label} {fmt.signed(d)}{' ' + dunit if dunit else ''} "
+            f"({tr('95% CI')} {fmt.signed(lo)} {to} {fmt.signed(hi)})"
+        )
         if base is not None and not math.isnan(base.mean):
             pct = "%" if unit == "%" else ""
-            text += f", from {fmt.number(base.mean * factor)}{pct} to {fmt.number(r.mean * factor)}{pct}"
+            text += f", {tr('from')} {fmt.number(base.mean * factor)}{pct} {to} {fmt.number(r.mean * factor)}{pct}"
         scale = max(abs(r.mean), abs(base.mean) if base is not None and not math.isnan(base.mean) else 0.0)
         size = abs(r.diff) / scale if scale > 0 else math.inf
         direction = better(r.metric)
@@ -419,8 +424,14 @@ def build_report(
         parts.append(_plots_section(inputs, tables, resolved))
     parts += _detail_sections(inputs, tables, resolved, findings, command, now)
     parts.append(
-        f"<footer>Written by ketensim {_e(__version__)} on {_e(now.strftime('%Y-%m-%d %H:%M %Z').strip())}. "
-        "Self-contained: the plots are embedded, nothing is loaded from elsewhere.</footer>"
+        "<footer>"
+        + _e(
+            tr(
+                "Written by ketensim {version} on {when}. Self-contained: the plots are embedded, nothing is "
+                "loaded from elsewhere."
+            ).format(version=__version__, when=now.strftime("%Y-%m-%d %H:%M %Z").strip())
+        )
+        + "</footer>"
     )
     parts.append("</main></body></html>\n")
     body = "\n".join(parts)
@@ -528,15 +539,15 @@ ul.inputs li { color: #555; }
 
 
 def _head(names: list[str], inputs: ReportInputs, body: str) -> str:
-    title = f"ketensim report: {' vs '.join(names)}"
-    sub = (
+    title = f"{tr('ketensim report')}: {' vs '.join(names)}"
+    sub = tr(
         "Paired comparison with common random numbers; the first scenario is the reference."
         if inputs.paired
         else ("Results of one run." if len(names) == 1 else "Runs side by side (not a paired comparison).")
     )
     toc = "".join(f'<li><a href="#{i}">{t}</a></li>' for i, t in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8">'
         f'<meta name="generator" content="ketensim {__version__}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>\n"
@@ -557,25 +568,28 @@ def _summary_section(
     ref = names[0]
     info = tables[ref].info
     reps = inputs.provenance.get("replications") if inputs.paired else None
-    period = f"cases registered from {info.date_of(info.warmup_days)} to {info.date_of(info.horizon_days)}"
-    out = ['<section class="summary" id="summary-page"><h2 id="summary">Summary</h2>']
+    period = tr("cases registered from {start} to {end}").format(
+        start=info.date_of(info.warmup_days), end=info.date_of(info.horizon_days)
+    )
+    out = [f'<section class="summary" id="summary-page"><h2 id="summary">{tr("Summary")}</h2>']
     if inputs.paired and len(names) > 1:
         others = " and ".join(f"“{n}”" for n in names[1:])
-        question = (
-            f"What do {others} change for the chain compared with “{ref}”: the lead time from offence to the end "
-            f"of execution, the fast-track legal windows, the courts' norms, the stocks (voorraden) and the "
-            f"fall-backs? {period.capitalize()}; {reps} replications per scenario, paired (common random numbers)."
-        )
+        question = tr(
+            "What do {others} change for the chain compared with “{ref}”: the lead time from offence to the end "
+            "of execution, the fast-track legal windows, the courts' norms, the stocks (voorraden) and the "
+            "fall-backs? {period}; {reps} replications per scenario, paired (common random numbers)."
+        ).format(others=others, ref=ref, period=period.capitalize(), reps=reps)
     else:
-        question = (
-            f"What do the {'runs' if len(names) > 1 else 'run'} {' and '.join(f'“{n}”' for n in names)} show for "
-            f"the chain? {period.capitalize()}."
+        question = tr("What do the {runs} {names} show for the chain? {period}.").format(
+            runs=tr("runs" if len(names) > 1 else "run"),
+            names=f" {tr('and')} ".join(f"“{n}”" for n in names),
+            period=period.capitalize(),
         )
-    out.append(f'<p class="question"><b>The question.</b> {_e(question)}</p>')
+    out.append(f'<p class="question"><b>{tr("The question.")}</b> {_e(question)}</p>')
     items = []
     for i, n in enumerate(names):
         desc = resolved.get(n, {}).get("description") or ""
-        text = f"<b>{_e(n)}</b>{' (reference)' if i == 0 and inputs.paired else ''}: {_e(desc)}"
+        text = f"<b>{_e(n)}</b>{' ' + tr('(reference)') if i == 0 and inputs.paired else ''}: {_e(desc)}"
         if i > 0:
             changes = scenario_changes(resolved.get(ref, {}), resolved.get(n, {}))
             if changes:
@@ -585,36 +599,46 @@ def _summary_section(
                     if len(changes) > MAX_SUMMARY_CHANGES
                     else ""
                 )
-                text += f' <span class="changes-in-words">Changes: {shown}{more}.</span>'
+                text += f' <span class="changes-in-words">{tr("Changes:")} {shown}{more}.</span>'
             else:
-                text += f" No setting differs from “{_e(ref)}”."
+                text += " " + _e(tr("No setting differs from “{ref}”.").format(ref=ref))
         items.append(f"<li>{text}</li>")
-    out.append(f'<h3>The scenarios</h3><ul class="scenarios">{"".join(items)}</ul>')
+    out.append(f'<h3>{tr("The scenarios")}</h3><ul class="scenarios">{"".join(items)}</ul>')
     if inputs.paired and len(names) > 1:
         picks = summary_findings({n: findings.get(n, []) for n in names[1:]})
         out.append(
-            '<h3 id="findings">What was found</h3>'
-            f"<p>The differences from “{_e(ref)}” that matter most for the chain's goals, each with its 95% "
-            "interval (paired by replication); figures a scenario sets itself are not findings. "
-            '<span class="mark better">better</span> <span class="mark worse">worse</span></p>'
+            f'<h3 id="findings">{tr("What was found")}</h3><p>'
+            + _e(
+                tr(
+                    "The differences from “{ref}” that matter most for the chain's goals, each with its 95% "
+                    "interval (paired by replication); figures a scenario sets itself are not findings."
+                ).format(ref=ref)
+            )
+            + f' <span class="mark better">{tr("better")}</span> <span class="mark worse">{tr("worse")}</span></p>'
         )
         for n in names[1:]:
             fs = picks.get(n, [])
             if not fs:
                 out.append(
-                    f"<p><b>{_e(n)}</b>: no difference in the chain's goal figures with an interval that excludes "
-                    f"zero ({_e(str(reps))} replications).</p>"
+                    f"<p><b>{_e(n)}</b>: "
+                    + _e(
+                        tr(
+                            "no difference in the chain's goal figures with an interval that excludes zero "
+                            "({reps} replications)."
+                        ).format(reps=reps)
+                    )
+                    + "</p>"
                 )
                 continue
             li = "".join(
                 f'<li class="finding {_direction(f.better)}"><span class="mark {_direction(f.better)}">'
-                f"{_direction(f.better)}</span> {_e(f.text)}</li>"
+                f"{tr(_direction(f.better))}</span> {_e(f.text)}</li>"
                 for f in fs
             )
             out.append(f'<p class="scenario-findings"><b>{_e(n)}</b></p><ul class="findings">{li}</ul>')
         out.append(
-            '<p class="more">All significant differences: <a href="#differences">details</a>; every figure '
-            'per theme: <a href="#table">key figures</a>.</p>'
+            f'<p class="more">{tr("All significant differences")}: <a href="#differences">{tr("details")}</a>; '
+            f'{tr("every figure per theme")}: <a href="#table">{tr("key figures")}</a>.</p>'
         )
     out.append("</section>")
     return "\n".join(out)
@@ -645,7 +669,7 @@ def _provenance_section(
             (
                 "Scenarios",
                 "; ".join(
-                    f"{n}{' (reference)' if i == 0 else ''}{f' — {f}' if f else ''}"
+                    f"{n}{' ' + tr('(reference)') if i == 0 else ''}{f' — {f}' if f else ''}"
                     for i, (n, f) in enumerate(zip(inputs.names, files))
                 ),
             )
@@ -699,11 +723,14 @@ def _provenance_section(
         )
     )
     rows.append(("Cohort", first.cohort_note().removeprefix("Cohort: ")))
-    rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} by ketensim {__version__}"))
+    rows.append(("Report written", f"{now.strftime('%Y-%m-%d %H:%M %Z').strip()} {tr('by')} ketensim {__version__}"))
     if command:
         rows.append(("Command (report)", command))
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
-    return f'<h2 id="provenance">Provenance</h2><table class="kv">{body}</table>'
+    # rows in words go into the current language; names, folders, commands and versions stay as they are
+    worded = ("What", "Replications", "Breakdown", "Period", "Cohort")
+    rows = [(k, tr_phrases(v) if k in worded else v) for k, v in rows]
+    body = "".join(f"<tr><th>{_e(tr(k))}</th><td>{_code_or_text(k, v)}</td></tr>" for k, v in rows)
+    return f'<h2 id="provenance">{tr("Provenance")}</h2><table class="kv">{body}</table>'
 
 
 def _code_or_text(key: str, value: str) -> str:
@@ -728,24 +755,26 @@ def _command_text(cmd) -> str:
 def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> str:
     names = inputs.names
     ref = names[0]
-    out = ['<h2 id="scenarios">The scenarios and their settings</h2>']
-    what = "the reference" if inputs.paired else "the first run"
+    out = [f'<h2 id="scenarios">{tr("The scenarios and their settings")}</h2>']
+    what = tr("the reference" if inputs.paired else "the first run")
     out.append(
-        f"<p>Each scenario below is described by its own <code>description</code>; the table lists every "
-        f"setting whose resolved value differs from {_e(what)} “{_e(ref)}” (parents merged, defaults "
-        "filled), in words and units, with its key in the scenario file. Schedules read “value · from date: "
-        "value”.</p>"
+        tr(
+            "<p>Each scenario below is described by its own <code>description</code>; the table lists every "
+            "setting whose resolved value differs from {what} “{ref}” (parents merged, defaults "
+            "filled), in words and units, with its key in the scenario file. Schedules read “value · from date: "
+            "value”.</p>"
+        ).format(what=_e(what), ref=_e(ref))
     )
     for i, n in enumerate(names):
         sc = resolved.get(n, {})
         desc = sc.get("description") or "(no description)"
-        tag = (" — reference" if inputs.paired else " — first run") if i == 0 else ""
+        tag = (" — " + tr("reference" if inputs.paired else "first run")) if i == 0 else ""
         out.append(f"<h3>{_e(n)}{_e(tag)}</h3><p>{_e(desc)}</p>")
         if i == 0:
             continue
         changes = scenario_changes(resolved.get(ref, {}), sc)
         if not changes:
-            out.append(f"<p>No setting differs from “{_e(ref)}”.</p>")
+            out.append(f"<p>{_e(tr('No setting differs from “{ref}”.').format(ref=ref))}</p>")
             continue
         rows = "".join(
             f"<tr><td>{_e(_change_text(c))}</td><td><code>{_e(c.path)}</code></td>"
@@ -758,7 +787,7 @@ def _scenario_section(inputs: ReportInputs, resolved: Mapping[str, Mapping]) -> 
             else ""
         )
         out.append(
-            f'<table class="changes"><tr><th>change</th><th>key</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>'
+            f'<table class="changes"><tr><th>{tr("change")}</th><th>{tr("key")}</th><th>{_e(ref)}</th><th>{_e(n)}</th></tr>'
             f"{rows}</table>{more}"
         )
     return "\n".join(out)
@@ -770,25 +799,33 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
     n_keys = len({(r.metric, r.group) for r in inputs.rows or [] if r.breakdown == "all" and r.n > 0})
     reps = inputs.provenance.get("replications", "")
     out = [
-        '<h2 id="differences">All significant differences</h2>',
-        f"<p>Differences from the reference “{_e(ref)}” whose 95% interval (paired by replication) excludes "
-        "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
-        '<span class="legend"><span style="background:#E3F4EA">better</span>'
-        '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
-        "more within the window). Figures that a scenario sets itself are listed apart: they are its input, not "
-        "a finding.</p>",
+        f'<h2 id="differences">{tr("All significant differences")}</h2>',
+        tr(
+            "<p>Differences from the reference “{ref}” whose 95% interval (paired by replication) excludes "
+            "zero, the largest first (relative to the size of the figure). Shares are in percentage points. "
+            '<span class="legend"><span style="background:#E3F4EA">better</span>'
+            '<span style="background:#FBE4E2">worse</span></span> where a direction is clear (shorter, smaller, '
+            "more within the window). Figures that a scenario sets itself are listed apart: they are its input, not "
+            "a finding.</p>"
+        ).format(ref=_e(ref)),
     ]
     if len(names) == 1:
-        out.append("<p>Only one scenario: there is nothing to compare it with.</p>")
+        out.append(tr("<p>Only one scenario: there is nothing to compare it with.</p>"))
         return "\n".join(out)
     for n in names[1:]:
         every = findings.get(n, [])
         fs = [f for f in every if not f.input]
         own = [f for f in every if f.input]
-        out.append(f"<h3>{_e(n)} compared with {_e(ref)}</h3>")
+        out.append(f"<h3>{_e(n)} {tr('compared with')} {_e(ref)}</h3>")
         if not fs:
             out.append(
-                f"<p>No key figure differs significantly from “{_e(ref)}” with {_e(str(reps))} replications.</p>"
+                "<p>"
+                + _e(
+                    tr("No key figure differs significantly from “{ref}” with {reps} replications.").format(
+                        ref=ref, reps=reps
+                    )
+                )
+                + "</p>"
             )
         else:
             items = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[:MAX_HEADLINES])
@@ -796,16 +833,19 @@ def _findings_section(inputs: ReportInputs, findings: Mapping[str, list[Finding]
         if len(fs) > MAX_HEADLINES:
             rest = "".join(f'<li class="{_direction(f.better)}">{_e(f.text)}</li>' for f in fs[MAX_HEADLINES:])
             out.append(
-                f"<details><summary>{len(fs) - MAX_HEADLINES} more significant differences</summary>"
+                f"<details><summary>{len(fs) - MAX_HEADLINES} {tr('more significant differences')}</summary>"
                 f'<ol class="findings" start="{MAX_HEADLINES + 1}">{rest}</ol></details>'
             )
         if own:
             items = "".join(f'<li class="input">{_e(f.text)}</li>' for f in own)
-            out.append(f'<p>Set by “{_e(n)}” itself (its input, not a finding):</p><ul class="inputs">{items}</ul>')
+            own_text = _e(tr("Set by “{n}” itself (its input, not a finding):").format(n=n))
+            out.append(f'<p>{own_text}</p><ul class="inputs">{items}</ul>')
     out.append(
-        f'<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
-        "effect about one in twenty would come out “significant” by chance. Small significant differences "
-        "deserve a second run with more replications before anyone acts on them.</p>"
+        tr(
+            '<p class="note">About {n_keys} key figures are compared per scenario: even without any real '
+            "effect about one in twenty would come out “significant” by chance. Small significant differences "
+            "deserve a second run with more replications before anyone acts on them.</p>"
+        ).format(n_keys=n_keys)
     )
     return "\n".join(out)
 
@@ -816,13 +856,15 @@ def _direction(better: int) -> str:
 
 def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> str:
     names = inputs.names
-    out = ['<h2 id="table">Key figures per theme</h2>']
+    out = [f'<h2 id="table">{tr("Key figures per theme")}</h2>']
     if inputs.paired:
         out.append(
-            "<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
-            f"other than the reference “{_e(names[0])}”, the paired difference Δ with its 95% interval. "
-            "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
-            "no clear direction). Shares in %, their differences in percentage points (pp).</p>"
+            tr(
+                "<p>Each scenario's mean over replications with its 95% interval; under it, for the scenarios "
+                "other than the reference “{ref}”, the paired difference Δ with its 95% interval. "
+                "★ and bold: the interval of the difference excludes zero (green: better, red: worse, blue: "
+                "no clear direction). Shares in %, their differences in percentage points (pp).</p>"
+            ).format(ref=_e(names[0]))
         )
         cells: dict[tuple[str, str, str, str], ComparisonRow | KpiRow] = {
             (r.metric, r.group, r.scenario, r.breakdown): r for r in inputs.rows or []
@@ -830,8 +872,10 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
         breakdowns = list(dict.fromkeys(r.breakdown for r in inputs.rows or []))
     else:
         out.append(
-            "<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
-            "no differences are shown.</p>"
+            tr(
+                "<p>Each run's mean over its replications with the 95% interval. The runs were not paired, so "
+                "no differences are shown.</p>"
+            )
         )
         cells = {}
         for n in names:
@@ -842,8 +886,9 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
     others = [b for b in breakdowns if b != "all"]
     if others:
         out.append(
-            "<h3>Per region or stream</h3><p>The same figures for each part of the breakdown (folded; "
-            "click to open).</p>"
+            f"<h3>{tr('Per region or stream')}</h3><p>"
+            + tr("The same figures for each part of the breakdown (folded; click to open).")
+            + "</p>"
         )
         for b in others:
             out.append(
@@ -865,7 +910,9 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
         if not these:
             continue
         claimed.update(these)
-        head = "".join(f"<th>{_e(n)}{' (reference)' if paired and i == 0 else ''}</th>" for i, n in enumerate(names))
+        head = "".join(
+            f"<th>{_e(n)}{' ' + tr('(reference)') if paired and i == 0 else ''}</th>" for i, n in enumerate(names)
+        )
         body = []
         for m, g in these:
             label, unit, factor = describe_kpi(m, g)
@@ -875,7 +922,7 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
                 row.append(_cell(cells.get((m, g, n, breakdown)), unit, factor, paired and i > 0, m))
             body.append("<tr>" + "".join(row) + "</tr>")
         out.append(
-            f'<{level}>{_e(heading)}</{level}><table class="kpis"><tr><th>key figure</th>{head}</tr>'
+            f'<{level}>{_e(tr(heading))}</{level}><table class="kpis"><tr><th>{tr("key figure")}</th>{head}</tr>'
             + "".join(body)
             + "</table>"
         )
@@ -901,11 +948,11 @@ def _cell(r, unit: str, factor: float, with_diff: bool, metric: str) -> str:
     if with_diff and isinstance(r, ComparisonRow) and not math.isnan(r.diff):
         dunit = "pp" if unit == "%" else ""
         if r.diff == 0 and (math.isnan(r.diff_ci_low) or r.diff_ci_low == r.diff_ci_high == 0):
-            d = "Δ 0 (identical)"
+            d = f"Δ 0 ({tr('identical')})"
         else:
             d = f"Δ {fmt.signed(r.diff * factor)}{dunit}"
             if not math.isnan(r.diff_ci_low):
-                d += f" [{fmt.signed(r.diff_ci_low * factor)} to {fmt.signed(r.diff_ci_high * factor)}]"
+                d += f" [{fmt.signed(r.diff_ci_low * factor)} {tr('to')} {fmt.signed(r.diff_ci_high * factor)}]"
         if r.significant:
             d = "★ " + d
             direction = better(metric)
@@ -921,20 +968,23 @@ def _validation_section(inputs: ReportInputs) -> str:
 
     found = {n: results_folder_rows(inputs.run_dirs[n]) for n in inputs.names}
     names = [n for n, (rows, _) in found.items() if rows]
-    out = ['<h2 id="validation">Model vs published figures</h2>']
+    out = [f'<h2 id="validation">{tr("Model vs published figures")}</h2>']
     if not names:
         why = "; ".join(f"{n}: {reason}" for n, (_, reason) in found.items())
-        out.append(f'<p class="note">No validation table: {_e(why)}</p>')
+        out.append(f'<p class="note">{tr("No validation table:")} {_e(why)}</p>')
         return "\n".join(out)
     out.append(
-        "<p>Each published figure the model should reproduce (calibration/targets.csv), beside the model's value on "
-        "the same definition with its 95% interval over replications. <b>Targets</b> count in “met”; "
-        "<b>references</b> (other years, secondary figures, inputs shown as a check) are shown only. Definitions, "
-        "sources and the figures the model cannot match: calibration/targets.csv and docs/validation.md.</p>"
+        tr(
+            "<p>Each published figure the model should reproduce (calibration/targets.csv), beside the model's value "
+            "on the same definition with its 95% interval over replications. <b>Targets</b> count in “met”; "
+            "<b>references</b> (other years, secondary figures, inputs shown as a check) are shown only. Definitions, "
+            "sources and the figures the model cannot match: calibration/targets.csv and docs/validation.md.</p>"
+        )
     )
     for n in names:
         s = summary(found[n][0] or [])
-        out.append(f"<p><b>{_e(n)}</b>: {s['met']} of {s['targets']} targets met.</p>")
+        met = tr("{met} of {targets} targets met.").format(met=s["met"], targets=s["targets"])
+        out.append(f"<p><b>{_e(n)}</b>: {met}</p>")
     first = found[names[0]][0] or []
     head = "".join(f"<th>{_e(n)}</th>" for n in names)
     body = []
@@ -959,8 +1009,10 @@ def _validation_section(inputs: ReportInputs) -> str:
             f'<td class="num">{_e(tolerance_text(t))}</td>' + "".join(cells) + "</tr>"
         )
     out.append(
-        '<table class="validation"><tr><th>figure (published year)</th><th>status</th><th>published</th>'
-        f"<th>unit</th><th>source</th><th>tolerance</th>{head}</tr>" + "".join(body) + "</table>"
+        f'<table class="validation"><tr><th>{tr("figure (published year)")}</th><th>{tr("status")}</th>'
+        f"<th>{tr('published')}</th><th>{tr('unit')}</th><th>{tr('source')}</th><th>{tr('tolerance')}</th>{head}</tr>"
+        + "".join(body)
+        + "</table>"
     )
     return "\n".join(out)
 
@@ -970,10 +1022,10 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
     chain = {n: read_chain_tables(inputs.run_dirs[n], tables[n].info) for n in names}
     makers = dict(standard_figures(tables))
     makers.update(comparison_figures(tables, chain, inputs.rows if inputs.paired else None, resolved))
-    out = ['<h2 id="plots">Plots</h2>']
+    out = [f'<h2 id="plots">{tr("Plots")}</h2>']
     if not inputs.paired and len(names) > 1:
         out.append(
-            '<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>'
+            tr('<p class="note">These runs were not paired: the plots show them side by side, without differences.</p>')
         )
     flows = [f for f in makers if f.startswith("route_flow")]  # one per scenario, shown together
     order: list[str] = []
@@ -988,10 +1040,10 @@ def _plots_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], res
         suptitle = fig._suptitle  # type: ignore[attr-defined]  # private, not in the matplotlib stubs
         title = suptitle.get_text().replace("\n", " ") if suptitle is not None else name
         data = _png_data_uri(fig)
-        caption = CAPTIONS.get("route_flow.png" if name.startswith("route_flow") else name, "")
+        caption = tr(CAPTIONS.get("route_flow.png" if name.startswith("route_flow") else name, ""))
         out.append(
             f'<figure id="fig-{k}"><img src="{data}" alt="{_e(title)}">'
-            f"<figcaption><b>Figure {k}.</b> {_e(caption)}</figcaption></figure>"
+            f"<figcaption><b>{tr('Figure')} {k}.</b> {_e(caption)}</figcaption></figure>"
         )
     return "\n".join(out)
 

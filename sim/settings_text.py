@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import formatting as fmt
-from .labels import ROUTE_LABELS, session_type_label
+from .labels import ROUTE_LABELS, session_type_label, tr
 
 STREAMS = {"vvc": "VVC", "hic": "HIC", "other": "other"}
 OM_SITUATIONS = {
@@ -33,11 +33,11 @@ ADVICE = {"reclassering": "reclassering", "rvdk": "RvdK", "nifp": "NIFP"}
 
 
 def _stream(key: str) -> str:
-    return STREAMS.get(key, key)
+    return tr(STREAMS.get(key, key))
 
 
 def _session(key: str) -> str:
-    return session_type_label(key).replace("\n", " ")
+    return tr(session_type_label(key).replace("\n", " "))
 
 
 def _route(key: str) -> str:
@@ -106,7 +106,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
 WORDS: dict[str, Callable[[str], str]] = {
     "stream": _stream,
     "route": _route,
-    "desk": lambda k: DESKS.get(k, k),
+    "desk": lambda k: tr(DESKS.get(k, k)),
     "advice": lambda k: ADVICE.get(k, k),
     "session": _session,
 }
@@ -140,11 +140,12 @@ def describe_change(path: str, before: Any, after: Any, missing: Any = None) -> 
             continue
         parts = {k: WORDS[k](v) for k, v in m.groupdict().items() if k in WORDS and v is not None}
         if "situation" in parts or "situation" in m.groupdict():
-            parts["situation"] = OM_SITUATIONS.get(m["situation"], m["situation"]).format(s=parts.get("stream", ""))
+            situation = OM_SITUATIONS.get(m["situation"], m["situation"])
+            parts["situation"] = tr(situation).format(s=parts.get("stream", ""))
         change = f"{value_text(before, kind, missing)} → {value_text(after, kind, missing)}"
-        sentence = text.format(change=change, **parts)
+        sentence = tr(text).format(change=change, **parts)  # in the current language (`sim.labels.NL`)
         region = m["region"]
-        return f"{sentence} (in {region})" if region else sentence
+        return f"{sentence} ({tr('in')} {region})" if region else sentence
     return f"{path}: {value_text(before, 'plain', missing)} → {value_text(after, 'plain', missing)}"
 
 
@@ -152,9 +153,9 @@ def value_text(v: Any, kind: str, missing: Any = None) -> str:
     """A setting's value in its unit: shares as %, duration scales as "× 0.7", fte with "fte"; schedules as
     "5% · from 2021-03-01: 8%"."""
     if v is None or v is missing:
-        return "not set"
+        return tr("not set")
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return tr("yes" if v else "no")
     if isinstance(v, (int, float)):
         if kind == "share":
             return f"{fmt.plain_number(round(v * 100, 4))}%"
@@ -166,7 +167,7 @@ def value_text(v: Any, kind: str, missing: Any = None) -> str:
     if _is_schedule(v):
         first, rest = v[0], v[1:]
         return " · ".join(
-            [value_text(first[1], kind)] + [f"from {str(d)[:10]}: {value_text(x, kind)}" for d, x in rest]
+            [value_text(first[1], kind)] + [f"{tr('from')} {str(d)[:10]}: {value_text(x, kind)}" for d, x in rest]
         )
     if isinstance(v, (list, tuple)):
         return ", ".join(value_text(x, kind) for x in v) if v else "(none)"

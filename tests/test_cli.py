@@ -221,3 +221,20 @@ def test_set_changes_a_key_for_one_run_and_is_validated(small_file, tmp_path):
         r = runner.invoke(app, ["run", str(small_file), "--out", str(tmp_path / "bad"), "--set", bad])
         assert r.exit_code == 2 and words in r.output and "Traceback" not in r.output, (bad, r.output)
     assert not (tmp_path / "bad").exists()
+
+
+def test_console_summary_shows_a_maximum_without_an_interval():
+    from sim.cli.app import console
+    from sim.cli.summary import print_summary
+    from sim.kpis import KpiRow
+
+    rows = [
+        KpiRow("window_days_max", "supersnelrecht", 2.77, 0.04, 5.5, 2),
+        KpiRow("within_window_share", "supersnelrecht", 0.585, 0.50, 0.67, 2),
+    ]
+    with console.capture() as capture:
+        print_summary(rows)
+    text = capture.get()
+    assert "a maximum, no interval" in text
+    assert "2.77" in text and "2.77 ±" not in text  # no margin around the longest wait
+    assert "58.5 ±" in text  # a share keeps its interval

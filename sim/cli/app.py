@@ -10,10 +10,12 @@ adds them to `app` in the order `ketensim --help` lists them.
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 
 from .. import __version__
+from ..labels import use_language
 from ..scenario import ScenarioError, load
 
 app = typer.Typer(
@@ -121,6 +124,34 @@ def parse_settings(settings: list[str]) -> tuple[dict, list[str]]:
 
 
 # ------------------------------------------------------------------------------------------------- shared parts
+
+
+class Lang(str, Enum):
+    en = "en"
+    nl = "nl"
+
+
+def lang_option() -> Lang:
+    """The ``--lang`` option of the commands that write for people (run, compare, plot, report)."""
+    return typer.Option(
+        Lang.en,
+        "--lang",
+        help="Language of the console summary, the plots and the report: en (English) or nl (Dutch, the chain's "
+        "own terms: doorlooptijd, voorraad, zitting ...).",
+    )
+
+
+def in_language(command: Callable) -> Callable:
+    """Run a command whose ``lang`` parameter is `lang_option` with its user-visible text in that language
+    (`sim.labels.use_language`); the files it writes for code (CSV, Parquet, JSON) are the same in every language."""
+
+    @functools.wraps(command)
+    def run_in_language(*args, **kwargs):
+        lang = kwargs.get("lang", Lang.en)
+        with use_language(lang.value if isinstance(lang, Lang) else str(lang)):
+            return command(*args, **kwargs)
+
+    return run_in_language
 
 
 @contextmanager

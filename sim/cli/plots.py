@@ -9,18 +9,20 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from .app import bad_input, console, fail
+from .app import Lang, bad_input, console, fail, in_language, lang_option
 
 
+@in_language
 def plot(
     results_dir: Path = typer.Argument(..., help="A results folder of `ketensim run`, or a `ketensim compare` folder."),
+    lang: Lang = lang_option(),
 ):
     """Draw the standard plots into RESULTS_DIR/plots: lead times per route, fast-track window attainment (legal
     windows marked), backlog per stage over time with a band over replications, route shares, end-to-end lead
     times, and court session fill. For a compare folder: the same plots with every scenario side by side, plus the
     comparison figures (differences, window attainment, route flows, throughput, lead time per district).
 
-    Example: `ketensim plot results/baseline/20261122-101500-seed2019`
+    Example: `ketensim plot results/baseline/20261122-101500-seed2019 --lang nl`
     """
     from ..figures import plot_comparison, plot_results
     from ..results import check_compare_folder, check_run_folder, probe_provenance
@@ -41,6 +43,7 @@ def plot(
         console.print(str(f))
 
 
+@in_language
 def report(
     results: list[Path] = typer.Argument(
         ..., help="A `ketensim compare` folder, or one or more `ketensim run` folders."
@@ -51,6 +54,7 @@ def report(
     force: bool = typer.Option(
         False, "--force", help="Replace the HTML file if it exists (only a report ketensim wrote is ever replaced)."
     ),
+    lang: Lang = lang_option(),
 ):
     """Write ONE self-contained HTML report (plots embedded, no JavaScript, nothing loaded from elsewhere) for a
     `ketensim compare` folder, or for one or more `ketensim run` folders side by side.
@@ -65,7 +69,11 @@ def report(
     """
     from ..report import ReportError, write_report
 
-    command = shlex.join(["ketensim", "report", *map(str, results)] + (["--out", str(out)] if out else []))
+    command = shlex.join(
+        ["ketensim", "report", *map(str, results)]
+        + (["--out", str(out)] if out else [])
+        + (["--lang", lang.value] if lang != Lang.en else [])
+    )
     # ReportError: the folders cannot be reported on; the others: a file that vanished or cannot be read while drawing
     with bad_input(ReportError, FileNotFoundError, ValueError):
         path = write_report(results, out, command=command, force=force)

@@ -10,8 +10,9 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
+from ..labels import tr
 from ..outputs import OutputError, check_output_folder
-from .app import bad_input, console, fail, load_scenario, load_scenarios, progress
+from .app import Lang, bad_input, console, fail, in_language, lang_option, load_scenario, load_scenarios, progress
 from .summary import print_comparison, print_summary
 
 
@@ -25,6 +26,7 @@ class Breakdown(str, Enum):
     stream = "stream"
 
 
+@in_language
 def run(
     scenario: Path = typer.Argument(..., help="Scenario TOML file."),
     replications: int | None = typer.Option(
@@ -64,6 +66,7 @@ def run(
     force: bool = typer.Option(
         False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
     ),
+    lang: Lang = lang_option(),
 ):
     """Run a scenario: replications, results folder, key figures and plots.
 
@@ -100,15 +103,16 @@ def run(
             force=force,
             settings=settings,
         )
-    print_summary(result.kpis, title=f"{sc.name}: key figures ({reps} replications, 95% CI)")
+    print_summary(result.kpis, title=f"{sc.name}: {tr('key figures')} ({reps} {tr('replications, 95% CI')})")
     console.print(
-        f"{result.cases:,} cases simulated in {result.wall_seconds:.1f} s "
-        f"({result.cases / max(result.wall_seconds, 1e-9):,.0f} cases/s)"
+        f"{result.cases:,} {tr('cases simulated in')} {result.wall_seconds:.1f} s "
+        f"({result.cases / max(result.wall_seconds, 1e-9):,.0f} {tr('cases/s')})"
     )
     _draw_plots("plot_results", result.out_dir, plots, records)
-    console.print(f"results: {result.out_dir}")
+    console.print(f"{tr('results:')} {result.out_dir}")
 
 
+@in_language
 def compare(
     scenarios: list[Path] = typer.Argument(..., help="Scenario files; the first is the reference."),
     replications: int | None = typer.Option(
@@ -140,6 +144,7 @@ def compare(
     force: bool = typer.Option(
         False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote is ever replaced)."
     ),
+    lang: Lang = lang_option(),
 ):
     """Run scenarios with common random numbers and compare every key figure with the first: each scenario's mean
     and 95% CI, and the difference from the first with the 95% CI of the paired difference (* = excludes zero).
@@ -182,8 +187,8 @@ def compare(
         )
     print_comparison(out_.rows, out_.scenarios)
     _draw_plots("plot_comparison", out_.out_dir, plots, records)
-    console.print(f"results: {out_.out_dir} ({out_.wall_seconds:.1f} s)")
-    console.print(f"workshop report: ketensim report {out_.out_dir}")
+    console.print(f"{tr('results:')} {out_.out_dir} ({out_.wall_seconds:.1f} s)")
+    console.print(f"{tr('workshop report:')} ketensim report {out_.out_dir}")
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -252,4 +257,4 @@ def _draw_plots(function: str, out_dir: Path, plots: bool, records: bool) -> Non
             ),
         )
         raise typer.Exit(code=1) from None
-    console.print(f"plots: {len(files)} files in {out_dir / 'plots'}")
+    console.print(f"{tr('plots:')} {len(files)} {tr('files in')} {out_dir / 'plots'}")

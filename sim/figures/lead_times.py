@@ -1,5 +1,7 @@
 """Lead-time figures: the cumulative distribution of a lead time per route, one curve per scenario, p50 and p90
-marked: registration → OM decision or verdict, and offence → end of execution.
+marked: registration → OM decision or verdict, and offence → end of execution. The fast-track panels mark their
+legal window (Sv: supersnelrecht within 3 days of the arrest, snelrecht for a detained suspect within 17 days,
+snelrecht otherwise 2–4 weeks after the summons), so a route's curve is read against its deadline.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from .. import formatting as fmt
 from ..labels import ROUTE_LABELS
 from .inputs import by_scenario, finite
 from .style import (
+    LIMIT_COLOUR,
     PANEL_TITLE_PT,
     TICK_PT,
+    WINDOW_COLOUR,
     finish,
     line_width,
     no_cases,
@@ -38,6 +42,8 @@ def lead_time_figure(
     xlabel: str | Mapping[str, str] = "days from registration to decision",
     note: str = "",
     log_x: bool = True,
+    windows: Mapping[str, tuple[float, float]] | None = None,
+    window_starts: Mapping[str, str] | None = None,
 ) -> Figure:
     """Cumulative distribution of a lead time, one panel per group (route), one curve per scenario (the first, the
     reference, drawn thicker), p50 and p90 marked and written on the panel with the number of cases.
@@ -45,6 +51,12 @@ def lead_time_figure(
     `lead_times` maps scenario -> group -> days (or, for one scenario, group -> days). A group without cases shows
     "no cases". With `log_x` the axis is logarithmic with day marks (1 day, a week, a month, a year ...), because
     a route's lead times span from hours to years; otherwise it is linear and cut at the 99th percentile.
+
+    `windows` maps a group (fast-track route) -> (earliest, latest) day of its legal window (`RunInfo.windows`),
+    `window_starts` the event it counts from ("arrest", "summons"): the latest day is drawn as a dashed red line
+    (gid ``legal-window``), labelled, and a window that opens later than day 0 is shaded from its earliest day.
+    The window counts from the arrest or the summons, the lead time from registration, so the line is the
+    deadline's place on the same day axis, not a test of each case.
     """
     data = by_scenario(lead_times)
     if groups is None:
@@ -74,6 +86,8 @@ def lead_time_figure(
         else:
             hi = float(np.percentile(pooled, 99)) * 1.05 or 1.0
             ax.set_xlim(0, hi)
+        if windows and group in windows:
+            _mark_window(ax, *windows[group], (window_starts or {}).get(group, "window start"), log_x)
         stats = []
         for k, (_scen, days) in enumerate(series.items()):
             colour = scenario_colour(k)
@@ -111,6 +125,33 @@ def lead_time_figure(
         legend_cols=len(data),
     )
     return fig
+
+
+def _mark_window(ax, earliest: float, latest: float, start: str, log_x: bool) -> None:
+    """The legal window on a lead-time panel: its latest day a dashed red line labelled "legal window ≤ 3 days"
+    along it, the window shaded if it opens after day 0 (what it counts from goes in the figure's note)."""
+    lo, hi = ax.get_xlim()
+    if latest * 1.25 > hi:  # keep the line and its label inside the panel
+        ax.set_xlim(lo, latest * 1.25 if log_x else latest * 1.1)
+        if log_x:
+            _day_ticks(ax, lo, latest * 1.25)
+    if earliest > 0:
+        ax.axvspan(earliest, latest, color=WINDOW_COLOUR, alpha=0.13, lw=0, zorder=0, gid="legal-window-span")
+    ax.axvline(latest, color=LIMIT_COLOUR, lw=2.0, ls="--", zorder=4, gid="legal-window")
+    ax.text(
+        latest,
+        0.42,
+        f"legal window\n{fmt.window_span(earliest, latest)} ",
+        transform=ax.get_xaxis_transform(),
+        rotation=90,
+        ha="right",
+        va="center",
+        fontsize=TICK_PT,
+        color=LIMIT_COLOUR,
+        bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.85),  # legible over the curves
+        zorder=6,
+        gid="legal-window-label",
+    )
 
 
 def _ecdf(days: np.ndarray, clip_low: float | None = None, points: int = 1001) -> tuple[np.ndarray, np.ndarray]:

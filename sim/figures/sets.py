@@ -127,7 +127,11 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             f"Lead time per route: registration → OM decision or verdict — {scen}",
             groups=ROUTES,
             xlabel={r: "days from registration to " + decided_at(r) for r in ROUTES},
-            note=cohort + " Route: the route the case was finally decided in (after fall-backs).",
+            note=cohort + " Route: the route the case was finally decided in (after fall-backs). Dashed red: the "
+            "legal window's last day, counted from the arrest (supersnelrecht, snelrecht detained) or the summons "
+            "(snelrecht not detained)." + windows_note,
+            windows=first.windows,
+            window_starts=first.window_starts,
         ),
         "fast_track_windows.png": lambda: window_figure(
             {n: t.cases.window_days for n, t in tables.items()},

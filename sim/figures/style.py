@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+from ..labels import language, tr_phrases
 from ..results import UNDECIDED
 
 DPI = 150
@@ -99,13 +100,15 @@ def no_cases(ax) -> None:
 
 def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, legend_cols: int = 4) -> None:
     """Title on top; at the bottom a figure legend (`legend`: handles) and under it the note (cohort, sources) in
-    small print. Both are placed by hand and the panels are laid out above them, so nothing overlaps."""
-    fig.suptitle(_wrap_title(title, fig.get_figwidth()), fontsize=TITLE_PT, fontweight="bold")
+    small print. Both are placed by hand and the panels are laid out above them, so nothing overlaps. The figure's
+    texts are then put in the current language (`translate_figure`); title and note first, before they are wrapped."""
+    title, note = tr_phrases(title), tr_phrases(note)
+    done = [fig.suptitle(_wrap_title(title, fig.get_figwidth()), fontsize=TITLE_PT, fontweight="bold")]
     height_pt = fig.get_figheight() * 72
     bottom = 4.0  # points from the bottom edge
     if note:
         wrapped = textwrap.fill(note, width=int(fig.get_figwidth() * 72 / (0.55 * NOTE_PT)))
-        fig.text(0.01, bottom / height_pt, wrapped, ha="left", va="bottom", fontsize=NOTE_PT, color="0.25")
+        done.append(fig.text(0.01, bottom / height_pt, wrapped, ha="left", va="bottom", fontsize=NOTE_PT, color="0.25"))
         bottom += (wrapped.count("\n") + 1) * 1.25 * NOTE_PT + 6
     if legend:
         cols = max(1, min(legend_cols, len(legend)))
@@ -120,6 +123,42 @@ def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, l
         )
         bottom += math.ceil(len(legend) / cols) * 1.55 * TICK_PT + 6
     cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
+    translate_figure(fig, skip=done)
+
+
+def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
+    """Every text of a drawn figure (titles, axis labels, tick labels, legends, notes, annotations) in the current
+    language (`sim.labels.tr_phrases`); a no-op in English. Fixed tick labels are kept by their formatter and put
+    back at every draw, so the formatter's words are translated too. The texts in `skip` are already translated."""
+    if language() == "en":
+        return
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
+
+    # a legend entry of one word is a scenario's name ("reference", "actieplan"): it stays as it is (the words of
+    # the label tables are translated where they are looked up)
+    done = {id(t) for t in skip}
+    legend_texts = {
+        id(t) for legend in fig.legends + [ax.get_legend() for ax in fig.axes] if legend for t in legend.texts
+    }
+    texts = fig.findobj(Text) + [getattr(fig, f"_sup{a}label", None) for a in "xy"]
+    for t in dict.fromkeys(t for t in texts if t is not None):
+        text = t.get_text()
+        if not text or id(t) in done:
+            continue
+        if id(t) not in legend_texts or any(c.isspace() for c in text.strip()):
+            t.set_text(tr_phrases(text))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter, locator = axis.get_major_formatter(), axis.get_major_locator()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [tr_phrases(str(v)) for v in formatter.seq]
+            elif isinstance(formatter, FuncFormatter) and isinstance(locator, FixedLocator):
+                # `set_ticks(ticks, labels)` keeps its labels in a FuncFormatter (matplotlib >= 3.10)
+                words = [formatter(v, i) for i, v in enumerate(locator())]
+                translated = [tr_phrases(w) for w in words]
+                if translated != words:
+                    axis.set_major_formatter(FixedFormatter(translated))
 
 
 def _wrap_title(title: str, width_in: float) -> str:
