@@ -401,7 +401,9 @@ class Calibration:
 
     def _evaluation(self, n: int, values: dict[str, float], rows: list[ValidationRow], seconds: float) -> Evaluation:
         if not self.evaluations:  # the first point says which figures the search runs cannot compute at all
-            self.search_uncomputed = {r.target.label for r in rows if math.isnan(r.mean)}
+            self.search_uncomputed = {
+                r.target.label for r in rows if r.target.status == "target" and math.isnan(r.mean)
+            }
         fit, held = self.split_rows(rows, search=True)
         return Evaluation(
             n,
@@ -519,7 +521,17 @@ def calibrated_toml(cal: Calibration, outcome: Outcome, out_dir: Path, today: dt
         lines.append(f"# Held out (not fitted): {', '.join(t.label for t in cal.holdout_targets)}.")
     lines.append("# See fit.md beside this file for the figures before and after.")
     name = f"{cal.base.name}-calibrated"
-    lines += ["", f'extends = "{_toml_str(parent)}"', f'name = "{_toml_str(name)}"', ""]
+    description = (
+        f"{cal.base.description} Calibrated on {today.isoformat()}: {len(cal.params)} value(s) fitted to "
+        f"{len(cal.fit_targets)} published figure(s)."
+    ).strip()
+    lines += [
+        "",
+        f'extends = "{_toml_str(parent)}"',
+        f'name = "{_toml_str(name)}"',
+        f'description = "{_toml_str(description)}"',
+        "",
+    ]
     by_table: dict[tuple[str, ...], list[Param]] = {}
     for p in cal.params:
         by_table.setdefault(tuple(p.key.split(".")[:-1]), []).append(p)
@@ -548,7 +560,7 @@ def _toml_key(k: str) -> str:
 
 
 def _toml_str(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def fit_report(cal: Calibration, outcome: Outcome, wall_seconds: float) -> str:
@@ -614,11 +626,12 @@ def fit_report(cal: Calibration, outcome: Outcome, wall_seconds: float) -> str:
             )
             + f" | {met} |"
         )
-    if cal.search_uncomputed:
+    uncomputed = sorted(cal.search_uncomputed & {t.label for t in [*cal.fit_targets, *cal.holdout_targets]})
+    if uncomputed:
         lines += [
             "",
             "Not computed in the search runs (left out of their error; the confirming run holds the point to them): "
-            + ", ".join(sorted(cal.search_uncomputed))
+            + ", ".join(uncomputed)
             + ".",
         ]
     if outcome.notes:

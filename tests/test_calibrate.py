@@ -231,6 +231,8 @@ def test_a_figure_the_search_runs_cannot_compute_is_left_out_of_their_error_not_
     share, volume = sorted(c.fit_targets, key=lambda t: t.kind == "volume")
     fake = [ValidationRow(share, 2019, share.value + 0.05, math.nan, math.nan, 1)]
     fake.append(ValidationRow(volume, 2019, math.nan, math.nan, math.nan, 0, "not computed: too short"))
+    other = Target("ref", 2019, 1.0, "u", "volume", "reference", "om_intake", "", 0.05, "relative", 1.0, "s")
+    fake.append(ValidationRow(other, None, math.nan, math.nan, math.nan, 0, "a reference"))
     monkeypatch.setattr(cal.Calibration, "simulate", lambda *a, **k: fake)
     ev = c.evaluate(c.start)
     assert c.search_uncomputed == {volume.label} and c.searched == 1
