@@ -31,7 +31,7 @@ import shutil
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -211,8 +211,6 @@ class Outcome:
     confirm_rows: list[ValidationRow] | None = None
     confirm_error: float = math.nan
     confirm_holdout_error: float = math.nan
-    confirm_seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 class Calibration:
@@ -474,7 +472,6 @@ class Calibration:
             start = self.evaluate(self.start)
         outcome = Outcome(list(self.evaluations), self.best(), start)
         if self.confirm:
-            started = time.perf_counter()
             rows = self.simulate(
                 self.scenario_at(outcome.best.values, search=False), self.confirm_replications, "confirm"
             )
@@ -482,7 +479,6 @@ class Calibration:
             outcome.confirm_rows = rows
             outcome.confirm_error = weighted_error(fit)
             outcome.confirm_holdout_error = weighted_error(held) if held else math.nan
-            outcome.confirm_seconds = time.perf_counter() - started
         return outcome
 
     @property
@@ -634,8 +630,6 @@ def fit_report(cal: Calibration, outcome: Outcome, wall_seconds: float) -> str:
             + ", ".join(uncomputed)
             + ".",
         ]
-    if outcome.notes:
-        lines += ["", "## Notes", "", *[f"- {n}" for n in outcome.notes]]
     return "\n".join(lines) + "\n"
 
 

@@ -155,12 +155,13 @@ def in_language(command: Callable) -> Callable:
 
 
 @contextmanager
-def progress(label: str, total: int):
-    """A progress bar on standard error while work is done (only on a terminal); yields `advance(k)`."""
+def progress(label: str, total: int, done: int = 0):
+    """A progress bar on standard error while work is done (only on a terminal), starting at `done` of `total`;
+    yields `advance(k, label=None)`, which also relabels the bar when given a label."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn(label),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -168,8 +169,12 @@ def progress(label: str, total: int):
         transient=True,
         disable=not err.is_terminal,
     ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda k: bar.advance(task, k)
+        task = bar.add_task(label, total=total, completed=done)
+
+        def advance(k: int, relabel: str | None = None) -> None:
+            bar.update(task, advance=k, description=relabel or label)
+
+        yield advance
 
 
 def _version(value: bool):

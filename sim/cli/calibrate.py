@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .app import bad_input, console, err, fail, parse_settings
+from .app import bad_input, console, err, fail, parse_settings, progress
 from .run import Executor, _executor
 
 
@@ -103,9 +103,9 @@ def calibrate(
     )
     started = time.perf_counter()
     try:
-        with _executor(executor, scheduler, jobs) as ex, _bar(budget, resumed) as show:
+        with _executor(executor, scheduler, jobs) as ex, progress("points", budget, resumed) as advance:
             cal.executor = ex
-            cal.progress = show
+            cal.progress = lambda ev, best: advance(1, f"points (best error {best.error:.3f}, last {ev.error:.3f})")
             outcome = cal.run(budget)
     except (KeyboardInterrupt, SystemExit):
         _print_best(cal, interrupted=True, trials_file=trials_file)
@@ -126,34 +126,6 @@ def calibrate(
     trials_file.unlink(missing_ok=True)
     _print_outcome(cal, outcome)
     console.print(f"results: {out} (run the fitted scenario: ketensim run {out / 'calibrated.toml'})")
-
-
-class _bar:
-    """A progress bar on standard error with the best error so far (only on a terminal)."""
-
-    def __init__(self, total: int, done: int):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        )
-        self.task = self.bar.add_task("points", total=total, completed=done)
-
-    def __enter__(self):
-        self.bar.__enter__()
-        return self.show
-
-    def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)
-
-    def show(self, ev, best) -> None:
-        self.bar.update(self.task, advance=1, description=f"points (best error {best.error:.3f}, last {ev.error:.3f})")
 
 
 def _print_best(cal, interrupted: bool, trials_file: Path) -> None:
