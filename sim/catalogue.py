@@ -87,6 +87,24 @@ KEY_FIGURES = {
             "sessions",
             "session type",
         ),
+        KeyFigure(
+            "sessions_closure_share",
+            "sessions struck by a court closure",
+            "%",
+            100.0,
+            -1,
+            "sessions",
+            "session type",
+        ),
+        KeyFigure(
+            "cases_postponed",
+            "cases postponed by cancelled sessions",
+            "cases per year",
+            1.0,
+            -1,
+            "sessions",
+            "session type",
+        ),
         # sentences, per verdict
         KeyFigure("sentences", "verdicts per year", "cases per year", 1.0, 0, "sentences", "verdict"),
         # decisions and sanctions as the published counts have them (sim/kpis.py sanction_kpis)

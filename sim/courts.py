@@ -101,9 +101,11 @@ _REGULAR_QUEUES = (_REGULAR_PR, _REGULAR_MK)
 _HELD, _NO_OFFICIER = int(SessionStatus.HELD), int(SessionStatus.NO_OFFICIER)
 _NO_JUDGES, _NO_COURTROOM = int(SessionStatus.NO_JUDGES), int(SessionStatus.NO_COURTROOM)
 _LOW_FILL, _ON_CALL_NOT_NEEDED = int(SessionStatus.LOW_FILL), int(SessionStatus.ON_CALL_NOT_NEEDED)
+_CLOSURE = int(SessionStatus.CLOSURE)
 _DAGDELEN_PER_DAY = 2  # morning and afternoon: a courtroom holds two sessions a day
 # the planner's moments, in the order they are handled when they fall at the same time
-_EVENT_ENTERS_ROSTER, _EVENT_OPENS_TO_OTHERS, _EVENT_FILL_CHECK = 0, 1, 2
+# a closure is struck before anything else planned for the same moment, so nothing is booked into a doomed session
+_EVENT_CLOSURE, _EVENT_ENTERS_ROSTER, _EVENT_OPENS_TO_OTHERS, _EVENT_FILL_CHECK = -1, 0, 1, 2
 _VERDICT_SUSPENDED = int(Verdict.SUSPENDED)
 _VERDICT_ACQUITTAL, _VERDICT_FINE = int(Verdict.ACQUITTAL), int(Verdict.FINE)
 _VERDICT_TAAKSTRAF, _VERDICT_CUSTODIAL = int(Verdict.TAAKSTRAF), int(Verdict.CUSTODIAL)
@@ -245,7 +247,8 @@ class Courts:
         self.s_status = [status[i] for i in order]
         self.s_held = [st == _HELD for st in self.s_status]
         self.s_used = [0] * len(order)
-        self.s_closed = [False] * len(order)  # sat, or cancelled for low fill: takes no more cases
+        self.s_closed = [False] * len(order)  # sat, or cancelled (low fill, closure): takes no more cases
+        self.s_postponed = [0] * len(order)  # cases booked into it when it was cancelled (planned again)
         self.s_cases: list[list[int] | None] = [None] * len(order)
         self.s_on_call = [bool(configs[r][k].on_call) for r, k in zip(self.s_region, self.s_type)]
 
@@ -287,6 +290,7 @@ class Courts:
         for r in range(n_reg):
             for q in _REGULAR_QUEUES:
                 self.s_index[q - _REGULAR_PR].update((s, i) for i, s in enumerate(self.q_sessions[r][q]))
+        events.extend(self._closure_events())
         events.sort()
         self.events = events
         # per region and regular queue: "next session at or after i with a free slot" (a disjoint-set forest with
@@ -298,6 +302,30 @@ class Courts:
             ]
             for r in range(n_reg)
         ]
+
+    def _closure_events(self) -> list[tuple[float, int, int]]:
+        """(announced, _EVENT_CLOSURE, closure) for every closure of every region; `self.closures[closure]` holds
+        the held sessions it strikes: a share of those of its types sitting in [from, until) from the announcement
+        on (one draw per session of the period from a stream of its own, so a closure changes no other draw)."""
+        ctx = self.ctx
+        sc = ctx.scenario
+        self.closures: list[list[int]] = []
+        out: list[tuple[float, int, int]] = []
+        if not any(ch.courts.closures for ch in ctx.chains):
+            return out
+        times, regions, types = np.asarray(self.s_time), np.asarray(self.s_region), np.asarray(self.s_type)
+        held = np.asarray(self.s_held)
+        for r, (rname, ch) in enumerate(zip(ctx.region_names, ctx.chains)):
+            for i, closure in enumerate(ch.courts.closures):
+                kinds = [self.type_names.index(k) for k in (closure.session_types or ch.courts.sessions)]
+                lo, hi = sc.day_of(closure.start), sc.day_of(closure.until)
+                at = max(0.0, sc.day_of(closure.announced or closure.start))
+                period = np.flatnonzero((regions == r) & np.isin(types, kinds) & (times >= lo) & (times < hi))
+                u = ctx.streams(f"u:closure:{rname}:{i}").random(period.size)
+                struck = period[(u < closure.share) & held[period] & (times[period] >= at)]
+                out.append((at, _EVENT_CLOSURE, len(self.closures)))
+                self.closures.append(struck.tolist())
+        return out
 
     def _roster(self, r_all, k_all, day_all, rank_all, officier_all, configs) -> list[int]:
         """Which sessions the district's judges and courtrooms can cover: per region and week, the session types in
@@ -340,6 +368,7 @@ class Courts:
             "status": np.asarray(self.s_status, np.int8),
             "slots": np.asarray(self.s_slots, np.int32),
             "used": np.asarray(self.s_used, np.int32),
+            "postponed": np.asarray(self.s_postponed, np.int32),
         }
 
     def hearing_table(self) -> dict[str, np.ndarray]:
@@ -364,6 +393,8 @@ class Courts:
                 yield env.timeout(t - env.now)
             if kind == _EVENT_ENTERS_ROSTER:
                 self._book_ready_cases(session)
+            elif kind == _EVENT_CLOSURE:
+                self._cancel(self.closures[session], _CLOSURE)
             elif kind == _EVENT_OPENS_TO_OTHERS:
                 self._open_to_others(session)
             else:
@@ -568,18 +599,32 @@ class Courts:
                 self._fall_back(cid, q)
 
     def _check_minimum_fill(self, session: int) -> None:
-        """A fast session with fewer booked cases than its minimum is cancelled; its cases are planned again:
-        a fast-track case inside its window (or it falls back), a regular case as a ready-to-plan case."""
+        """A fast session with fewer booked cases than its minimum is cancelled (`_cancel`)."""
         if not self.s_held[session] or self.s_closed[session] or self.s_used[session] >= self.s_min_cases[session]:
             return
-        self.s_held[session] = False
-        self.s_closed[session] = True
-        self.s_status[session] = _LOW_FILL
-        cases = self.s_cases[session] or []
-        self.s_cases[session] = None
-        self.s_used[session] = 0
+        self._cancel([session], _LOW_FILL)
+
+    def _cancel(self, sessions: list[int], status: int) -> None:
+        """Sessions not yet sat are cancelled (low fill, a closure), all of them before any case is planned again
+        (so none is booked into another of them): their cases are planned again from now, a fast-track case inside
+        its window (or it falls back), a regular case as a ready-to-plan case with a new summons term; their claims
+        go to another open session."""
+        cases: list[int] = []
+        claims: list[int] = []
+        for session in sessions:
+            if not self.s_held[session] or self.s_closed[session]:
+                continue
+            self.s_held[session] = False
+            self.s_closed[session] = True
+            self.s_status[session] = status
+            booked = self.s_cases[session] or []
+            self.s_cases[session] = None
+            self.s_used[session] = 0
+            self.s_postponed[session] = len(booked)
+            cases += booked
+            claims += self.s_claims.pop(session, ())
         now = self.ctx.env.now
-        for cid in self.s_claims.pop(session, ()):
+        for cid in claims:
             self.book_claim(cid)  # into another open session, or back to the claims waiting
         for cid in cases:
             q = int(self.queue_of[cid])

@@ -214,6 +214,7 @@ class SessionStatus(ChainEnum):
     NO_COURTROOM = 3  # every courtroom of the district was taken on that day
     LOW_FILL = 4  # a fast session with fewer booked cases than its minimum: cancelled, its cases rebooked
     ON_CALL_NOT_NEEDED = 5  # an on-call (RC) session with no case booked: not held
+    CLOSURE = 6  # struck by a court closure (courts.closures) after it was planned: its cases are postponed
 
 
 # The names scenario files and results folders use, in code order (code i of an enum is its tuple's item i). They

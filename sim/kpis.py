@@ -221,6 +221,14 @@ def replication_kpis(
         out[("sessions_low_fill_share", name)] = (
             float(np.mean(st == SessionStatus.LOW_FILL)) if planned.any() else math.nan
         )
+        out[("sessions_closure_share", name)] = (
+            float(np.mean(st == SessionStatus.CLOSURE)) if planned.any() else math.nan
+        )
+        postponed = sessions.get("postponed")
+        if postponed is not None:  # booked cases of cancelled sessions (low fill, closure), planned again
+            out[("cases_postponed", name)] = (
+                float(postponed[planned].sum()) / years if planned.any() and years > 0 else math.nan
+            )
     out.update(custody_kpis(c, scenario))
     if by is not None:
         if by not in BREAKDOWNS:

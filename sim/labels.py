@@ -357,6 +357,8 @@ NL: dict[str, str] = {
     "adjournments per case heard": "aanhoudingen per behandelde zaak",
     "sessions not held: no judges or courtroom": "zittingen niet gehouden: geen rechters of zittingszaal",
     "sessions cancelled below minimum fill": "zittingen vervallen onder de minimale bezetting",
+    "sessions struck by a court closure": "zittingen vervallen door sluiting van de rechtbank",
+    "cases postponed by cancelled sessions": "zaken uitgesteld door vervallen zittingen",
     "verdicts per year": "vonnissen per jaar",
     "sanctions imposed by judges per year": "door de rechter opgelegde sancties per jaar",
     "OM decisions per year": "OM-beslissingen per jaar",

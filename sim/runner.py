@@ -274,6 +274,7 @@ class ResultsWriter:
                 "status": _labels(s["status"], SESSION_STATUSES),
                 "slots": pa.array(s["slots"]),
                 "used": pa.array(s["used"]),
+                "postponed": pa.array(s["postponed"]),
             }
         )
 

@@ -311,8 +311,10 @@ class RunData:
     @property
     def sessions(self) -> dict[str, np.ndarray]:
         if self._sessions is None:
-            t = _parquet(self.folder / "sessions.parquet").read(
-                columns=["replication", "session_type", "time", "status"]
+            pf = _parquet(self.folder / "sessions.parquet")
+            postponed = "postponed" in pf.schema_arrow.names  # not in results folders before closures
+            t = pf.read(
+                columns=["replication", "session_type", "time", "status", *(["postponed"] if postponed else [])]
             )
             self._sessions = {
                 "replication": t.column("replication").to_numpy().astype(np.int32),
@@ -320,6 +322,8 @@ class RunData:
                 "time": t.column("time").to_numpy().astype(np.float64),
                 "status": _codes(t.column("status"), SESSION_STATUSES),
             }
+            if postponed:
+                self._sessions["postponed"] = t.column("postponed").to_numpy().astype(np.int64)
         return self._sessions
 
     @property
@@ -623,6 +627,16 @@ def court_verdicts(d: RunData, year: int) -> np.ndarray:
     return count(d, _verdicts(d, year))
 
 
+@definition("court_verdicts_vs_2019")
+def court_verdicts_vs_2019(d: RunData, year: int) -> np.ndarray:
+    """First-instance verdicts in the calendar year against those in 2019 (the year before corona); needs a run
+    that counts 2019 in full (one that starts from the chain's stocks, not after a warm-up)."""
+    if d.day(dt.date(2019, 1, 1)) < d.info.warmup_days or d.day(dt.date(2020, 1, 1)) > d.info.horizon_days:
+        raise ValueError("the run does not simulate 2019 in full after its warm-up")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return court_verdicts(d, year) / court_verdicts(d, 2019)
+
+
 @definition("mk_verdict_share")
 def mk_verdict_share(d: RunData, year: int) -> np.ndarray:
     c = _c(d)
@@ -873,6 +887,34 @@ def prison_population_sep30(d: RunData, year: int) -> np.ndarray:
     # as kpis.prison_population_at: a stay ends when the place is left (a taakstraf may follow the custodial part)
     end = c["t_detention_end"] if "t_detention_end" in c else c["t_exec_end"]
     return stock_at(d, c["t_remand_start"], c["t_custody_end"], t) + stock_at(d, c["t_detention_start"], end, t)
+
+
+@definition("court_cases_postponed_by_closures")
+def court_cases_postponed_by_closures(d: RunData, year: int) -> np.ndarray:
+    """Cases booked into first-instance sessions that a court closure (``courts.closures``) struck, sessions
+    sitting in the calendar year: each postponement once (a case postponed twice counts twice)."""
+    s = d.sessions
+    if "postponed" not in s:
+        raise KeyError("sessions.parquet has no 'postponed' column (a results folder from before court closures)")
+    struck = (s["status"] == SESSION_STATUSES.index("closure")) & d.in_year(s["time"], year)
+    return np.bincount(s["replication"][struck], weights=s["postponed"][struck], minlength=d.n_rep)[: d.n_rep]
+
+
+def _court_stock(d: RunData, day: float) -> np.ndarray:
+    return backlog_on(d, "ready_to_plan", day) + backlog_on(d, "court", day)
+
+
+CORONA_CLOSURE = dt.date(2020, 3, 15)  # the day before the courts closed for corona (17 March 2020)
+
+
+@definition("court_stock_dec31_vs_corona")
+def court_stock_dec31_vs_corona(d: RunData, year: int) -> np.ndarray:
+    """First-instance court stock (summoned and ready to plan, plus planned and not yet decided) on 31 December of
+    the year against the same stock on 15 March 2020, before the corona closure: 1 = back to the pre-crisis stock."""
+    if d.day(CORONA_CLOSURE) < 0:
+        raise ValueError(f"the run starts after {CORONA_CLOSURE}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _court_stock(d, d.year_days(year)[1]) / _court_stock(d, d.day(CORONA_CLOSURE))
 
 
 @definition("custodial_started_within_2y", lag_days=730.0)

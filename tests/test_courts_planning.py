@@ -227,3 +227,77 @@ def test_the_norm_figures_match_a_hand_computation():
     assert out[("days_summons_to_first_hearing_mean", "regular_pr")] == 25.0
     assert out[("days_summons_to_first_hearing_p50", "regular_pr")] == 25.0
     assert out[("days_summons_to_first_hearing_mean", "regular_mk")] == 80.0
+
+
+def _closure(share: float = 1.0, **extra) -> dict:
+    import datetime as dt
+
+    return {
+        "closures": [
+            {
+                "from": dt.date(2019, 9, 1),
+                "until": dt.date(2019, 10, 15),
+                "announced": dt.date(2019, 8, 20),
+                "share": share,
+                "session_types": ["politierechter", "meervoudige_kamer"],
+                **extra,
+            }
+        ]
+    }
+
+
+def test_a_closure_strikes_planned_sessions_and_postpones_their_booked_cases_beyond_it():
+    """Corona spring 2020: sessions the roster had already filled are struck on the day it is announced; the cases
+    booked into them are planned again (a new summons term), none is heard in the closed period, and each session
+    counts the cases it postponed."""
+    m, res, bookings = run(_closure())
+    c = m.courts
+    lo, hi, at = 243.0, 287.0, 231.0  # 1 September, 15 October and 20 August 2019 in days since 1 January
+    kinds = {c.type_names.index("politierechter"), c.type_names.index("meervoudige_kamer")}
+    in_period = [s for s, t in enumerate(c.s_time) if c.s_type[s] in kinds and lo <= t < hi]
+    assert in_period and all(c.s_status[s] == SessionStatus.CLOSURE for s in in_period)
+    booked_before = {cid for cid, s, t, _ in bookings if s in set(in_period) and t < at}
+    assert len(booked_before) > 20
+    assert sum(c.s_postponed[s] for s in in_period) == len(booked_before)
+    h = res.hearings
+    struck_type = np.isin(h["session_type"], list(kinds)) & (h["result"] != HearingResult.PRO_FORMA)
+    assert not np.any(struck_type & (h["time"] >= lo) & (h["time"] < hi))  # no case tried in a struck session
+    rebooked = [(cid, s, t) for cid, s, t, _ in bookings if cid in booked_before and t >= at]
+    assert {cid for cid, _, _ in rebooked} == booked_before  # every postponed case was planned again
+    term = m.ctx.scenario.legal.summons_term_days
+    for _, s, t in rebooked:  # outside the closure, with a new summons term (or in a fast session taking backlog)
+        assert s not in in_period and c.s_time[s] >= t
+        if c.s_type[s] in kinds:
+            assert c.s_time[s] >= t + term - 1e-9 and not lo <= c.s_time[s] < hi
+    assert res.sessions["postponed"].sum() == len(booked_before)
+    assert np.all(res.sessions["status"][in_period] == SessionStatus.CLOSURE)
+
+
+def test_a_closure_of_a_share_strikes_about_that_share_and_one_of_nothing_changes_nothing():
+    m, _, _ = run(_closure(share=0.5))
+    c = m.courts
+    kinds = {c.type_names.index("politierechter"), c.type_names.index("meervoudige_kamer")}
+    period = [s for s, t in enumerate(c.s_time) if c.s_type[s] in kinds and 243.0 <= t < 287.0 and c.s_held[s]]
+    struck = [s for s, t in enumerate(c.s_time) if c.s_status[s] == SessionStatus.CLOSURE]
+    n = len(period) + len(struck)
+    assert n > 40 and abs(len(struck) / n - 0.5) < 3 * math.sqrt(0.25 / n)
+    # a closure striking nothing draws from a stream of its own: every other draw, and so every case, is the same
+    _, with_none, _ = run(_closure(share=0.0))
+    _, without, _ = run()
+    for k, v in without.columns.items():
+        assert np.array_equal(v, with_none.columns[k], equal_nan=True), k
+
+
+def test_a_closure_naming_an_unknown_session_type_or_ending_before_it_starts_is_refused():
+    import datetime as dt
+
+    import pytest
+
+    from sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError) as e:
+        small_scenario(extra={"courts": _closure(session_types=["kantonrechter"])})
+    assert "courts.closures[0].session_types" in str(e.value) and "kantonrechter" in str(e.value)
+    with pytest.raises(ScenarioError) as e:
+        small_scenario(extra={"courts": _closure(until=dt.date(2019, 4, 1))})
+    assert "until" in str(e.value) and "courts.closures" in str(e.value)

@@ -96,17 +96,15 @@ def write_folder(
                 for d, v in enumerate(values):
                     fh.write(f"{r},{d},{START + dt.timedelta(days=d)},{stage},{v}\n")
     s = sessions or []
-    pq.write_table(
-        pa.table(
-            {
-                "replication": pa.array([x["replication"] for x in s], pa.int16()),
-                "session_type": pa.array([x["session_type"] for x in s], pa.string()),
-                "time": pa.array([x["time"] for x in s], pa.float64()),
-                "status": pa.array([x["status"] for x in s], pa.string()),
-            }
-        ),
-        path / "sessions.parquet",
-    )
+    session_columns = {
+        "replication": pa.array([x["replication"] for x in s], pa.int16()),
+        "session_type": pa.array([x["session_type"] for x in s], pa.string()),
+        "time": pa.array([x["time"] for x in s], pa.float64()),
+        "status": pa.array([x["status"] for x in s], pa.string()),
+    }
+    if any("postponed" in x for x in s):
+        session_columns["postponed"] = pa.array([x.get("postponed", 0) for x in s], pa.int32())
+    pq.write_table(pa.table(session_columns), path / "sessions.parquet")
     h = hearings or []
     pq.write_table(
         pa.table(
@@ -368,6 +366,40 @@ def test_stocks_on_their_dates(tmp_path):
     assert figure(f, "appeal_stock_arnhem_leeuwarden_aug1", 2020) == [2, 0]
     assert figure(f, "om_regular_stock_dec31", 2020) == [dec31, 2 * dec31]  # the start of 1 January
     assert figure(f, "zelfmelders_not_called_up_mean", 2020) == [10.0, 20.0]
+
+
+def test_corona_figures_count_struck_sessions_and_the_court_stock_against_march_2020(tmp_path):
+    sessions = [
+        dict(replication=0, session_type="politierechter", time=D2020, status="closure", postponed=12),
+        dict(replication=0, session_type="meervoudige_kamer", time=D2020, status="closure", postponed=3),
+        dict(replication=0, session_type="snelrecht", time=D2020, status="low_fill", postponed=2),  # not a closure
+        dict(replication=0, session_type="politierechter", time=D2021, status="closure", postponed=7),  # 2021
+        dict(replication=1, session_type="politierechter", time=D2020, status="held", postponed=0),
+    ]
+    n_days = 1096 + 730 + 1
+    dec31 = int(day(2022, 1, 1))
+    ready = [[100.0] * n_days, [50.0] * n_days]
+    court = [[300.0] * n_days, [150.0] * n_days]
+    court[0][dec31] = 500.0  # replication 0 ends 2021 with 600 against 400; replication 1 is back at its level
+    f = write_folder(tmp_path / "r", [], sessions=sessions, backlog={"ready_to_plan": ready, "court": court})
+    assert figure(f, "court_cases_postponed_by_closures", 2020) == [15, 0]
+    assert figure(f, "court_cases_postponed_by_closures", 2021) == [7, 0]
+    assert figure(f, "court_stock_dec31_vs_corona", 2021) == [1.5, 1.0]
+    # a run whose 2019 is warm-up cannot give the ratio against 2019; an older results folder no postponements
+    with pytest.raises(ValueError, match="2019"):
+        figure(f, "court_verdicts_vs_2019", 2020)
+    old = write_folder(tmp_path / "old", [], sessions=[dict(replication=0, session_type="politierechter",
+                                                            time=D2020, status="held")])  # fmt: skip
+    with pytest.raises(KeyError, match="postponed"):
+        figure(old, "court_cases_postponed_by_closures", 2020)
+
+
+def test_the_corona_targets_file_loads_and_names_its_definitions():
+    targets = V.load_targets(ROOT / "calibration" / "targets-corona-2020.csv")
+    compared = {t.key: t.model_figure for t in targets if t.status in V.COMPARED}
+    assert compared["corona_uitgestelde_misdrijfzaken_rechtbanken"] == "court_cases_postponed_by_closures"
+    assert compared["cr_rechter_uitspraken_eerste_aanleg"] == "court_verdicts_vs_2019"
+    assert all(t.reason for t in targets if t.status not in V.COMPARED)
 
 
 def test_custodial_sentences_started_within_two_years(tmp_path):

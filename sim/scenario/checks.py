@@ -32,6 +32,13 @@ def chain_problems(chain, streams: set[str]) -> list[str]:
         problems.append(f"custody.regular_remand_share: unknown streams {extra} (intake has {sorted(streams)})")
     for name, kind in chain.advice.items():
         need_streams(kind.share, f"advice.{name}.share")
+    for i, closure in enumerate(chain.courts.closures):
+        unknown = sorted(set(closure.session_types) - set(chain.courts.sessions))
+        if unknown:
+            problems.append(
+                f"courts.closures[{i}].session_types: unknown session types {unknown} "
+                f"(known: {sorted(chain.courts.sessions)})"
+            )
     served = {q for st in chain.courts.sessions.values() for q in st.serves}
     claims = any(v > 0 for v in chain.courts.suspended.claim_share.values())
     for q in COURT_QUEUES:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from .base import Base, NonNegFloat, PosFloat, Share
+from .base import Base, NonNegFloat, PosFloat, Share, calendar_date
 from .checks import _override_problems, chain_problems
 from .schedules import Schedule, ShareSched
 from .sections import CHAIN_KEYS, ChainConfig
@@ -237,20 +237,7 @@ class RunConfig(Base):
     @field_validator("start_date", mode="before")
     @classmethod
     def _date(cls, v):
-        """A calendar date, as TOML writes it (``start_date = 2019-01-01``) or as an ISO string; not a number (which
-        pydantic would read as a Unix timestamp) and not a date with a time of day (which would be lost)."""
-        if isinstance(v, dt.datetime):
-            if v.time() != dt.time(0) or v.tzinfo is not None:
-                raise ValueError(f"{v.isoformat()} has a time of day; give a date such as 2019-01-01")
-            return v.date()
-        if isinstance(v, dt.date):
-            return v
-        if isinstance(v, str):
-            try:
-                return dt.date.fromisoformat(v.strip())
-            except ValueError:
-                pass
-        raise ValueError(f"{v!r} is not a date; give a date such as 2019-01-01 (TOML: start_date = 2019-01-01)")
+        return calendar_date(v)
 
     @model_validator(mode="after")
     def _period(self):
@@ -356,7 +343,7 @@ class Scenario(ChainConfig, RunConfig):
 
     def resolved_dict(self) -> dict:
         """The fully resolved scenario (defaults filled, extends applied) as plain data, for `show` and provenance."""
-        data = self.model_dump(mode="python", exclude={"extends"})
+        data = self.model_dump(mode="python", exclude={"extends"}, by_alias=True)
         return _plain(data)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ..domain import COURT_QUEUES, COURT_ROUTES, FAST_TRACK, ROUTES, VERDICTS
-from .base import Base, NonNegFloat, PosFloat
+from .base import Base, Date, NonNegFloat, PosFloat, Share
 from .durations import DurationSpec
 from .schedules import CapacitySched, Schedule, SessionsSched, ShareSched, SlotsSched
 
@@ -229,8 +229,35 @@ class SuspendedConfig(Base):
     length: DurationSpec = 30.0  # type: ignore[assignment]  # days to serve when a claim is granted
 
 
+class ClosureConfig(Base):
+    """A court closure (corona spring 2020, a strike, a building shut): on `announced` (default: `from`) a share of
+    the sessions of the named types that would sit from `from` up to (not including) `until` is cancelled. The
+    cases already booked into them are *postponed*: planned again from that day, a regular case with a new summons
+    term, a fast-track case inside its legal window or it falls back (counted per session in ``sessions.parquet``,
+    column ``postponed``). Pro-forma hearings of detained suspects (art. 66 Sv) still sit: urgent, as in 2020.
+    Unlike a lower `per_week` from a date, which the planners know from the start of the run and never book cases
+    into, a closure strikes sessions the roster had already filled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, populate_by_name=True)
+
+    start: Date = Field(alias="from")
+    until: Date
+    share: Share = 1.0  # of the sessions in the period, drawn per session
+    session_types: list[str] = Field(default_factory=list)  # empty: every session type
+    announced: Date | None = None  # when the sessions are struck (default: `from`); not after `until`
+
+    @model_validator(mode="after")
+    def _period(self):
+        if self.until <= self.start:
+            raise ValueError(f"until ({self.until}) must be after from ({self.start})")
+        if self.announced is not None and self.announced >= self.until:
+            raise ValueError(f"announced ({self.announced}) must be before until ({self.until})")
+        return self
+
+
 class CourtsConfig(Base):
     sessions: dict[str, SessionTypeConfig] = Field(min_length=1)
+    closures: list[ClosureConfig] = Field(default_factory=list)  # sessions struck after they were planned
     mk_share: dict[str, ShareSched]  # per stream: share of regular summons to the meervoudige kamer
     adjournment_share: ShareSched = 0.0  # per hearing: file incomplete, defence not ready
     adjournment_min_days: NonNegFloat = 1.0  # earliest next hearing after an adjournment (regular cases)
