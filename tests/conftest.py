@@ -56,18 +56,25 @@ def scale_capacities(raw: dict, scale: float) -> dict:
     return over
 
 
-def small_overrides(scale: float = 0.05, **top) -> dict:
-    """The baseline as one region with `scale` of national intake and capacity; `top` overrides top-level keys."""
+def small_overrides(scale: float = 0.05, stocks: bool = False, **top) -> dict:
+    """The baseline as one region with `scale` of national intake and capacity; `top` overrides top-level keys.
+
+    The small chain starts **empty** with a short warm-up unless `stocks` is true: the mechanism tests count and
+    trace the cases of their own run, and the baseline's standing stocks (registered before the start, sim/
+    standing.py) would be cases of no intake in them. The standing stocks have their own tests (test_standing.py,
+    and the golden scenario, which starts from the scaled stocks like the shipped baseline)."""
     raw, _ = S.load_raw(BASELINE)
     over = scale_capacities(raw, scale)
+    if not stocks and "start_stock" in over:
+        over["start_stock"] = {k: 0.0 for k in over["start_stock"]}
     over["regions"] = {"_replace": True, "district": {"share": 1.0}}
     over.update({"horizon_days": 400.0, "warmup_days": 90.0, "runout_days": 200.0, "replications": 3})
     over.update(top)
     return over
 
 
-def small_scenario(scale: float = 0.05, extra: dict | None = None, **top) -> S.Scenario:
-    over = small_overrides(scale, **top)
+def small_scenario(scale: float = 0.05, extra: dict | None = None, stocks: bool = False, **top) -> S.Scenario:
+    over = small_overrides(scale, stocks, **top)
     if extra:
         over = S.deep_merge(over, extra)
     return S.load(BASELINE, overrides=over)

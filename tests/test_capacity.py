@@ -78,9 +78,10 @@ def test_too_little_capacity_builds_a_growing_stock_enough_keeps_it_bounded():
     assert enough[200:].max() < 60
 
 
-def test_regular_om_handling_is_a_queue_with_a_stock_in_the_small_baseline(small):
-    """The baseline's regular OM handling has a standing stock (om.regular.initial_stock, cal:om_cvom_voorraad_...):
+def test_regular_om_handling_is_a_queue_with_a_stock_in_the_small_baseline():
+    """The baseline's regular OM handling has a standing stock (start_stock.om_regular, cal:om_cvom_voorraad_...):
     cases wait weeks for an officier or parketsecretaris; without the stock and with ample staff they do not."""
+    small = small_scenario(stocks=True)
     res = run_replication(small, 0)
     st = _station(res, "om_regular")
     assert st["mean_wait_days"] > 14
@@ -126,7 +127,7 @@ def _appeal_days(res) -> float:
 
 def test_the_appeal_queue_binds(small):
     """Fewer raadsheer fte: the gerechtshof's wait, and the appeal lead time, grow (no standing stock here, so the
-    difference is the capacity's alone); with the baseline's standing stock the hof has a stock of its own."""
+    difference is the capacity's alone); from the baseline's standing stocks the hof has a stock of its own."""
 
     def run(fte_factor: float):
         appeal = {"fte": small.appeal.fte.first * fte_factor, "initial_stock": 0}
@@ -135,7 +136,7 @@ def test_the_appeal_queue_binds(small):
     base, fewer = run(1.0), run(0.6)
     assert _station(fewer, "gerechtshof")["mean_wait_days"] > _station(base, "gerechtshof")["mean_wait_days"] + 20
     assert _appeal_days(fewer) > _appeal_days(base) + 20
-    assert _station(run_replication(small, 0), "gerechtshof")["mean_stock"] > 100
+    assert _station(run_replication(small_scenario(stocks=True), 0), "gerechtshof")["mean_stock"] > 100
 
 
 def test_station_key_figures_agree_with_stations_csv(tmp_path):

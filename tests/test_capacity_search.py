@@ -118,12 +118,12 @@ def test_per_region_answers_set_each_districts_own_number(tmp_path):
     target = [Target.parse("days_summons_to_first_hearing_mean[regular_pr] <= 27")]
     kw = dict(overrides=SHORT, step=0.5, lower=0.5, upper=6.0, budget=40)
     north = CapacitySearch(two, LEVER, target, region="north", runs_file=tmp_path / "r.jsonl", **kw)
-    assert north.current == pytest.approx(5.25 / 2)  # the district's share of the national sessions
+    assert north.current == pytest.approx(5.0 / 2)  # the district's share of the national sessions
     r = north.run()
     assert r.region == "north" and r.answer is not None, r.message
     sc = north._variant(r.answer)
     assert sc.chain("north").courts.sessions["politierechter"].per_week.points == ((dt.date.min, r.answer),)
-    assert sc.chain("south").courts.sessions["politierechter"].per_week.points[0][1] == pytest.approx(5.25 / 2)
+    assert sc.chain("south").courts.sessions["politierechter"].per_week.points[0][1] == pytest.approx(5.0 / 2)
     with pytest.raises(SearchError, match="national pool"):
         CapacitySearch(two, "execution.custodial.cells", target, region="north")
     with pytest.raises(SearchError, match="not a region"):

@@ -45,11 +45,18 @@ MAIN_KPIS = (
 # 09:00 is booked by the model at once into a session exactly a summons term ahead, by the reference only at the
 # next fill, so the backlog the snelrecht sessions would take differs (snelrecht p50 7.3 vs 6.1 days). So this
 # scenario sets those keys; tests/test_courts_planning.py tests the rest.
+# The regular sessions keep 5% room above demand (as the baseline had before its courts were set at demand, to hold
+# their standing stock): at demand the ready-to-plan queue never empties, and the two planners' different moments of
+# booking (at once vs at the next fill) then decide which case a slot goes to; sentences[fine] differed by 2.4%.
 _NEUTRAL_PLANNING = {
     "courts": {
         "planning_horizon_weeks": 10.0 / 7.0,
         "adjournment_min_days": 0.0,
-        "sessions": {"snelrecht": {"reserved_for": [], "fill_from_backlog": False}},
+        "sessions": {
+            "snelrecht": {"reserved_for": [], "fill_from_backlog": False},
+            "politierechter": {"per_week": 5.25},
+            "meervoudige_kamer": {"per_week": 4.0},
+        },
     }
 }
 # The reference does not implement the selectiviteitskader's investigation of offences without a known suspect

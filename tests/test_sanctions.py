@@ -148,11 +148,14 @@ def test_claims_are_filed_within_the_probation_and_heard_in_snelrecht_sessions(r
     start, days = c["t_probation_start"][filed], c["probation_days"][filed]
     assert np.all(c["t_claim"][filed] >= start) and np.all(c["t_claim"][filed] <= start + days + 1e-3)
     heard = ~np.isnan(c["t_claim_hearing"])
-    assert heard.sum() > 0.9 * filed.sum()
+    # every claim is heard, but for those filed too near the end of the run (censored)
+    early = filed & (c["t_claim"] < sc.total_days - 100.0)
+    assert early.sum() > 0.8 * filed.sum() and heard[early].mean() > 0.98
     assert np.all(c["t_claim_hearing"][heard] >= c["t_claim"][heard])
-    # heard soon after filing: most within the probation that gave rise to them
-    end = c["t_probation_start"][heard] + c["probation_days"][heard]
-    assert np.mean(c["t_claim_hearing"][heard] <= end) > 0.85
+    # heard within months of filing: claims take the snelrecht sessions' slots left free by detained suspects, after
+    # snelrecht for suspects not detained, so they wait longer when those sessions are full (the empty small chain's
+    # median is about 100 days; it was 35 when its police and OM started with a stock of work)
+    assert np.median(c["t_claim_hearing"][heard] - c["t_claim"][heard]) < 180
     # every claim hearing sits in a snelrecht session, one per heard claim, at the recorded time
     h = res.hearings
     claim = h["queue"] == CourtQueue.CLAIM

@@ -105,3 +105,27 @@ def test_no_stock_adds_no_cases():
     sc = small_scenario(0.05)
     m = Model(sc, 0, 1)
     assert m.n == m.n_intake
+
+
+@pytest.mark.long
+def test_the_baselines_stocks_hold_their_level_through_its_first_year():
+    """Issue 9 §6: the baseline starts from the chain's stocks, and they do not drift in the first simulated year
+    unless a lever moves them: every stock it starts with is within 20% of its start a year later (one national
+    replication, about a minute)."""
+    from conftest import BASELINE
+
+    from sim import scenario as S
+    from sim.kpis import BACKLOG_STAGES
+
+    sc = S.load(BASELINE, overrides={"horizon_days": 366.0, "runout_days": 0.0})
+    res = Model(sc, 0, sc.seed).run()
+    col = {name: i for i, name in enumerate(BACKLOG_STAGES)}
+
+    def stock(day: int, *stages: str) -> float:
+        return float(sum(res.backlog[day, col[s]] for s in stages))
+
+    for stages in (("police",), ("om_regular",), ("ready_to_plan", "court"), ("appeal",), ("fine",),
+                   ("taakstraf",), ("arrestant_wait",), ("detention",)):  # fmt: skip
+        start, after = stock(0, *stages), stock(365, *stages)
+        assert start > 0, stages
+        assert abs(after / start - 1) <= 0.20, (stages, start, after)
