@@ -41,11 +41,11 @@ have independent increments matching these widths (`Forecaster.simulate`).
 
 ``intervals="conformal"`` replaces Student t's multiplier by the split-conformal one: the ceil((N+1) p)-th smallest
 of the N inner errors of all horizons, each divided by its horizon's width (pooled, since one horizon has 5-29
-errors). It is measured beside the default in `tables` and is not the default: on simulated random walks it
-holds its level within about 3 points (91.7-94.7% at 95%, 300 walks), but on the shipped series its 95% intervals
-held only 70-83% of the actuals (registered crime), because
-the inner errors come from training years without the regime changes the later years brought, and Student t on
-few errors leaves the margin that this needs (docs/forecasting.md, Intervals).
+errors). It is measured beside the default in `tables` and is not the default: on simulated random walks it holds
+its level within about 3 points (91.7-94.7% at 95%, 300 walks), but on the shipped series its 95% intervals held
+only 70-83% of the actuals (registered crime), because the inner errors come from training years without the regime
+changes the later years brought, and Student t on few errors leaves the margin that this needs
+(docs/forecasting.md, Intervals).
 """
 
 from __future__ import annotations

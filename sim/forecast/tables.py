@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from scipy.stats import binom
 
-from . import Selected, make_model, read_series
+from . import Selected, diagnostics, make_model, read_series
 from .backtest import rolling_origin
 
 DATA = Path(__file__).resolve().parents[2] / "calibration" / "data"
@@ -87,6 +87,7 @@ def backtest_table(s: dict, models=MODELS, horizon=6):
         n_paths=500,
     )
     t = r.summary.copy()
+    t.attrs["forecasts"] = r.forecasts
     naive = t[t["model"] == "naive"].set_index("horizon")["mase"]
     t["mase_ratio_to_naive"] = t["mase"] / t["horizon"].map(naive)
     return t
@@ -173,6 +174,11 @@ def main(argv=None) -> None:
         print(markdown(s["name"], t))
         print(f"\nselected at the last origin ({s['y'].last}): weights {sel['weights']}; {sel['reason']}")
         print(f"break: {sel['break']['action']}  ({time.time() - t0:.0f} s)\n")
+        if s["name"] == "registered_crime":
+            crime_long = diagnostics.crime_long_horizon(t.attrs["forecasts"])
+        if s["name"] == "om_intake":
+            om_short = diagnostics.om_one_year(s["y"].to_pandas(), s["drivers"][CRIME], CRIME, s["min_train"])
+    print(diagnostics.markdown(crime_long, om_short))
 
 
 if __name__ == "__main__":
