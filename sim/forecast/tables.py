@@ -106,7 +106,7 @@ def coverage_check(t: pd.DataFrame, model: str = "selected", horizons=(1, 2, 3, 
     """Per level and horizon: actuals inside (k of n), whether that is in the issue's band, whether any k could be
     with this n (with 5-8 forecasts no count lands in 88-98%), and the two-sided binomial p-value of a count at
     least this far from nominal if the interval were exactly right (forecasts treated as independent, which
-    overlapping origins are not, so the p-value flatters a miss)."""
+    overlapping origins are not, so a small p-value overstates how sure a miss is)."""
     rows = []
     g = t[t["model"] == model].set_index("horizon")
     for lv, (lo, hi) in BANDS.items():
