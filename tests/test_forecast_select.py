@@ -142,3 +142,22 @@ def test_after_a_trend_break_the_inner_backtest_scores_the_new_regime():
         g_ = Selected(FAST, breaks=False).fit(y).predict(3, n_paths=0)
         err_without.append(np.mean(np.abs(np.log(g_.point / future))))
     assert np.mean(err_with) < 0.8 * np.mean(err_without), (np.mean(err_with), np.mean(err_without))
+
+
+def test_conformal_intervals_use_the_finite_sample_quantile_of_the_pooled_inner_errors():
+    """The split-conformal multiplier is the ceil((N+1)p)-th smallest pooled scaled inner error, so the interval
+    moves with the errors themselves; below N = p / (1 - p) errors (19 at 95%) there is no such order statistic
+    and Student t is used."""
+    m = Selected(FAST, intervals="conformal").fit(rw(30, 4))
+    n = len(m.scores_)
+    assert n > 40 and np.all(np.diff(m.scores_) >= 0)
+    for lv in (80, 95):
+        assert m._quantile(lv) == m.scores_[int(np.ceil((n + 1) * lv / 100)) - 1]
+    t = Selected(FAST).fit(rw(30, 4))
+    assert t._quantile(95) != m._quantile(95)  # Student t on the same errors: a different multiplier
+    f, g = m.predict(3, n_paths=0), t.predict(3, n_paths=0)
+    np.testing.assert_allclose(f.point, g.point)  # only the intervals differ
+    m.scores_ = m.scores_[:10]  # too few errors for a 95% order statistic
+    assert m._quantile(95) == t._quantile(95) and m._quantile(80) == m.scores_[8]
+    with pytest.raises(ValueError, match="intervals"):
+        Selected(intervals="bootstrap")

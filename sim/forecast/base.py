@@ -190,6 +190,14 @@ class Forecaster:
         """How the fitted model works (specification, drivers and why); shown in the output."""
         return {}
 
+    def _quantile(self, level: float) -> float:
+        """The multiple of `_forecast_log`'s standard deviation that gives a central ``level``% interval.
+
+        Student t when the model's sigma is a plain sample estimate with ``df_`` degrees of freedom, else normal.
+        """
+        df = getattr(self, "df_", None)
+        return float(t_dist.ppf(0.5 + level / 200, df) if df else norm.ppf(0.5 + level / 200))
+
     # -- public --------------------------------------------------------------------------------------------------
     @one_blas_thread
     def predict(self, horizon: int, level=DEFAULT_LEVELS, *, n_paths: int = 2000, seed: int = 0) -> Forecast:
@@ -217,10 +225,8 @@ class Forecaster:
             mean, sd = self._forecast_log(h)
             point = np.exp(mean)
             intervals = {}
-            df = getattr(self, "df_", None)
             for lv in levels:
-                # Student t when the model's sigma is a plain sample estimate with df degrees of freedom
-                q = t_dist.ppf(0.5 + lv / 200, df) if df else norm.ppf(0.5 + lv / 200)
+                q = self._quantile(lv)
                 intervals[lv] = (np.exp(mean - q * sd), np.exp(mean + q * sd))
             if n_paths:
                 paths = self.simulate(h, n_paths, np.random.default_rng(seed))

@@ -8,7 +8,8 @@ spliced series) and the court series (CBS ingeschreven rechtbankstrafzaken 2000-
 registered crime (series = registered crime x an estimated, projected ratio, `PMJModel(parent=...)`; the same
 link `chain.chain_forecast` uses). For each: MAPE, MASE, the MASE ratio to naive and interval coverage per model
 and horizon with the number of forecasts behind it (`<series>.csv`), printed as Markdown; and the weights the
-selected forecast gave at the last origin. ``--quick`` leaves out damped ETS and the combination (the slow fits).
+selected forecast gave at the last origin; and for the selected forecast, with Student t and with split-conformal
+intervals, a check of the coverage against the issue's bands (with a binomial p-value). ``--quick`` leaves out damped ETS and the combination (the slow fits).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from scipy.stats import binom
 
-from . import make_model, read_series
+from . import Selected, diagnostics, make_model, read_series
 from .backtest import rolling_origin
 
 DATA = Path(__file__).resolve().parents[2] / "calibration" / "data"
 CRIME = "geregistreerde_misdrijven_totaal"
+CONFORMAL = "selected_conformal"  # the selected forecast with split-conformal instead of Student t intervals
 
 
 def shipped_series() -> list[dict]:
@@ -64,11 +67,16 @@ def shipped_series() -> list[dict]:
     ]
 
 
-def backtest_table(s: dict, models=("naive", "drift", "ets", "theta", "combination", "pmj", "selected"), horizon=6):
+MODELS = ("naive", "drift", "ets", "theta", "combination", "pmj", "selected", CONFORMAL)
+BANDS = {80: (72.0, 88.0), 95: (88.0, 98.0)}  # issue 15: the coverage the intervals should have at horizons 1-4
+
+
+def backtest_table(s: dict, models=MODELS, horizon=6):
     def factory(m):
-        if m in ("pmj", "selected") and s["parent"]:
-            return lambda: make_model(m, parent=s["parent"])
-        return lambda: make_model(m)
+        kw = {"parent": s["parent"]} if s["parent"] and m in ("pmj", "selected", CONFORMAL) else {}
+        if m == CONFORMAL:
+            return lambda: Selected(intervals="conformal", **kw)
+        return lambda: make_model(m, **kw)
 
     r = rolling_origin(
         s["y"].to_pandas(),
@@ -79,6 +87,7 @@ def backtest_table(s: dict, models=("naive", "drift", "ets", "theta", "combinati
         n_paths=500,
     )
     t = r.summary.copy()
+    t.attrs["forecasts"] = r.forecasts
     naive = t[t["model"] == "naive"].set_index("horizon")["mase"]
     t["mase_ratio_to_naive"] = t["mase"] / t["horizon"].map(naive)
     return t
@@ -93,12 +102,59 @@ def _model_rows(t: pd.DataFrame, H: int, cell) -> list[str]:
     return out
 
 
+def coverage_check(t: pd.DataFrame, model: str = "selected", horizons=(1, 2, 3, 4)) -> pd.DataFrame:
+    """Per level and horizon: actuals inside (k of n), whether that is in the issue's band, whether any k could be
+    with this n (with 5-8 forecasts no count lands in 88-98%), and the two-sided binomial p-value of a count at
+    least this far from nominal if the interval were exactly right (forecasts treated as independent, which
+    overlapping origins are not, so a small p-value overstates how sure a miss is)."""
+    rows = []
+    g = t[t["model"] == model].set_index("horizon")
+    for lv, (lo, hi) in BANDS.items():
+        for h in horizons:
+            if h not in g.index:
+                continue
+            n = int(g.loc[h, "n"])
+            k = int(round(g.loc[h, f"coverage{lv}"] * n / 100))
+            p = lv / 100
+            # two-sided: the probability of a count no more likely than the one observed
+            pk = binom.pmf(k, n, p)
+            pv = float(sum(binom.pmf(j, n, p) for j in range(n + 1) if binom.pmf(j, n, p) <= pk * (1 + 1e-9)))
+            rows.append(
+                {
+                    "model": model,
+                    "level": lv,
+                    "horizon": h,
+                    "inside": k,
+                    "n": n,
+                    "coverage": 100 * k / n,
+                    "in_band": lo <= 100 * k / n <= hi,
+                    "band_attainable": any(lo <= 100 * j / n <= hi for j in range(n + 1)),
+                    "p_value": pv,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def markdown(name: str, t: pd.DataFrame) -> str:
     H = int(t["horizon"].max())
     out = [f"### {name}", "", "MAPE % / MASE ratio to naive (n forecasts)", ""]
     out += _model_rows(t, H, lambda r: f"{r['mape']:.1f} / {r['mase_ratio_to_naive']:.2f} ({r['n']})")
     out += ["", "coverage of the 80% / 95% intervals, % (n forecasts)", ""]
     out += _model_rows(t, H, lambda r: f"{r['coverage80']:.0f} / {r['coverage95']:.0f} ({r['n']})")
+    for m in ("selected", CONFORMAL):
+        c = coverage_check(t, m)
+        if c.empty:
+            continue
+        out += ["", f"{m}: actuals inside / n, in the band?, binomial p-value if the interval were right", ""]
+        out += ["| level | " + " | ".join(f"h={h}" for h in sorted(set(c["horizon"]))) + " |"]
+        out += ["|---|" + "---|" * c["horizon"].nunique()]
+        for lv, g in c.groupby("level"):
+            cells = [
+                f"{r.inside}/{r.n} {'yes' if r.in_band else ('no' if r.band_attainable else 'unattainable')}"
+                f" p={r.p_value:.2f}"
+                for r in g.itertuples()
+            ]
+            out.append(f"| {lv}% | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 
@@ -108,7 +164,7 @@ def main(argv=None) -> None:
     ap.add_argument("--quick", action="store_true", help="leave out damped ETS and the combination")
     a = ap.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
-    models = ("naive", "drift", "theta", "pmj", "selected") if a.quick else None
+    models = ("naive", "drift", "theta", "pmj", "selected", CONFORMAL) if a.quick else None
     for s in shipped_series():
         t0 = time.time()
         t = backtest_table(s, models) if models else backtest_table(s)
@@ -118,6 +174,11 @@ def main(argv=None) -> None:
         print(markdown(s["name"], t))
         print(f"\nselected at the last origin ({s['y'].last}): weights {sel['weights']}; {sel['reason']}")
         print(f"break: {sel['break']['action']}  ({time.time() - t0:.0f} s)\n")
+        if s["name"] == "registered_crime":
+            crime_long = diagnostics.crime_long_horizon(t.attrs["forecasts"])
+        if s["name"] == "om_intake":
+            om_short = diagnostics.om_one_year(s["y"].to_pandas(), s["drivers"][CRIME], CRIME, s["min_train"])
+    print(diagnostics.markdown(crime_long, om_short))
 
 
 if __name__ == "__main__":
