@@ -105,15 +105,16 @@ CAPTIONS = {
     "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile; the fast-track routes' legal "
     "windows dashed. A curve further left is faster.",
     "fast_track_windows.png": "Days from the start of the legal window to the verdict hearing for the cases heard "
-    "in each fast-track route; the legal window is shaded and its limits are dashed red lines. Boxes: share heard "
-    "within the window and fall-backs per year.",
+    "in each fast-track route, as a share of the cases that started in it; hatched red beside each route: the share "
+    "that fell back to a slower route. The legal window is shaded and its limits are dashed red lines. Boxes: share "
+    "heard within the window, fall-backs and cases heard per year.",
     "window_attainment.png": "Fast-track window attainment and fall-backs per year, per route, with 95% intervals "
     "over replications; the legal window is under each route.",
     "route_flow.png": "How the cases flow over the chain, in cases per year: OM intake → ZSM desk or regular OM → "
     "the OM's decision → the route the case was decided in (fall-backs in dark red) → how it ended. In brackets: "
     "the difference from the reference.",
     "route_shares.png": "Cases per year per route (after fall-backs), with 95% intervals and the share of all "
-    "decided cases.",
+    "decided cases; on the right the fast-track routes again, on their own scale.",
     "backlog_per_stage.png": "Backlog (voorraad) per stage over time: median over replications with a band over "
     "replications; end of warm-up and end of intake marked.",
     "weekly_throughput.png": "Weekly throughput over calendar time: OM intake, OM decisions, court verdicts and "

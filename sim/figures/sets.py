@@ -43,6 +43,7 @@ from ..results import (
 )
 from .backlogs import backlog_figure
 from .differences import difference_figure, difference_rows_that_fit, region_effect_figure, window_attainment_figure
+from .inputs import simulated_years
 from .lead_times import lead_time_figure
 from .routes import route_flow_figure, route_share_figure
 from .sessions import session_fill_figure
@@ -121,6 +122,7 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
     )
     session_types = list(dict.fromkeys(s for t in tables.values() for s in t.info.session_types)) or None
     kpis = {n: t.kpis for n, t in tables.items()}
+    years = {n: simulated_years(t.info) for n, t in tables.items()}  # counts on the panels per simulated year
     makers = {
         "lead_times_per_route.png": lambda: lead_time_figure(
             {n: t.cases.decision_days for n, t in tables.items()},
@@ -132,6 +134,7 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             "(snelrecht not detained)." + windows_note,
             windows=first.windows,
             window_starts=first.window_starts,
+            years=years,
         ),
         "fast_track_windows.png": lambda: window_figure(
             {n: t.cases.window_days for n, t in tables.items()},
@@ -139,8 +142,10 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             f"Fast-track routes: time to the verdict hearing within the legal window — {scen}",
             kpis=kpis,
             starts=first.window_starts,
-            note=cohort + " Cases heard in the route (verzet cases excluded). Within window: share of the cases "
-            "that started in the route that were heard in time; the others fell back to a slower route." + windows_note,
+            years=years,
+            note=cohort + " Bars: cases heard in the route (verzet cases excluded), as a share of the cases that "
+            "started in it; hatched red beside each route: the share that fell back to a slower route (not heard in "
+            "time). Counts per year." + windows_note,
         ),
         "backlog_per_stage.png": lambda: backlog_figure(
             {n: t.backlog for n, t in tables.items()}, f"Backlog (voorraad) per stage over time — {scen}"
@@ -157,6 +162,7 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             f"End-to-end lead time: offence → end of execution — {scen}",
             groups=EXECUTION_GROUPS,
             xlabel="days from offence to end of execution",
+            years=years,
             note=cohort + " Only cases whose sentence was executed (paid, served or completed); a sepot, an "
             "acquittal or a suspended sentence has nothing to execute.",
         ),

@@ -177,9 +177,11 @@ def line_width(k: int, n: int, base: float) -> float:
     return base * 1.5 if n > 1 and k == 0 else base
 
 
-def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> None:
-    """(colour, text) items in the upper left of the axes, each hanging under the previous one."""
+def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> list:
+    """(colour, text) items in the upper left of the axes, each hanging under the previous one; returns the
+    annotations, top first."""
     anchor = None
+    placed = []
     for colour, text in items:
         style = dict(va="top", ha="left", fontsize=TICK_PT, color=colour, zorder=10)
         if boxed:
@@ -190,6 +192,8 @@ def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> Non
             anchor = ax.annotate(
                 text, (0, 0), xycoords=anchor, xytext=(0, -8 if boxed else -2), textcoords="offset points", **style
             )
+        placed.append(anchor)
+    return placed
 
 
 def save_png(fig: Figure, target, **savefig) -> None:
