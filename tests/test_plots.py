@@ -715,7 +715,7 @@ def _four_scenarios(rows):
 def test_every_figure_is_a_legible_16_9_slide_without_overlapping_or_cut_off_labels(results, kpis, chain):
     from sim.compare import ComparisonRow
     from sim.figures.sets import comparison_figures, standard_figures
-    from sim.figures.style import smallest_font_pt, text_overlaps, texts_cut_off
+    from sim.figures.style import legibility
     from sim.results import read_results
 
     tables = read_results(results)
@@ -735,9 +735,10 @@ def test_every_figure_is_a_legible_16_9_slide_without_overlapping_or_cut_off_lab
         fig = make()
         w, h = fig.get_size_inches()
         assert w / h == pytest.approx(16 / 9), name
-        assert smallest_font_pt(fig) >= 12, name  # 12 pt on a 16 in slide: legible at the back of a room
-        assert text_overlaps(fig) == [], name
-        assert texts_cut_off(fig) == [], name
+        smallest, overlaps, cut_off = legibility(fig)  # one layout pass for the three checks
+        assert smallest >= 12, name  # 12 pt on a 16 in slide: legible at the back of a room
+        assert overlaps == [], name
+        assert cut_off == [], name
 
 
 def test_window_boxes_stay_off_the_bars_and_the_reference_is_drawn_distinctly(cases, kpis, info):
