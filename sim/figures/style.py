@@ -59,6 +59,8 @@ def scenario_colour(k: int) -> str:
 
 def style_axes(ax, xlabel: str = "", ylabel: str = "") -> None:
     ax.tick_params(labelsize=TICK_PT)
+    for axis in (ax.xaxis, ax.yaxis):  # an axis' offset or scale ("1e−3") is read like a tick label
+        axis.get_offset_text().set_fontsize(TICK_PT)
     if xlabel:
         ax.set_xlabel(xlabel, fontsize=LABEL_PT)
     if ylabel:
