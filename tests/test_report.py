@@ -11,6 +11,7 @@ it is not there.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -437,3 +438,49 @@ def test_prints_on_a4_with_the_summary_on_page_one(report_file, tmp_path):
     assert everything.index("What was found") < everything.index("Figure 1.") < everything.rindex("Provenance")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "(A4)" in info or "Page size" not in info, info
+
+
+@pytest.fixture(scope="module")
+def by_region(tmp_path_factory) -> Path:
+    """The comparison of `compared` with its key figures also per region: the report folds a table per region."""
+    period = dict(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
+    base = named(small_scenario(**period), "reference")
+    faster = named(small_scenario(**period, extra={"police": {"file_completion": {"scale": 0.5}}}), "faster-files")
+    out = tmp_path_factory.mktemp("by-region") / "cmp"
+    compare([base, faster], replications=2, seed=5, out_dir=out, jobs=1, by="region")
+    return out
+
+
+def _folded(html_text: str) -> list[tuple[str, list[str]]]:
+    """Each folded part (``<details>``) as its summary and the lines of text inside it."""
+    out = []
+    for summary, inner in re.findall(r"<details><summary>(.*?)</summary>(.*?)</details>", html_text, flags=re.S):
+        lines = [html.unescape(t).strip() for t in re.sub(r"<[^>]+>", "\n", inner).split("\n")]
+        out.append((html.unescape(summary), [t for t in lines if len(t) > 3]))
+    return out
+
+
+def test_folded_parts_are_printed_open(by_region, tmp_path, monkeypatch):
+    """The complaint was "collapsed lists vanish when printed": what a reader on screen must click open (the
+    significant differences after the first few, the per-region tables) is in the printed PDF's text."""
+    exe = _chromium()
+    if exe is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs chromium and pdftotext (tests/setup-browser.sh; Debian: apt-get install poppler-utils)")
+    monkeypatch.setattr(R, "MAX_HEADLINES", 2)  # so that this small comparison folds some of its differences
+    text = R.build_report(R.inspect([by_region]), plots=False)
+    folded = _folded(text)
+    summaries = [s for s, _ in folded]
+    assert any(s.endswith("more significant differences") for s in summaries), summaries
+    assert any(s.startswith("region: ") for s in summaries), summaries
+    page = tmp_path / "folded.html"
+    page.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "folded.pdf"
+    res = _run_chromium(exe, tmp_path / "profile4", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert pdf.exists(), res.stderr[-2000:]
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    squeeze = lambda t: re.sub(r"\s+", "", t)  # noqa: E731  # pdftotext breaks lines where the page does
+    printed = squeeze(printed)
+    for summary, lines in folded:
+        assert lines, summary
+        for line in (lines[0], lines[len(lines) // 2], lines[-1]):  # the start, the middle and the end of it
+            assert squeeze(line) in printed, (summary, line)
