@@ -682,7 +682,7 @@ def _provenance_section(
         rows.append(("ketensim version", str(prov.get("ketensim_version", ""))))
         rows.append(("Run started", str(prov.get("started_at", ""))))
         if prov.get("wall_seconds") is not None:
-            rows.append(("Run time", f"{float(prov['wall_seconds']):,.1f} s"))
+            rows.append(("Run time", fmt.local(f"{float(prov['wall_seconds']):,.1f}") + " s"))
         rows.append(("Results folder", str(inputs.folders[0])))
         if prov.get("command"):
             rows.append(("Command (compare)", _command_text(prov["command"])))
@@ -718,9 +718,9 @@ def _provenance_section(
     rows.append(
         (
             "Period",
-            f"start {first.start_date}; warm-up {first.warmup_days:g} days (to "
-            f"{first.date_of(first.warmup_days)}); intake until day {first.horizon_days:g} "
-            f"({first.date_of(first.horizon_days)}); run-out {first.runout_days:g} days",
+            f"start {first.start_date}; warm-up {fmt.local(f'{first.warmup_days:g}')} days (to "
+            f"{first.date_of(first.warmup_days)}); intake until day {fmt.local(f'{first.horizon_days:g}')} "
+            f"({first.date_of(first.horizon_days)}); run-out {fmt.local(f'{first.runout_days:g}')} days",
         )
     )
     rows.append(("Cohort", first.cohort_note().removeprefix("Cohort: ")))

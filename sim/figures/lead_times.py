@@ -189,4 +189,4 @@ def _day_ticks(ax, lo: float, hi: float) -> None:
         ticks = sorted(set(ticks) | {t for t in (0.25, 0.5, 1, 2, 3, 5) if lo <= t <= hi})
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}" if v < 1000 else f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.local(f"{v:g}") if v < 1000 else fmt.whole(v)))

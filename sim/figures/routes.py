@@ -93,7 +93,7 @@ def _route_bars(ax, data: Mapping[str, Sequence[KpiRow]], routes: Sequence[str],
             if np.isnan(m):
                 ax.text(xi, 0, "no data", ha="center", va="bottom", fontsize=TICK_PT, color="0.4")
                 continue
-            share = f"\n{100 * m / total:.1f}%" if total > 0 else ""
+            share = f"\n{fmt.percent(100 * m / total, 1)}" if total > 0 else ""
             bar_label(ax, xi, max(h, m), f"{fmt.whole(m)}{share}", n)
             top = max(top, h, m)
     ax.set_xticks(
@@ -189,7 +189,7 @@ def route_flow_figure(
         ax.set_axis_off()
         intake = sum(v[0].values())
         ax.set_title(
-            f"{scen + ': ' if scen else ''}OM intake {intake:,.0f} cases per year",
+            f"{scen + ': ' if scen else ''}OM intake {fmt.whole(intake)} cases per year",
             fontsize=PANEL_TITLE_PT,
             loc="left",
             fontweight="bold",

@@ -25,6 +25,7 @@ from typing import cast
 
 from matplotlib.figure import Figure
 
+from .. import formatting as fmt
 from ..catalogue import MAIN_DIFFERENCES
 from ..labels import decided_at
 from ..outputs import swap_into_place
@@ -221,7 +222,7 @@ def comparison_figures(
     flow_note = (
         first.cohort_note() + " Cases that reached the OM, per year (mean over replications; cases still at "
         "the police when the run ended are left out: "
-        + ", ".join(f"{n} {c.not_at_om:,.0f}" for n, c in chain.items())
+        + ", ".join(f"{n} {fmt.whole(c.not_at_om)}" for n, c in chain.items())
         + " per year). Band colour: the OM's decision; dark red: a fast-track case that fell back to a slower "
         "route. Execution kinds include sentences still being executed at the end of the run."
         + (" In brackets: the difference from the first scenario." if len(names) > 1 else "")

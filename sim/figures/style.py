@@ -16,8 +16,10 @@ from typing import cast
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import Formatter
 
-from ..labels import language, tr_phrases
+from ..formatting import local
+from ..labels import language, tr_phrases, use_language
 from ..results import UNDECIDED
 
 DPI = 150
@@ -135,7 +137,7 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
     if language() == "en":
         return
     from matplotlib.text import Text
-    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, ScalarFormatter
 
     # a legend entry of one word is a scenario's name ("reference", "actieplan"): it stays as it is (the words of
     # the label tables are translated where they are looked up)
@@ -153,7 +155,12 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             formatter, locator = axis.get_major_formatter(), axis.get_major_locator()
-            if isinstance(formatter, FixedFormatter):
+            if type(formatter) is ScalarFormatter:  # matplotlib's own numbers: "2.5" is "2,5" in Dutch
+                axis.set_major_formatter(_InLanguage(formatter, language(), swap=True))
+            elif isinstance(formatter, FuncFormatter) and not isinstance(locator, FixedLocator):
+                # ours (`fmt.whole`, ...): called at draw time, perhaps after the language was left
+                axis.set_major_formatter(_InLanguage(formatter, language(), swap=False))
+            elif isinstance(formatter, FixedFormatter):
                 formatter.seq = [tr_phrases(str(v)) for v in formatter.seq]
             elif isinstance(formatter, FuncFormatter) and isinstance(locator, FixedLocator):
                 # `set_ticks(ticks, labels)` keeps its labels in a FuncFormatter (matplotlib >= 3.10)
@@ -161,6 +168,37 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
                 translated = [tr_phrases(w) for w in words]
                 if translated != words:
                     axis.set_major_formatter(FixedFormatter(translated))
+
+
+class _InLanguage(Formatter):
+    """A tick formatter that writes its numbers in the language the figure was made in, whenever the figure is
+    drawn: `swap` for matplotlib's own (English-style) numbers (`fmt.local`), not for ours, which already follow
+    the language they are called in."""
+
+    def __init__(self, inner: Formatter, lang: str, swap: bool) -> None:
+        self.inner, self.lang, self.swap = inner, lang, swap
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        with use_language(self.lang):
+            return self._local(self.inner(x, pos))
+
+    def format_ticks(self, values) -> list[str]:
+        with use_language(self.lang):
+            return [self._local(t) for t in self.inner.format_ticks(values)]
+
+    def get_offset(self) -> str:
+        with use_language(self.lang):
+            return self._local(self.inner.get_offset())
+
+    def _local(self, text: str) -> str:
+        return local(text) if self.swap else text
 
 
 def _wrap_title(title: str, width_in: float) -> str:

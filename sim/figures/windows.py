@@ -183,12 +183,12 @@ def _fell_back_panel(ax: Axes, shares: Mapping[str, float]) -> None:
             lw=2.0 if n > 1 else 0.0,
             gid=FELL_BACK_GID,
         )
-        bar_label(ax, k, fell, f"{fell:.0f}%", n)
+        bar_label(ax, k, fell, fmt.percent(fell), n)
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_xticks([])
     ax.set_ylim(0, 100 * (1.45 if n >= 3 else 1.15))
     ax.yaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v)))
     ax.tick_params(axis="y", labelsize=TICK_PT)
 
 
@@ -225,10 +225,10 @@ def _window_text(scen: str, route: str, rows: Sequence[KpiRow], n: int, named: b
             if math.isnan(share.ci_low)
             else (
                 f" ({'' if named else '95% '}CI {max(0.0, 100 * share.ci_low):.0f}–"
-                f"{min(100.0, 100 * share.ci_high):.0f}%)"
+                f"{fmt.percent(min(100.0, 100 * share.ci_high))})"
             )
         )
-        within = f"{100 * share.mean:.0f}%{ci}"
+        within = f"{fmt.percent(100 * share.mean)}{ci}"
     fallbacks = "" if fb is None or math.isnan(fb.mean) else fmt.whole(fb.mean)
     per_year = years is not None and years > 0
     heard = fmt.whole(n / years) if per_year and years else fmt.count(n)
