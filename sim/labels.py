@@ -144,6 +144,39 @@ STATION_LABELS = TranslatedLabels(
 )
 
 
+# The arrondissementen (the scenarios' region keys, ``[regions.oost-brabant]``) by their proper names, the same
+# in both languages: the court districts as the Rechtspraak and the OM name them ('s-Hertogenbosch is the seat of
+# Oost-Brabant, Arnhem and Zutphen of Gelderland, ...).
+REGION_NAMES = {
+    "amsterdam": "Amsterdam",
+    "den-haag": "Den Haag",
+    "gelderland": "Gelderland",
+    "limburg": "Limburg",
+    "midden-nederland": "Midden-Nederland",
+    "noord-holland": "Noord-Holland",
+    "noord-nederland": "Noord-Nederland",
+    "oost-brabant": "Oost-Brabant",
+    "overijssel": "Overijssel",
+    "rotterdam": "Rotterdam",
+    "zeeland-west-brabant": "Zeeland-West-Brabant",
+}
+
+
+def region_label(key: str) -> str:
+    """A region's proper name ("den-haag" -> "Den Haag"); a key the table does not know (a test's "district",
+    a scenario's own region) as it is."""
+    return REGION_NAMES.get(key, key)
+
+
+def breakdown_label(breakdown: str) -> str:
+    """A breakdown of the key figures in words: "region=oost-brabant" -> "arrondissement Oost-Brabant" (in the
+    current language), "stream=vvc" -> "stream: vvc"."""
+    by, _, name = breakdown.partition("=")
+    if by == "region":
+        return f"{tr('arrondissement')} {region_label(name)}"
+    return f"{tr(by)}: {name}" if name else breakdown
+
+
 def decided_at(route: str) -> str:
     """Where a route's lead time ends: "OM decision" for sepot and strafbeschikking, else "verdict"."""
     return "OM decision" if route in OM_ROUTES else "verdict"
@@ -702,6 +735,8 @@ NL |= {
     "heard/yr": "behandeld/jr",
     "cases heard in the route": "zaken behandeld in de route",
     "fell back": "terugval",
+    "arrondissement": "arrondissement",
+    "stream": "stroom",
     "heard in the route:": "behandeld in de route:",
     "legal limit": "wettelijke grens",
     "fast-track routes, own scale": "snelrechtroutes, eigen schaal",

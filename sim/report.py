@@ -51,7 +51,7 @@ from .errors import ProblemsError
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow
-from .labels import language, tr, tr_phrases
+from .labels import breakdown_label, language, tr, tr_phrases
 from .outputs import file_problems, write_file
 from .results import (
     ResultTables,
@@ -893,7 +893,7 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
         )
         for b in others:
             out.append(
-                f"<details><summary>{_e(b.replace('=', ': '))}</summary>"
+                f"<details><summary>{_e(breakdown_label(b))}</summary>"
                 f"{_themed_tables(names, cells, b, inputs.paired, level='h4')}</details>"
             )
     return "\n".join(out)

@@ -203,6 +203,11 @@ def test_a_dutch_figure_has_dutch_titles_axes_and_legends(compared):
         assert english not in joined, english
     assert "reference" in texts and "faster-files" in texts  # scenario names on the legend stay as they are
     assert not text_overlaps(lead)
+    backlog.draw_without_rendering()
+    renderer = backlog._get_renderer()
+    for ax in (a for a in backlog.axes if a.get_visible()):  # Dutch stage names run longer: broken, not cut
+        assert ax.title.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width, ax.get_title()
+    assert "zelfmelders,\ngeen oproep" in [ax.get_title() for ax in backlog.axes]
     backlog_texts = "\n".join(_texts(backlog))
     assert "Voorraad per fase" in backlog_texts and "politie" in backlog_texts
     assert "Backlog" not in backlog_texts and "cases in the stage" not in backlog_texts
@@ -284,6 +289,31 @@ def test_a_dutch_figure_writes_its_numbers_the_dutch_way_also_when_drawn_later(c
     assert any("." in t for t in ticks) and not any("," in t for t in ticks), ticks  # 2.000, 4.000
     days = [t.get_text() for t in windows.axes[0].get_xticklabels()]  # supersnelrecht: 0,0 0,5 ... 2,5 (or 0 1 2 3)
     assert not any("." in t for t in days), days
+
+
+def test_districts_have_their_proper_names_on_figures_and_in_the_report():
+    import tomllib
+
+    from sim.figures.differences import region_effect_figure
+    from sim.results import RegionMonthTable
+
+    baseline = tomllib.loads((Path(__file__).parents[1] / "scenarios" / "baseline.toml").read_text())
+    keys = list(baseline["regions"])
+    assert len(keys) == 11 and all(k in L.REGION_NAMES for k in keys), keys  # the project's own region list
+    assert [L.region_label(k) for k in ("den-haag", "oost-brabant", "zeeland-west-brabant", "midden-nederland")] == [
+        "Den Haag",
+        "Oost-Brabant",
+        "Zeeland-West-Brabant",
+        "Midden-Nederland",
+    ]
+    assert L.region_label("district") == "district"  # a region the table does not know keeps its key
+    months = np.arange("2024-01", "2024-07", dtype="datetime64[M]")
+    lead = {k: np.full((2, months.size), 30.0) for k in ("noord-holland", "den-haag")}
+    fig = region_effect_figure(RegionMonthTable(months, lead), "regions", paired=False)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["Noord-Holland", "Den Haag"]
+    assert L.breakdown_label("region=oost-brabant") == "arrondissement Oost-Brabant"
+    with L.use_language("nl"):
+        assert L.breakdown_label("stream=vvc") == "stroom: vvc"
 
 
 def test_cli_run_compare_plot_and_report_take_lang():

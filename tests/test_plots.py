@@ -739,6 +739,7 @@ def test_every_figure_is_a_legible_16_9_slide_without_overlapping_or_cut_off_lab
         assert smallest >= 12, name  # 12 pt on a 16 in slide: legible at the back of a room
         assert overlaps == [], name
         assert cut_off == [], name
+        assert titles_wider_than_their_panels(fig) == [], name
 
 
 def test_window_boxes_stay_off_the_bars_and_the_reference_is_drawn_distinctly(cases, kpis, info):
@@ -765,6 +766,18 @@ def test_window_boxes_stay_off_the_bars_and_the_reference_is_drawn_distinctly(ca
     (ax,) = visible_axes(lead)
     curves = [line.get_linewidth() for line in ax.get_lines() if len(line.get_xdata()) > 10]
     assert len(curves) == 4 and curves[0] > max(curves[1:])
+
+
+def titles_wider_than_their_panels(fig: Figure) -> list[str]:
+    """The panel titles of a laid-out figure that run beyond their panel's width (by more than a pixel)."""
+    from sim.figures.style import panel_titles
+
+    renderer = fig._get_renderer()
+    out = []
+    for ax in visible_axes(fig):
+        room = ax.get_window_extent(renderer).width
+        out += [t.get_text() for t in panel_titles(ax) if t.get_window_extent(renderer).width > room + 1]
+    return out
 
 
 def test_crowded_bar_values_are_upright_and_do_not_overlap(kpis):

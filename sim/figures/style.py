@@ -128,6 +128,37 @@ def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, l
         bottom += math.ceil(len(legend) / cols) * 1.55 * TICK_PT + 6
     cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
     translate_figure(fig, skip=done)
+    fit_panel_titles(fig)
+
+
+def panel_titles(ax) -> list:
+    """The title texts of a panel that have text (centre, left, right)."""
+    return [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]  # private: matplotlib's own
+
+
+def fit_panel_titles(fig: Figure) -> None:
+    """Break a panel title that is wider than its panel (in the current language: Dutch runs longer) onto two
+    lines, at the space nearest the middle of each line too wide. The width is the panel's before the layout,
+    which is at most what the layout gives it, so a title that is broken might just have fitted, never the
+    other way round."""
+    renderer = fig._get_renderer()  # type: ignore[attr-defined]  # measures text without drawing
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        room = ax.get_position().width * fig.bbox.width
+        for t in panel_titles(ax):
+            if t.get_window_extent(renderer).width <= room:
+                continue
+            t.set_text("\n".join(_halve(line) for line in t.get_text().split("\n")))
+
+
+def _halve(line: str) -> str:
+    """A line broken at the space nearest its middle (as it is if it has no space)."""
+    spaces = [i for i, c in enumerate(line) if c == " "]
+    if not spaces:
+        return line
+    cut = min(spaces, key=lambda i: abs(i - len(line) / 2))
+    return line[:cut] + "\n" + line[cut + 1 :]
 
 
 def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
