@@ -139,6 +139,8 @@ STATION_LABELS = TranslatedLabels(
         "advice:nifp": "NIFP: reports",
         "reclassering": "reclassering: taakstraf",
         "dji_cells": "DJI: cells",
+        "dji_remand": "DJI: remand places",
+        "police_cells": "police: cells (arrestees)",
         "gerechtshof": "gerechtshof: appeals",
     }
 )
@@ -735,6 +737,9 @@ NL |= {
     "heard/yr": "behandeld/jr",
     "cases heard in the route": "zaken behandeld in de route",
     "fell back": "terugval",
+    "DJI: remand places": "DJI: plaatsen voorlopige hechtenis",
+    "police: cells (arrestees)": "politie: cellen (arrestanten)",
+    "Per station (chain partner): its capacity, the share of it in use, the mean wait of the cases it started and its mean stock (waiting + in work), from the end of the warm-up to the horizon.": "Per ketenpartner: de capaciteit, het deel daarvan dat in gebruik is, de gemiddelde wachttijd van de gestarte zaken en de gemiddelde voorraad (wachtend + in behandeling), van het einde van de inloopperiode tot de horizon.",
     "arrondissement": "arrondissement",
     "stream": "stroom",
     "heard in the route:": "behandeld in de route:",

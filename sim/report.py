@@ -45,7 +45,7 @@ from typing import Any
 from . import __version__
 from . import formatting as fmt
 from .catalogue import THEMES as KPI_THEMES
-from .catalogue import better, describe_kpi, difference_unit, goal_of, metrics_of
+from .catalogue import better, describe_kpi, difference_unit, goal_of, group_label, key_figure, metric_label, metrics_of
 from .compare import ComparisonRow
 from .errors import ProblemsError
 from .figures.sets import comparison_figures, standard_figures
@@ -76,9 +76,12 @@ MAX_SUMMARY_CHANGES = 4  # settings in words per scenario on page one
 
 # The themes of the key-figure tables (`sim.catalogue`); "Chain" takes everything no theme claims (intake, ZSM
 # share, returns, end-to-end lead time, sentences), in the order of the rows.
-THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "backlogs", "sessions")) + (
+THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "backlogs", "sessions", "capacity")) + (
     ("Chain", None),
 )
+# The capacity theme is one table, the capacity story at a glance: a row per station (detectives, ZSM, OM,
+# advice writers, reclassering, cells, gerechtshof), its capacity, utilisation, mean wait and mean stock beside it.
+STATION_THEME = KPI_THEMES["capacity"]
 
 CAPTIONS = {
     "difference_lead_times.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
@@ -911,6 +914,9 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
         if not these:
             continue
         claimed.update(these)
+        if heading == STATION_THEME:
+            out.append(_station_table(names, cells, breakdown, paired, level, these))
+            continue
         head = "".join(
             f"<th>{_e(n)}{' ' + tr('(reference)') if paired and i == 0 else ''}</th>" for i, n in enumerate(names)
         )
@@ -928,6 +934,45 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
             + "</table>"
         )
     return "\n".join(out)
+
+
+def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: bool, level: str, keys) -> str:
+    """Capacity per station as one table: a row per station (and per scenario under it, when there are several),
+    a column per figure (`sim.kpis.STATION_METRICS`: capacity, utilisation, mean wait, mean stock), each cell the
+    mean with its 95% interval and, for a scenario other than the reference, its paired difference."""
+    metrics = [m for m in metrics_of("capacity") if any(k[0] == m for k in keys)]
+    stations = list(dict.fromkeys(g for _, g in keys))
+    several = len(names) > 1
+    head = f"<th>{tr('station')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    for m in metrics:
+        k = key_figure(m)
+        unit = tr(k.unit)
+        head += f"<th>{_e(metric_label(m))}{_e(f' ({unit})' if unit else '')}</th>"
+    body = []
+    for g in stations:
+        for i, n in enumerate(names):
+            row = ""
+            if i == 0:
+                span = f' rowspan="{len(names)}"' if several else ""
+                row += f"<td{span}>{_e(group_label(metrics[0], g) or g)}</td>"
+            if several:
+                row += f"<td>{_e(n)}</td>"
+            for m in metrics:
+                k = key_figure(m)
+                row += _cell(cells.get((m, g, n, breakdown)), k.unit, k.scale, paired and i > 0, m)
+            body.append(f"<tr>{row}</tr>")
+    return (
+        f"<{level}>{_e(tr(STATION_THEME))}</{level}>"
+        + "<p>"
+        + tr(
+            "Per station (chain partner): its capacity, the share of it in use, the mean wait of the cases it "
+            "started and its mean stock (waiting + in work), from the end of the warm-up to the horizon."
+        )
+        + "</p>"
+        + f'<table class="kpis stations"><tr>{head}</tr>'
+        + "".join(body)
+        + "</table>"
+    )
 
 
 def _has_value(r) -> bool:

@@ -150,6 +150,34 @@ def test_summary_on_page_one_holds_the_question_scenarios_and_findings(html_text
         assert "95% CI" in text
 
 
+def test_capacity_per_station_is_one_table_with_a_row_per_station(html_text, compared):
+    from sim import formatting as fmt
+    from sim.kpis import read_csv
+    from sim.labels import STATION_LABELS
+
+    (table,) = re.findall(r'<table class="kpis stations">(.*?)</table>', html_text, flags=re.S)
+    head = re.sub(r"<[^>]+>", "|", table.split("</tr>")[0])
+    for column in ("station", "scenario", "capacity", "utilisation (%)", "mean wait (days)", "mean stock"):
+        assert column in head, head
+    kpis = {(r.metric, r.group): r for r in read_csv(compared / "reference" / "kpis.csv")}
+    stations = [g for (m, g) in kpis if m == "station_utilisation"]
+    assert len(stations) >= 5
+    rows = table.split("</tr>")[1:]
+    for g in stations:
+        (row,) = [
+            r for r in rows if f">{html.escape(STATION_LABELS[g])}</td>" in r
+        ]  # the reference's row of the station
+        cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row)
+        assert len(cells) == 4, row
+        util = kpis[("station_utilisation", g)].mean
+        if util == util:  # NaN: a station without capacity
+            assert cells[1].startswith(f"{fmt.number(100 * util)}%"), (g, cells[1])
+        assert cells[2].startswith(fmt.number(kpis[("station_wait_days", g)].mean)), (g, cells[2])
+    # and the station figures are no longer scattered over the catch-all "Chain" table
+    chain = html_text.split("<h3>Chain</h3>")[1].split("</table>")[0] if "<h3>Chain</h3>" in html_text else ""
+    assert "utilisation" not in chain and "mean wait" not in chain
+
+
 def test_comparison_table_marks_significant_differences(html_text):
     section = html_text[html_text.index('id="table"') : html_text.index('id="differences"')]
     for theme in ("Routes", "Fast-track windows", "Backlogs", "Court sessions", "Chain"):
