@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import __version__
 from . import formatting as fmt
 from .catalogue import THEMES as KPI_THEMES
@@ -50,10 +52,11 @@ from .compare import ComparisonRow
 from .errors import ProblemsError
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
-from .kpis import KpiRow
-from .labels import breakdown_label, language, tr, tr_phrases
+from .kpis import KpiRow, mean_ci
+from .labels import STAGE_LABELS, breakdown_label, language, tr, tr_phrases
 from .outputs import file_problems, write_file
 from .results import (
+    BacklogTable,
     ResultTables,
     check_compare_folder,
     check_run_folder,
@@ -887,6 +890,7 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
                 cells[(r.metric, r.group, n, r.breakdown)] = r
         breakdowns = ["all"]
     out.append(_themed_tables(names, cells, "all", inputs.paired))
+    out.append(_backlog_period_table(names, tables))
     others = [b for b in breakdowns if b != "all"]
     if others:
         out.append(
@@ -973,6 +977,96 @@ def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: boo
         + "".join(body)
         + "</table>"
     )
+
+
+CLEARED_SHARE = 0.1  # a stage's backlog counts as cleared when it is down to a tenth of its size at the end of intake
+
+
+@dataclass(frozen=True)
+class BacklogPeriod:
+    """A stage's backlog over the cohort's period, per replication: its mean from the end of the warm-up to the
+    end of intake, its size at the end of intake, and the days after that until it is down to `CLEARED_SHARE` of
+    that size while no new cases arrive (the run-out; NaN where it was not, by the end of the run)."""
+
+    mean: np.ndarray
+    at_end: np.ndarray
+    days_to_clear: np.ndarray
+    runout_days: int
+
+
+def backlog_period(backlog: BacklogTable, stage: str) -> BacklogPeriod:
+    """`BacklogPeriod` of one stage from the daily backlog table (``backlog.csv``, start of each day)."""
+    a = backlog.cases[stage]
+    first = backlog.dates[0]
+    warm = int((np.datetime64(backlog.warmup_end or first, "D") - first).astype(int)) if backlog.warmup_end else 0
+    end = int((np.datetime64(backlog.horizon_end, "D") - first).astype(int)) if backlog.horizon_end else a.shape[1] - 1
+    end = min(end, a.shape[1] - 1)
+    means = np.nanmean(a[:, warm:end], axis=1) if end > warm else np.full(a.shape[0], np.nan)
+    at_end = a[:, end]
+    clear = np.full(a.shape[0], np.nan)
+    for rep in range(a.shape[0]):
+        below = np.nonzero(a[rep, end:] <= CLEARED_SHARE * at_end[rep])[0]
+        if below.size:
+            clear[rep] = float(below[0])
+    return BacklogPeriod(means, at_end, clear, a.shape[1] - 1 - end)
+
+
+def _backlog_period_table(names: list[str], tables: Mapping[str, ResultTables]) -> str:
+    """Per stage and scenario: the backlog averaged over the period, at the end of intake, and the days to clear
+    it after the end of intake (the stages drain in the run-out, when no new cases arrive)."""
+    stages = list(dict.fromkeys(s for n in names for s in tables[n].backlog.cases))
+    if not stages:
+        return ""
+    several = len(names) > 1
+    head = f"<th>{tr('stage')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    head += "".join(
+        f"<th>{tr(h)}</th>"
+        for h in (
+            "mean backlog over the period (cases)",
+            "backlog at the end of intake (cases)",
+            "days to clear after the end of intake",
+        )
+    )
+    body = []
+    for stage in stages:
+        for i, n in enumerate(names):
+            b = tables[n].backlog
+            row = ""
+            if i == 0:
+                span = f' rowspan="{len(names)}"' if several else ""
+                row += f"<td{span}>{_e(STAGE_LABELS.get(stage, stage))}</td>"
+            if several:
+                row += f"<td>{_e(n)}</td>"
+            if stage not in b.cases:
+                body.append(f"<tr>{row}" + '<td class="num">—</td>' * 3 + "</tr>")
+                continue
+            p = backlog_period(b, stage)
+            row += "".join(_mean_ci_cell(v) for v in (p.mean, p.at_end))
+            if np.isnan(p.days_to_clear).any():  # not cleared in some replication by the end of the run
+                row += f'<td class="num">&gt; {_e(fmt.number(p.runout_days))}</td>'
+            else:
+                row += _mean_ci_cell(p.days_to_clear)
+            body.append(f"<tr>{row}</tr>")
+    return (
+        f"<h3>{tr('Backlogs over the period')}</h3><p>"
+        + tr(
+            "Per stage: the backlog (voorraad) averaged over the days from the end of the warm-up to the end of "
+            "intake, its size at the end of intake, and the days after that until it is down to a tenth of that "
+            "size, while no new cases arrive (“&gt; N”: not by the end of the run, N days later). Mean over "
+            "replications with the 95% interval."
+        )
+        + f'</p><table class="kpis backlogs"><tr>{head}</tr>'
+        + "".join(body)
+        + "</table>"
+    )
+
+
+def _mean_ci_cell(values: np.ndarray) -> str:
+    mean, lo, hi, n = mean_ci(values)
+    if n == 0:
+        return '<td class="num">—</td>'
+    text = fmt.number(mean) + ("" if math.isnan(lo) else f" [{fmt.number(lo)}–{fmt.number(hi)}]")
+    return f'<td class="num">{_e(text)}</td>'
 
 
 def _has_value(r) -> bool:

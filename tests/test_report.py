@@ -178,6 +178,34 @@ def test_capacity_per_station_is_one_table_with_a_row_per_station(html_text, com
     assert "utilisation" not in chain and "mean wait" not in chain
 
 
+def test_backlogs_averaged_over_the_period_with_the_days_to_clear_them(html_text, compared):
+    import csv
+
+    from sim import formatting as fmt
+    from sim.kpis import read_csv
+
+    (table,) = re.findall(r'<table class="kpis backlogs">(.*?)</table>', html_text, flags=re.S)
+    row = next(r for r in table.split("</tr>") if ">police</td>" in r)  # the reference's row
+    period, at_end, clear = (html.unescape(c) for c in re.findall(r'<td class="num">(.*?)</td>', row))
+    # by hand from backlog.csv: days 60 (end of warm-up) to 299, the end of intake on day 300, then the run-out
+    daily: dict[int, dict[int, float]] = {}
+    with open(compared / "reference" / "backlog.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["stage"] == "police":
+                daily.setdefault(int(r["replication"]), {})[int(r["day"])] = float(r["cases"])
+    means = [np.mean([d[t] for t in range(60, 300)]) for d in daily.values()]
+    assert period.startswith(fmt.number(float(np.mean(means))) + " ["), period
+    kpi = {(r.metric, r.group): r for r in read_csv(compared / "reference" / "kpis.csv")}
+    assert at_end.startswith(fmt.number(kpi[("backlog_end", "police")].mean)), at_end
+    days = []
+    for d in daily.values():
+        below = [t - 300 for t in sorted(d) if t >= 300 and d[t] <= 0.1 * d[300]]
+        days.append(below[0] if below else None)
+    expected = f"> {fmt.number(max(daily[0]) - 300)}" if None in days else fmt.number(float(np.mean(days)))
+    assert clear.startswith(expected), (clear, days)
+    assert "Backlogs over the period" in html_text
+
+
 def test_comparison_table_marks_significant_differences(html_text):
     section = html_text[html_text.index('id="table"') : html_text.index('id="differences"')]
     for theme in ("Routes", "Fast-track windows", "Backlogs", "Court sessions", "Chain"):
