@@ -50,12 +50,14 @@ from .catalogue import THEMES as KPI_THEMES
 from .catalogue import better, describe_kpi, difference_unit, goal_of, group_label, key_figure, metric_label, metrics_of
 from .compare import ComparisonRow
 from .errors import ProblemsError
+from .figures.inputs import simulated_years
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
 from .kpis import KpiRow, mean_ci
-from .labels import STAGE_LABELS, breakdown_label, language, tr, tr_phrases
+from .labels import ROUTE_LABELS, STAGE_LABELS, breakdown_label, language, tr, tr_phrases
 from .outputs import file_problems, write_file
 from .results import (
+    ROUTES,
     BacklogTable,
     ResultTables,
     check_compare_folder,
@@ -76,6 +78,9 @@ MAX_HEADLINES = 10  # per scenario in the details; the rest are folded away
 MAX_SUMMARY_FINDINGS = 8  # on page one, over all scenarios together
 MIN_SUMMARY_SIZE = 0.02  # a page-one finding moves its figure by at least 2% of its size
 MAX_SUMMARY_CHANGES = 4  # settings in words per scenario on page one
+# Days from registration within which the share of each route's cases decided is shown beside p50 and p90 (five
+# weeks, a quarter, half a year, a year); `ketensim report --norm-days` chooses others.
+NORM_DAYS = (35.0, 91.0, 182.0, 365.0)
 
 # The themes of the key-figure tables (`sim.catalogue`); "Chain" takes everything no theme claims (intake, ZSM
 # share, returns, end-to-end lead time, sentences), in the order of the rows.
@@ -416,10 +421,16 @@ def scenario_inputs(resolved: Mapping[str, Mapping], reference: str) -> dict[str
 
 
 def build_report(
-    inputs: ReportInputs, *, command: str | None = None, now: dt.datetime | None = None, plots: bool = True
+    inputs: ReportInputs,
+    *,
+    command: str | None = None,
+    now: dt.datetime | None = None,
+    plots: bool = True,
+    norm_days: Sequence[float] = NORM_DAYS,
 ) -> str:
     """The report as one HTML string (see the module docstring); without `plots` the plots section is left out
-    (drawing them is most of the time a report takes)."""
+    (drawing them is most of the time a report takes). `norm_days`: the numbers of days from registration whose
+    attainment per route is shown beside p50 and p90."""
     now = now or dt.datetime.now().astimezone()
     names = inputs.names
     tables = {n: read_results(inputs.run_dirs[n]) for n in names}
@@ -429,7 +440,7 @@ def build_report(
     parts = [_summary_section(inputs, tables, resolved, findings)]
     if plots:
         parts.append(_plots_section(inputs, tables, resolved))
-    parts += _detail_sections(inputs, tables, resolved, findings, command, now)
+    parts += _detail_sections(inputs, tables, resolved, findings, command, now, norm_days)
     parts.append(
         "<footer>"
         + _e(
@@ -452,11 +463,12 @@ def _detail_sections(
     findings: Mapping[str, list[Finding]],
     command: str | None,
     now: dt.datetime,
+    norm_days: Sequence[float] = (),
 ) -> list[str]:
     """The sections after the figures, each an HTML string opening with ``<h2 id=...>`` (the table of contents is
     made from those headings). A new section (a validation table, say) goes into this list before provenance,
     which stays last."""
-    sections = [_table_section(inputs, tables)]
+    sections = [_table_section(inputs, tables, norm_days)]
     if inputs.paired:
         sections.append(_findings_section(inputs, findings))
     sections.append(_scenario_section(inputs, resolved))
@@ -466,7 +478,12 @@ def _detail_sections(
 
 
 def write_report(
-    folders: Sequence[Path | str], out: Path | str | None = None, *, command: str | None = None, force: bool = False
+    folders: Sequence[Path | str],
+    out: Path | str | None = None,
+    *,
+    command: str | None = None,
+    force: bool = False,
+    norm_days: Sequence[float] = NORM_DAYS,
 ) -> Path:
     """Check the folders, build the report and write it atomically to `out` (default:
     ``<first folder>/report.html``); returns the path written. Raises `ReportError` on bad input, before
@@ -476,7 +493,7 @@ def write_report(
     problems = file_problems(out, force)
     if problems:
         raise ReportError(problems)
-    text = build_report(inputs, command=command)
+    text = build_report(inputs, command=command, norm_days=norm_days)
     return write_file(out, text, force)
 
 
@@ -861,7 +878,7 @@ def _direction(better: int) -> str:
     return {1: "better", -1: "worse"}.get(better, "neutral")
 
 
-def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> str:
+def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], norm_days: Sequence[float] = ()) -> str:
     names = inputs.names
     out = [f'<h2 id="table">{tr("Key figures per theme")}</h2>']
     if inputs.paired:
@@ -890,6 +907,7 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
                 cells[(r.metric, r.group, n, r.breakdown)] = r
         breakdowns = ["all"]
     out.append(_themed_tables(names, cells, "all", inputs.paired))
+    out.append(_norm_table(names, tables, norm_days))
     out.append(_backlog_period_table(names, tables))
     others = [b for b in breakdowns if b != "all"]
     if others:
@@ -974,6 +992,77 @@ def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: boo
         )
         + "</p>"
         + f'<table class="kpis stations"><tr>{head}</tr>'
+        + "".join(body)
+        + "</table>"
+    )
+
+
+def decided_within(tables: ResultTables, route: str, days: float) -> tuple[float, bool]:
+    """The share of a route's cohort cases (``cases`` in kpis.csv: the cases the route holds at the end of the
+    run, a court route's still waiting for their verdict included; a case the OM had not decided yet is in no
+    route) decided within `days` of registration (OM decision or verdict, as `decided_at`), pooled over
+    replications; and whether it is exact: a case registered at the end of intake is followed for the run-out
+    only, so for more days than that the share is a lower bound (cases still open might yet be decided in
+    time)."""
+    info = tables.info
+    kpi = next((r for r in tables.kpis if r.metric == "cases" and r.group == route and r.breakdown == "all"), None)
+    total = kpi.mean * simulated_years(info) if kpi is not None else math.nan
+    days_to = tables.cases.decision_days.get(route, np.empty(0))
+    if not total > 0:
+        return math.nan, True
+    return float(np.count_nonzero(days_to <= days)) / round(total), days <= info.runout_days
+
+
+def _norm_table(names: list[str], tables: Mapping[str, ResultTables], norm_days: Sequence[float]) -> str:
+    """Per route and scenario: the median and the 90th percentile of the days from registration to the decision,
+    and beside them the share decided within each of `norm_days` of registration."""
+    if not norm_days:
+        return ""
+    several = len(names) > 1
+    head = f"<th>{tr('route')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    head += f"<th>p50 ({tr('days')})</th><th>p90 ({tr('days')})</th>"
+    head += "".join(
+        f"<th>{_e(tr('within {days} days').format(days=fmt.plain_number(float(d))))}</th>" for d in norm_days
+    )
+    body = []
+    lower_bound = False
+    for route in ROUTES:
+        for i, n in enumerate(names):
+            t = tables[n]
+            found = {r.metric: r for r in t.kpis if r.group == route and r.breakdown == "all"}
+            row = ""
+            if i == 0:
+                span = f' rowspan="{len(names)}"' if several else ""
+                row += f"<td{span}>{_e(ROUTE_LABELS.get(route, route))}</td>"
+            if several:
+                row += f"<td>{_e(n)}</td>"
+            for m in ("days_to_decision_p50", "days_to_decision_p90"):
+                row += _cell(found.get(m), "days", 1.0, False, m)
+            for d in norm_days:
+                share, exact = decided_within(t, route, float(d))
+                lower_bound |= not exact and not math.isnan(share)
+                bound = "" if exact or share >= 1 else "≥ "  # all of them in time: exact however long the wait
+                text = "n/a" if math.isnan(share) else bound + fmt.percent(100 * share)
+                row += f'<td class="num">{_e(text)}</td>'
+            body.append(f"<tr>{row}</tr>")
+    note = (
+        tr(
+            " “≥”: more days than the run followed the last cases registered (its run-out), so cases still open "
+            "might yet be decided in time: a lower bound."
+        )
+        if lower_bound
+        else ""
+    )
+    return (
+        f"<h3>{tr('Lead times per route and norms')}</h3><p>"
+        + tr(
+            "Per route: the median (p50) and the 90th percentile (p90) of the days from registration to the OM's "
+            "decision or the verdict, each with its 95% interval, and the share of the route's cases decided "
+            "within so many days of registration (pooled over replications; `ketensim report --norm-days` "
+            "chooses the days)."
+        )
+        + note
+        + f'</p><table class="kpis norms"><tr>{head}</tr>'
         + "".join(body)
         + "</table>"
     )

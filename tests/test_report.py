@@ -206,6 +206,40 @@ def test_backlogs_averaged_over_the_period_with_the_days_to_clear_them(html_text
     assert "Backlogs over the period" in html_text
 
 
+def test_norm_attainment_within_chosen_days_beside_p50_and_p90(compared, tmp_path, monkeypatch):
+    from sim import formatting as fmt
+    from sim.figures.inputs import simulated_years
+    from sim.results import read_results
+
+    monkeypatch.setattr(R, "_png_data_uri", lambda fig: "data:image/png;base64,")  # words only: no painting
+
+    out = tmp_path / "norms.html"
+    r = runner.invoke(app, ["report", str(compared), "--out", str(out), "--norm-days", "20,150,400"])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    (table,) = re.findall(r'<table class="kpis norms">(.*?)</table>', text, flags=re.S)
+    head = re.sub(r"<[^>]+>", "|", table.split("</tr>")[0])
+    for column in ("p50 (days)", "p90 (days)", "within 20 days", "within 150 days", "within 400 days"):
+        assert column in head, head
+    # by hand: the regular summons' verdicts within 20 and 150 days of registration (the run-out is 150 days, so
+    # both are exact), of all the cases summoned, verdict or not; 400 days is more than the run-out: a lower bound
+    t = read_results(compared / "reference")
+    days = t.cases.decision_days["regular"]
+    (cases,) = [k.mean for k in t.kpis if k.metric == "cases" and k.group == "regular" and k.breakdown == "all"]
+    total = round(cases * simulated_years(t.info))
+    row = next(r for r in table.split("</tr>") if ">regular summons</td>" in r)
+    cells = [html.unescape(c) for c in re.findall(r'<td class="num[^"]*">(.*?)</td>', row)]
+    p50 = next(
+        k for k in t.kpis if k.metric == "days_to_decision_p50" and k.group == "regular" and k.breakdown == "all"
+    )
+    assert cells[0].startswith(fmt.number(p50.mean))
+    assert cells[2] == fmt.percent(100 * np.count_nonzero(days <= 20) / total)
+    assert cells[3] == fmt.percent(100 * np.count_nonzero(days <= 150) / total)
+    assert cells[4].startswith("≥ ") or cells[4] == "100%"
+    bad = runner.invoke(app, ["report", str(compared), "--out", str(tmp_path / "x.html"), "--norm-days", "5,a"])
+    assert bad.exit_code == 2 and "--norm-days" in bad.output
+
+
 def test_comparison_table_marks_significant_differences(html_text):
     section = html_text[html_text.index('id="table"') : html_text.index('id="differences"')]
     for theme in ("Routes", "Fast-track windows", "Backlogs", "Court sessions", "Chain"):
