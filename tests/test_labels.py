@@ -316,8 +316,8 @@ def test_districts_have_their_proper_names_on_figures_and_in_the_report():
         assert L.breakdown_label("stream=vvc") == "stroom: vvc"
 
 
-def test_cli_run_compare_plot_and_report_take_lang():
-    for command in ("run", "compare", "plot", "report"):
+def test_cli_run_compare_plot_report_and_export_take_lang():
+    for command in ("run", "compare", "plot", "report", "export"):
         r = runner.invoke(app, [command, "--help"])
         assert "--lang" in r.output, command
 
