@@ -362,7 +362,8 @@ def test_backlog_figure_panel_per_stage_with_band_and_marks(backlog, info):
     fig = backlog_figure({"baseline": backlog}, "backlog")
     assert_labelled(fig, xlabels=False)  # calendar dates need no label
     axes = visible_axes(fig)
-    assert [ax.get_title() for ax in axes] == [STAGE_LABELS[s] for s in BACKLOG_STAGES]
+    # a title too wide for its panel is broken onto two lines
+    assert [ax.get_title().replace("\n", " ") for ax in axes] == [STAGE_LABELS[s] for s in BACKLOG_STAGES]
     warm = mdates.date2num(np.datetime64(info.date_of(info.warmup_days)))
     horizon = mdates.date2num(np.datetime64(info.date_of(info.horizon_days)))
     for ax, stage in zip(axes, BACKLOG_STAGES):

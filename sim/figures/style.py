@@ -137,19 +137,28 @@ def panel_titles(ax) -> list:
 
 
 def fit_panel_titles(fig: Figure) -> None:
-    """Break a panel title that is wider than its panel (in the current language: Dutch runs longer) onto two
-    lines, at the space nearest the middle of each line too wide. The width is the panel's before the layout,
-    which is at most what the layout gives it, so a title that is broken might just have fitted, never the
-    other way round."""
+    """Break a panel title line that is wider than its panel (in the current language: Dutch runs longer) at the
+    space nearest its middle. A cheap look first, at the panels' widths before the layout (at most what the
+    layout gives them); only if a title may not fit, one layout pass to measure it against its panel."""
     renderer = fig._get_renderer()  # type: ignore[attr-defined]  # measures text without drawing
-    for ax in fig.axes:
-        if not ax.get_visible():
-            continue
-        room = ax.get_position().width * fig.bbox.width
-        for t in panel_titles(ax):
-            if t.get_window_extent(renderer).width <= room:
-                continue
-            t.set_text("\n".join(_halve(line) for line in t.get_text().split("\n")))
+
+    def too_wide(room_of) -> list:
+        return [
+            (t, room_of(ax))
+            for ax in fig.axes
+            if ax.get_visible()
+            for t in panel_titles(ax)
+            if t.get_window_extent(renderer).width > room_of(ax)
+        ]
+
+    if not too_wide(lambda ax: ax.get_position().width * fig.bbox.width):
+        return
+    fig.draw_without_rendering()
+    for t, room in too_wide(lambda ax: ax.get_window_extent(renderer).width):
+        font = t.get_fontproperties()
+        lines = t.get_text().split("\n")
+        wide = [renderer.get_text_width_height_descent(line, font, ismath=False)[0] > room for line in lines]
+        t.set_text("\n".join(_halve(line) if w else line for line, w in zip(lines, wide)))
 
 
 def _halve(line: str) -> str:
