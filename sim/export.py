@@ -15,6 +15,10 @@ Values are in the unit the Unit column names (the CSV's value × the catalogue's
 a number in the workbook is the CSV's number in the unit a table in the report shows. The CSVs stay as they are for
 code. XlsxWriter writes the file (a well-kept writer of the xlsx format; hand-written xlsx would be a zip of XML that
 Excel is picky about), atomically and only over a file ketensim wrote (`sim.outputs`).
+
+With ``--lang nl`` the words are Dutch: the sheets' names, the headings, the key figures' labels and units, the
+About sheet (`sim.labels.tr`); the numbers are numbers either way (Excel writes them in the reader's own format),
+and the ``metric`` and ``group`` columns keep the CSVs' codes, so a Dutch workbook joins the CSVs as well.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 from .catalogue import describe_kpi, difference_unit
 from .errors import ProblemsError
 from .kpis import KpiRow, read_csv
+from .labels import tr
 from .outputs import STAGING_SUFFIX, is_complete
 from .results import compare_scenarios, read_comparison_rows, read_kpis, read_provenance
 
@@ -143,7 +148,7 @@ def export_xlsx(folder: Path | str, out: Path | str, force: bool = False) -> Pat
 
 
 def _table(wb, title, head, number, columns, rows, widths) -> None:
-    ws = wb.add_worksheet(title)
+    ws = wb.add_worksheet(tr(title))
     ws.write_row(0, 0, columns, head)
     for i, row in enumerate(rows, start=1):
         for j, v in enumerate(row):
@@ -160,17 +165,17 @@ def _table(wb, title, head, number, columns, rows, widths) -> None:
 
 
 def _about(wb, head, folder: Path, prov: dict, names: list[str]) -> None:
-    ws = wb.add_worksheet("About")
+    ws = wb.add_worksheet(tr("About"))
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 110)
     lines = [
         ("Results folder", str(folder)),
-        ("Scenarios", ", ".join(names) + (" (the first is the reference)" if len(names) > 1 else "")),
+        ("Scenarios", ", ".join(names) + (" " + tr("(the first is the reference)") if len(names) > 1 else "")),
         ("Seed", prov.get("seed")),
         ("Replications", prov.get("replications")),
         ("ketensim version", prov.get("ketensim_version")),
         ("Started", prov.get("started_at")),
-        ("Settings (--set)", ", ".join(prov.get("settings") or []) or "none"),
+        ("Settings (--set)", ", ".join(prov.get("settings") or []) or tr("none")),
         ("Command", " ".join(map(str, prov.get("command") or []))),
         (
             "How to read",
@@ -180,16 +185,16 @@ def _about(wb, head, folder: Path, prov: dict, names: list[str]) -> None:
         ),
         ("Sheets", "Key figures; Comparison (paired differences); By region / By stream (with --by); Stations."),
     ]
-    ws.write_row(0, 0, ["ketensim results", ""], head)
+    ws.write_row(0, 0, [tr("ketensim results"), ""], head)
     for i, (k, v) in enumerate(lines, start=1):
-        ws.write(i, 0, k, head)
-        ws.write(i, 1, "" if v is None else v)
+        ws.write(i, 0, tr(k), head)
+        ws.write(i, 1, "" if v is None else tr(v) if k in ("How to read", "Sheets") else v)
 
 
 def _key_figures(wb, head, number, names: list[str], per_scenario: list[list[KpiRow]]) -> None:
-    columns = ["metric", "group", "key figure", "unit"]
+    columns = ["metric", "group", tr("key figure"), tr("unit")]
     for n in names:
-        columns += [f"{n}: mean", f"{n}: 95% low", f"{n}: 95% high", f"{n}: replications"]
+        columns += [f"{n}: {tr(c)}" for c in ("mean", "95% low", "95% high", "replications")]
     by_key: dict[tuple[str, str], dict[str, KpiRow]] = defaultdict(dict)
     for n, rows in zip(names, per_scenario):
         for r in rows:
@@ -206,8 +211,10 @@ def _key_figures(wb, head, number, names: list[str], per_scenario: list[list[Kpi
 
 
 def _comparison(wb, head, number, rows, names: list[str]) -> None:
-    columns = ["metric", "group", "key figure", "scenario", "unit", "mean", "difference from " + names[0]]
-    columns += ["difference: 95% low", "difference: 95% high", "unit of the difference", "interval excludes 0"]
+    columns = ["metric", "group"] + [tr(c) for c in ("key figure", "scenario", "unit", "mean")]
+    columns += [tr("difference from") + " " + names[0]]
+    columns += [tr(c) for c in ("difference: 95% low", "difference: 95% high", "unit of the difference")]
+    columns += [tr("interval excludes 0")]
     out = []
     for r in rows:
         if r.scenario == names[0]:
@@ -225,14 +232,15 @@ def _comparison(wb, head, number, rows, names: list[str]) -> None:
                 _num(r.diff_ci_low * scale),
                 _num(r.diff_ci_high * scale),
                 difference_unit(unit),
-                "yes" if r.significant else "no",
+                tr("yes") if r.significant else tr("no"),
             ]
         )
     _table(wb, "Comparison", head, number, columns, out, widths=[24, 18, 56, 18, 14, 12, 16, 14, 14, 16, 12])
 
 
 def _breakdown(wb, head, number, by: str, per: list[tuple[str, list[KpiRow]]]) -> None:
-    columns = ["scenario", by, "metric", "group", "key figure", "unit", "mean", "95% low", "95% high", "replications"]
+    columns = [tr("scenario"), by, "metric", "group", tr("key figure"), tr("unit")]
+    columns += [tr(c) for c in ("mean", "95% low", "95% high", "replications")]
     out = []
     for n, rows in per:
         for r in rows:

@@ -1,5 +1,10 @@
 """Number formatters: how a number is written in the figures, the report and the console summary. Negative
 numbers get a real minus sign (−) except on the console; NaN is "n/a" in the report and empty on the console.
+
+In Dutch (``--lang nl``, `sim.labels.language`) a number is written the Dutch way: a decimal comma and a point
+between thousands (1.234,5; 12,5%). Every formatter here answers in the current language (`local`), so the report,
+the figures and the console agree; the files written for code (CSV, Parquet, JSON, the workbook's numbers) do not
+use these formatters and stay the same in every language.
 """
 
 from __future__ import annotations
@@ -9,6 +14,18 @@ import math
 import numpy as np
 
 MINUS = "−"
+_DUTCH_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def local(text: str) -> str:
+    """A number written in English style (1,234.5) in the current language: Dutch swaps the separators
+    (1.234,5). Only for text that holds numbers and no words with a comma or a point."""
+    return text.translate(_DUTCH_SEPARATORS) if _dutch() else text
+
+
+def percent(v: float, digits: int = 0) -> str:
+    """A percentage: 12%, 0.9% (12%, 0,9% in Dutch)."""
+    return local(f"{v:.{digits}f}%")
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -16,31 +33,31 @@ MINUS = "−"
 
 def days(x: float) -> str:
     """A number of days: one decimal below ten, whole days from there (1.2, 28, 1,234)."""
-    return f"{x:.1f}" if x < 10 else f"{x:,.0f}"
+    return local(f"{x:.1f}" if x < 10 else f"{x:,.0f}")
 
 
 def count(n: int) -> str:
     """A count of cases: 12,345."""
-    return f"{n:,}"
+    return local(f"{n:,}")
 
 
 def whole(v: float, _pos=None) -> str:
     """A whole number with thousands separators; also a tick formatter (`FuncFormatter(whole)`)."""
-    return f"{v:,.0f}"
+    return local(f"{v:,.0f}")
 
 
 def thousands(v: float, _pos=None) -> str:
     """A tick label in thousands above 1,000: 750, 8.5k, 12k."""
     if abs(v) >= 10_000:
-        return f"{v / 1000:,.0f}k"
+        return local(f"{v / 1000:,.0f}k")
     if abs(v) >= 1000:
-        return f"{v / 1000:,.1f}k".replace(".0k", "k")
-    return f"{v:,.0f}"
+        return local(f"{v / 1000:,.1f}k".replace(".0k", "k"))
+    return local(f"{v:,.0f}")
 
 
 def flow_count(v: float) -> str:
     """Cases per year on a node of the flow diagram: one decimal below ten (so a small node is not "0")."""
-    return f"{v:,.1f}" if 0 < v < 10 else f"{v:,.0f}"
+    return local(f"{v:,.1f}" if 0 < v < 10 else f"{v:,.0f}")
 
 
 def bar_value(m: float, percent: bool) -> str:
@@ -48,21 +65,22 @@ def bar_value(m: float, percent: bool) -> str:
     if np.isnan(m):
         return "n/a"
     if percent:
-        return f"{m:.0f}%" if m >= 10 or m == 0 else f"{m:.1f}%"
-    return f"{m:,.0f}" if m >= 10 or m == 0 else f"{m:.1f}"
+        return local(f"{m:.0f}%" if m >= 10 or m == 0 else f"{m:.1f}%")
+    return local(f"{m:,.0f}" if m >= 10 or m == 0 else f"{m:.1f}")
 
 
 def signed_rounded(x: float, digits: int | None = None) -> str:
     """+1.2 / −3.4 with a real minus sign; whole numbers from 100 on, two decimals below 1 (or `digits`)."""
     if digits is None:
         digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 1 else 2
-    text = f"{abs(x):,.{digits}f}"
+    text = local(f"{abs(x):,.{digits}f}")
     return (MINUS if x < 0 else "+") + text
 
 
 def window_span(earliest: float, latest: float) -> str:
     """A legal window in days: "14–28 days", or "≤ 3 days" when it starts at day 0."""
-    return f"{earliest:g}–{latest:g} days" if earliest > 0 else f"≤ {latest:g} days"
+    span = f"{local(f'{earliest:g}')}–{local(f'{latest:g}')}" if earliest > 0 else f"≤ {local(f'{latest:g}')}"
+    return f"{span} days"
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -84,7 +102,7 @@ def number(x: float) -> str:
         s = f"{ax:.2f}"
     else:  # two significant digits, never in scientific notation
         s = np.format_float_positional(ax, precision=2, unique=True, fractional=False, trim="-")
-    return (MINUS if x < 0 else "") + s
+    return (MINUS if x < 0 else "") + local(s)
 
 
 def signed(x: float) -> str:
@@ -102,8 +120,8 @@ def plain_number(x: float) -> str:
     if isinstance(x, float) and math.isnan(x):
         return "n/a"
     if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}"
+        return local(f"{int(x):,}")
+    return local(f"{x:,.6g}")
 
 
 # ------------------------------------------------------------------------------------------------ console
@@ -111,14 +129,10 @@ def plain_number(x: float) -> str:
 
 def console_number(x: float) -> str:
     """A value in the console summary: whole numbers from 1,000, one decimal from 10, three significant digits
-    below; empty for NaN."""
+    below (2.00, 0.450); empty for NaN. Its interval is written to the same decimals (`console_mean_ci`)."""
     if math.isnan(x):
         return ""
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+    return _to_decimals_of(x, x)
 
 
 def console_signed(x: float) -> str:
@@ -127,23 +141,41 @@ def console_signed(x: float) -> str:
 
 
 def console_mean_ci(mean: float, ci_low: float, ci_high: float) -> str:
-    """A mean with the half-width of its 95% interval, "12.3 ±1.4"; the mean alone without an interval; empty
-    for NaN."""
+    """A mean with the half-width of its 95% interval, "12.3 ±1.4", the half-width to the mean's decimals (so
+    "1,234 ±57", not "1,234 ±56.7"); the mean alone without an interval; empty for NaN."""
     if math.isnan(mean):
         return ""
+    shown = console_number(mean)
     if math.isnan(ci_low):
-        return console_number(mean)
-    return f"{console_number(mean)} ±{console_number((ci_high - ci_low) / 2)}"
+        return shown
+    return f"{shown} ±{_to_decimals_of(mean, (ci_high - ci_low) / 2)}"
 
 
 def console_difference(diff: float, ci_low: float, ci_high: float, significant: bool) -> str:
-    """A paired difference with its 95% interval, "+1.2 [+0.4, +2.0] *" (* = the interval excludes zero); "=" when
-    identical in every replication; empty for NaN."""
+    """A paired difference with its 95% interval, "+1.2 [+0.4, +2.0] *" (* = the interval excludes zero), the
+    bounds to the difference's decimals; "=" when identical in every replication; empty for NaN. In Dutch the
+    bounds are parted by a semicolon, the comma being the decimal sign: "+1,2 [+0,4; +2,0] *"."""
     if math.isnan(diff):
         return ""
     if diff == 0 and ci_low == ci_high == 0:
         return "="
+    shown = console_signed(diff)
     if math.isnan(ci_low):
-        return f"{diff:+.3g}"
+        return shown
     star = " *" if significant else "  "
-    return f"{console_signed(diff)} [{console_signed(ci_low)}, {console_signed(ci_high)}]{star}"
+    lo, hi = (("+" if v > 0 else "") + _to_decimals_of(diff, v) for v in (ci_low, ci_high))
+    return f"{shown} [{lo}{'; ' if _dutch() else ', '}{hi}]{star}"
+
+
+def _to_decimals_of(mean: float, x: float) -> str:
+    """`x` with the decimals of a console value the size of `mean`: none from 1,000, one from 10, three
+    significant digits below."""
+    size = abs(mean)
+    decimals = 0 if size >= 1000 else 1 if size >= 10 else 2 if size == 0 else max(0, 2 - math.floor(math.log10(size)))
+    return local(f"{x:,.{decimals}f}")
+
+
+def _dutch() -> bool:
+    from .labels import language
+
+    return language() == "nl"

@@ -139,9 +139,44 @@ STATION_LABELS = TranslatedLabels(
         "advice:nifp": "NIFP: reports",
         "reclassering": "reclassering: taakstraf",
         "dji_cells": "DJI: cells",
+        "dji_remand": "DJI: remand places",
+        "police_cells": "police: cells (arrestees)",
         "gerechtshof": "gerechtshof: appeals",
     }
 )
+
+
+# The arrondissementen (the scenarios' region keys, ``[regions.oost-brabant]``) by their proper names, the same
+# in both languages: the court districts as the Rechtspraak and the OM name them ('s-Hertogenbosch is the seat of
+# Oost-Brabant, Arnhem and Zutphen of Gelderland, ...).
+REGION_NAMES = {
+    "amsterdam": "Amsterdam",
+    "den-haag": "Den Haag",
+    "gelderland": "Gelderland",
+    "limburg": "Limburg",
+    "midden-nederland": "Midden-Nederland",
+    "noord-holland": "Noord-Holland",
+    "noord-nederland": "Noord-Nederland",
+    "oost-brabant": "Oost-Brabant",
+    "overijssel": "Overijssel",
+    "rotterdam": "Rotterdam",
+    "zeeland-west-brabant": "Zeeland-West-Brabant",
+}
+
+
+def region_label(key: str) -> str:
+    """A region's proper name ("den-haag" -> "Den Haag"); a key the table does not know (a test's "district",
+    a scenario's own region) as it is."""
+    return REGION_NAMES.get(key, key)
+
+
+def breakdown_label(breakdown: str) -> str:
+    """A breakdown of the key figures in words: "region=oost-brabant" -> "arrondissement Oost-Brabant" (in the
+    current language), "stream=vvc" -> "stream: vvc"."""
+    by, _, name = breakdown.partition("=")
+    if by == "region":
+        return f"{tr('arrondissement')} {region_label(name)}"
+    return f"{tr(by)}: {name}" if name else breakdown
 
 
 def decided_at(route: str) -> str:
@@ -554,10 +589,10 @@ NL |= {
     "Command (report)": "Opdracht (report)",
     # captions of the report's figures (`sim.report.CAPTIONS`)
     "Lead time per route, registration → OM decision (sepot, strafbeschikking) or → verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile; the fast-track routes' legal windows dashed. A curve further left is faster.": "Doorlooptijd per route, inschrijving → OM-beslissing (sepot, strafbeschikking) of → vonnis (routes via de rechter), als cumulatieve verdelingen; ● mediaan, ◆ 90e percentiel; de wettelijke termijnen van (super)snelrecht gestippeld. Een curve verder naar links is sneller.",
-    "Days from the start of the legal window to the verdict hearing for the cases heard in each fast-track route; the legal window is shaded and its limits are dashed red lines. Boxes: share heard within the window and fall-backs per year.": "Dagen van het begin van de wettelijke termijn tot de zitting voor de zaken die in elke snelrechtroute zijn behandeld; de wettelijke termijn is gearceerd en zijn grenzen zijn rode streeplijnen. Kaders: aandeel behandeld binnen de termijn en terugvallers per jaar.",
+    "Days from the start of the legal window to the verdict hearing for the cases heard in each fast-track route, as a share of the cases that started in it; hatched red beside each route: the share that fell back to a slower route. The legal window is shaded and its limits are dashed red lines. Boxes: share heard within the window, fall-backs and cases heard per year.": "Dagen van het begin van de wettelijke termijn tot de zitting voor de zaken die in elke snelrechtroute zijn behandeld, als aandeel van de zaken die in de route begonnen; rood gearceerd naast elke route: het aandeel dat terugviel naar een tragere route. De wettelijke termijn is gearceerd en zijn grenzen zijn rode streeplijnen. Kaders: aandeel behandeld binnen de termijn, terugvallers en behandelde zaken per jaar.",
     "Fast-track window attainment and fall-backs per year, per route, with 95% intervals over replications; the legal window is under each route.": "Behandeld binnen de wettelijke termijn en terugvallers per jaar, per snelrechtroute, met 95%-intervallen over replicaties; de wettelijke termijn staat onder elke route.",
     "How the cases flow over the chain, in cases per year: OM intake → ZSM desk or regular OM → the OM's decision → the route the case was decided in (fall-backs in dark red) → how it ended. In brackets: the difference from the reference.": "Hoe de zaken door de keten stromen, in zaken per jaar: instroom OM → ZSM-tafel of regulier OM → de vervolgingsbeslissing van het OM → de route waarin de zaak is afgedaan (terugval in donkerrood) → hoe de zaak eindigde. Tussen haakjes: het verschil met de referentie.",
-    "Cases per year per route (after fall-backs), with 95% intervals and the share of all decided cases.": "Zaken per jaar per route (na terugval), met 95%-intervallen en het aandeel in alle afgedane zaken.",
+    "Cases per year per route (after fall-backs), with 95% intervals and the share of all decided cases; on the right the fast-track routes again, on their own scale.": "Zaken per jaar per route (na terugval), met 95%-intervallen en het aandeel in alle afgedane zaken; rechts de snelrechtroutes nogmaals, op hun eigen schaal.",
     "Backlog (voorraad) per stage over time: median over replications with a band over replications; end of warm-up and end of intake marked.": "Voorraad per fase in de tijd: mediaan over replicaties met een band over replicaties; einde inloopperiode en einde instroom gemarkeerd.",
     "Weekly throughput over calendar time: OM intake, OM decisions, court verdicts and executions completed per week, median over replications with a band.": "Doorstroom per week in kalendertijd: instroom OM, OM-beslissingen, vonnissen en afgeronde tenuitvoerleggingen per week, mediaan over replicaties met een band.",
     "Per arrondissement, the monthly median lead time (registration → OM decision or verdict, by month of registration); in a comparison, each scenario minus the reference, with the dates on which the scenario's schedules switch in that region marked (a phased roll-out shows one date per region).": "Per arrondissement de mediane doorlooptijd per maand (inschrijving → OM-beslissing of vonnis, naar maand van inschrijving); in een vergelijking elk scenario min de referentie, met de data waarop de roosters van het scenario in dat arrondissement wisselen (een gefaseerde invoering toont één datum per arrondissement).",
@@ -601,8 +636,8 @@ NL |= {
     "Steps not reached by the end of the run": "Stappen die aan het eind van de run niet bereikt zijn",
     "days of run-out) are left out.": "dagen uitloop) blijven buiten beschouwing.",
     "Route: the route the case was finally decided in (after fall-backs).": "Route: de route waarin de zaak uiteindelijk is afgedaan (na terugval).",
-    "Cases heard in the route (verzet cases excluded).": "Zaken behandeld in de route (verzetzaken niet meegeteld).",
-    "Within window: share of the cases that started in the route that were heard in time; the others fell back to a slower route.": "Binnen termijn: aandeel van de in de route begonnen zaken dat op tijd is behandeld; de andere vielen terug naar een tragere route.",
+    "Bars: cases heard in the route (verzet cases excluded), as a share of the cases that started in it; hatched red beside each route: the share that fell back to a slower route (not heard in time).": "Staven: zaken behandeld in de route (verzetzaken niet meegeteld), als aandeel van de zaken die in de route begonnen; rood gearceerd naast elke route: het aandeel dat terugviel naar een tragere route (niet op tijd behandeld).",
+    "Counts per year.": "Aantallen per jaar.",
     "Legal windows drawn are those of": "De getekende wettelijke termijnen zijn die van",
     "Cases registered after the warm-up, per year, by the route they were finally decided in (after fall-backs);": "Zaken ingeschreven na de inloopperiode, per jaar, naar de route waarin ze uiteindelijk zijn afgedaan (na terugval);",
     "Error bars: 95% interval over replications.": "Foutbalken: 95%-interval over replicaties.",
@@ -701,6 +736,49 @@ NL |= {
     # the windows' panels and notes
     "window": "termijn",
     "fall-backs/yr": "terugvallers/jr",
+    "heard/yr": "behandeld/jr",
+    "cases heard in the route": "zaken behandeld in de route",
+    "fell back": "terugval",
+    # the workbook (`ketensim export --lang nl`)
+    "About": "Over",
+    "Key figures": "Kerncijfers",
+    "Comparison": "Vergelijking",
+    "By region": "Per arrondissement",
+    "By stream": "Per stroom",
+    "Stations": "Ketenpartners",
+    "Started": "Gestart",
+    "Settings (--set)": "Instellingen (--set)",
+    "Command": "Opdracht",
+    "How to read": "Zo lees je het",
+    "Sheets": "Werkbladen",
+    "(the first is the reference)": "(de eerste is de referentie)",
+    "none": "geen",
+    "ketensim results": "ketensim-resultaten",
+    "95% low": "95% onder",
+    "95% high": "95% boven",
+    "difference: 95% low": "verschil: 95% onder",
+    "difference: 95% high": "verschil: 95% boven",
+    "unit of the difference": "eenheid van het verschil",
+    "interval excludes 0": "interval sluit 0 uit",
+    "Every value is the mean over replications with its 95% interval (Student t). Values are in the unit of the Unit column: shares in %, their differences in percentage points; cases per simulated year after the warm-up. The CSV files of the results folder hold the same numbers (shares as fractions).": "Elke waarde is het gemiddelde over replicaties met het 95%-interval (Student t). Waarden staan in de eenheid van de kolom Eenheid: aandelen in %, hun verschillen in procentpunten; zaken per gesimuleerd jaar na de inloopperiode. De CSV-bestanden van de resultatenmap bevatten dezelfde getallen (aandelen als breuken).",
+    "Key figures; Comparison (paired differences); By region / By stream (with --by); Stations.": "Kerncijfers; Vergelijking (gepaarde verschillen); Per arrondissement / Per stroom (met --by); Ketenpartners.",
+    "within {days} days": "binnen {days} dagen",
+    "Lead times per route and norms": "Doorlooptijden per route en normen",
+    " “≥”: more days than the run followed the last cases registered (its run-out), so cases still open might yet be decided in time: a lower bound.": " “≥”: meer dagen dan de run de laatst ingeschreven zaken volgde (de uitloop), dus zaken die nog open zijn kunnen nog op tijd worden afgedaan: een ondergrens.",
+    "Per route: the median (p50) and the 90th percentile (p90) of the days from registration to the OM's decision or the verdict, each with its 95% interval, and the share of the route's cases decided within so many days of registration (pooled over replications; `ketensim report --norm-days` chooses the days).": "Per route: de mediaan (p50) en het 90e percentiel (p90) van de dagen van inschrijving tot de beslissing van het OM of het vonnis, elk met het 95%-interval, en het aandeel van de zaken in de route dat binnen zoveel dagen na inschrijving is afgedaan (samengenomen over replicaties; `ketensim report --norm-days` kiest de dagen).",
+    "Backlogs over the period": "Voorraden over de periode",
+    "mean backlog over the period (cases)": "gemiddelde voorraad over de periode (zaken)",
+    "backlog at the end of intake (cases)": "voorraad aan het eind van de instroom (zaken)",
+    "days to clear after the end of intake": "dagen tot weggewerkt na het eind van de instroom",
+    "Per stage: the backlog (voorraad) averaged over the days from the end of the warm-up to the end of intake, its size at the end of intake, and the days after that until it is down to a tenth of that size, while no new cases arrive (“&gt; N”: not by the end of the run, N days later). Mean over replications with the 95% interval.": "Per fase: de voorraad gemiddeld over de dagen van het einde van de inloopperiode tot het eind van de instroom, de omvang aan het eind van de instroom, en het aantal dagen daarna tot die tot een tiende is teruggebracht, terwijl er geen nieuwe zaken bijkomen (“&gt; N”: niet voor het eind van de run, N dagen later). Gemiddelde over replicaties met het 95%-interval.",
+    "DJI: remand places": "DJI: plaatsen voorlopige hechtenis",
+    "police: cells (arrestees)": "politie: cellen (arrestanten)",
+    "Per station (chain partner): its capacity, the share of it in use, the mean wait of the cases it started and its mean stock (waiting + in work), from the end of the warm-up to the horizon.": "Per ketenpartner: de capaciteit, het deel daarvan dat in gebruik is, de gemiddelde wachttijd van de gestarte zaken en de gemiddelde voorraad (wachtend + in behandeling), van het einde van de inloopperiode tot de horizon.",
+    "arrondissement": "arrondissement",
+    "stream": "stroom",
+    "heard in the route:": "behandeld in de route:",
+    "legal limit": "wettelijke grens",
+    "fast-track routes, own scale": "snelrechtroutes, eigen schaal",
     "CI": "BI",
     "fall-back (legal window missed)": "terugval (wettelijke termijn gemist)",
     "schedule switches in the region": "rooster wisselt in het arrondissement",

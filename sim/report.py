@@ -42,18 +42,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import __version__
 from . import formatting as fmt
 from .catalogue import THEMES as KPI_THEMES
-from .catalogue import better, describe_kpi, difference_unit, goal_of, metrics_of
+from .catalogue import better, describe_kpi, difference_unit, goal_of, group_label, key_figure, metric_label, metrics_of
 from .compare import ComparisonRow
 from .errors import ProblemsError
+from .figures.inputs import simulated_years
 from .figures.sets import comparison_figures, standard_figures
 from .figures.style import save_png
-from .kpis import KpiRow
-from .labels import language, tr, tr_phrases
+from .kpis import KpiRow, mean_ci
+from .labels import ROUTE_LABELS, STAGE_LABELS, breakdown_label, language, tr, tr_phrases
 from .outputs import file_problems, write_file
 from .results import (
+    ROUTES,
+    BacklogTable,
     ResultTables,
     check_compare_folder,
     check_run_folder,
@@ -73,12 +78,18 @@ MAX_HEADLINES = 10  # per scenario in the details; the rest are folded away
 MAX_SUMMARY_FINDINGS = 8  # on page one, over all scenarios together
 MIN_SUMMARY_SIZE = 0.02  # a page-one finding moves its figure by at least 2% of its size
 MAX_SUMMARY_CHANGES = 4  # settings in words per scenario on page one
+# Days from registration within which the share of each route's cases decided is shown beside p50 and p90 (five
+# weeks, a quarter, half a year, a year); `ketensim report --norm-days` chooses others.
+NORM_DAYS = (35.0, 91.0, 182.0, 365.0)
 
 # The themes of the key-figure tables (`sim.catalogue`); "Chain" takes everything no theme claims (intake, ZSM
 # share, returns, end-to-end lead time, sentences), in the order of the rows.
-THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "backlogs", "sessions")) + (
+THEMES = tuple((KPI_THEMES[t], metrics_of(t)) for t in ("routes", "windows", "backlogs", "sessions", "capacity")) + (
     ("Chain", None),
 )
+# The capacity theme is one table, the capacity story at a glance: a row per station (detectives, ZSM, OM,
+# advice writers, reclassering, cells, gerechtshof), its capacity, utilisation, mean wait and mean stock beside it.
+STATION_THEME = KPI_THEMES["capacity"]
 
 CAPTIONS = {
     "difference_lead_times.png": "Difference of each scenario from the reference, paired by replication, with the 95% interval: "
@@ -105,15 +116,16 @@ CAPTIONS = {
     "verdict (court routes), as cumulative distributions; ● median, ◆ 90th percentile; the fast-track routes' legal "
     "windows dashed. A curve further left is faster.",
     "fast_track_windows.png": "Days from the start of the legal window to the verdict hearing for the cases heard "
-    "in each fast-track route; the legal window is shaded and its limits are dashed red lines. Boxes: share heard "
-    "within the window and fall-backs per year.",
+    "in each fast-track route, as a share of the cases that started in it; hatched red beside each route: the share "
+    "that fell back to a slower route. The legal window is shaded and its limits are dashed red lines. Boxes: share "
+    "heard within the window, fall-backs and cases heard per year.",
     "window_attainment.png": "Fast-track window attainment and fall-backs per year, per route, with 95% intervals "
     "over replications; the legal window is under each route.",
     "route_flow.png": "How the cases flow over the chain, in cases per year: OM intake → ZSM desk or regular OM → "
     "the OM's decision → the route the case was decided in (fall-backs in dark red) → how it ended. In brackets: "
     "the difference from the reference.",
     "route_shares.png": "Cases per year per route (after fall-backs), with 95% intervals and the share of all "
-    "decided cases.",
+    "decided cases; on the right the fast-track routes again, on their own scale.",
     "backlog_per_stage.png": "Backlog (voorraad) per stage over time: median over replications with a band over "
     "replications; end of warm-up and end of intake marked.",
     "weekly_throughput.png": "Weekly throughput over calendar time: OM intake, OM decisions, court verdicts and "
@@ -409,10 +421,16 @@ def scenario_inputs(resolved: Mapping[str, Mapping], reference: str) -> dict[str
 
 
 def build_report(
-    inputs: ReportInputs, *, command: str | None = None, now: dt.datetime | None = None, plots: bool = True
+    inputs: ReportInputs,
+    *,
+    command: str | None = None,
+    now: dt.datetime | None = None,
+    plots: bool = True,
+    norm_days: Sequence[float] = NORM_DAYS,
 ) -> str:
     """The report as one HTML string (see the module docstring); without `plots` the plots section is left out
-    (drawing them is most of the time a report takes)."""
+    (drawing them is most of the time a report takes). `norm_days`: the numbers of days from registration whose
+    attainment per route is shown beside p50 and p90."""
     now = now or dt.datetime.now().astimezone()
     names = inputs.names
     tables = {n: read_results(inputs.run_dirs[n]) for n in names}
@@ -422,7 +440,7 @@ def build_report(
     parts = [_summary_section(inputs, tables, resolved, findings)]
     if plots:
         parts.append(_plots_section(inputs, tables, resolved))
-    parts += _detail_sections(inputs, tables, resolved, findings, command, now)
+    parts += _detail_sections(inputs, tables, resolved, findings, command, now, norm_days)
     parts.append(
         "<footer>"
         + _e(
@@ -445,11 +463,12 @@ def _detail_sections(
     findings: Mapping[str, list[Finding]],
     command: str | None,
     now: dt.datetime,
+    norm_days: Sequence[float] = (),
 ) -> list[str]:
     """The sections after the figures, each an HTML string opening with ``<h2 id=...>`` (the table of contents is
     made from those headings). A new section (a validation table, say) goes into this list before provenance,
     which stays last."""
-    sections = [_table_section(inputs, tables)]
+    sections = [_table_section(inputs, tables, norm_days)]
     if inputs.paired:
         sections.append(_findings_section(inputs, findings))
     sections.append(_scenario_section(inputs, resolved))
@@ -459,7 +478,12 @@ def _detail_sections(
 
 
 def write_report(
-    folders: Sequence[Path | str], out: Path | str | None = None, *, command: str | None = None, force: bool = False
+    folders: Sequence[Path | str],
+    out: Path | str | None = None,
+    *,
+    command: str | None = None,
+    force: bool = False,
+    norm_days: Sequence[float] = NORM_DAYS,
 ) -> Path:
     """Check the folders, build the report and write it atomically to `out` (default:
     ``<first folder>/report.html``); returns the path written. Raises `ReportError` on bad input, before
@@ -469,7 +493,7 @@ def write_report(
     problems = file_problems(out, force)
     if problems:
         raise ReportError(problems)
-    text = build_report(inputs, command=command)
+    text = build_report(inputs, command=command, norm_days=norm_days)
     return write_file(out, text, force)
 
 
@@ -681,7 +705,7 @@ def _provenance_section(
         rows.append(("ketensim version", str(prov.get("ketensim_version", ""))))
         rows.append(("Run started", str(prov.get("started_at", ""))))
         if prov.get("wall_seconds") is not None:
-            rows.append(("Run time", f"{float(prov['wall_seconds']):,.1f} s"))
+            rows.append(("Run time", fmt.local(f"{float(prov['wall_seconds']):,.1f}") + " s"))
         rows.append(("Results folder", str(inputs.folders[0])))
         if prov.get("command"):
             rows.append(("Command (compare)", _command_text(prov["command"])))
@@ -717,9 +741,9 @@ def _provenance_section(
     rows.append(
         (
             "Period",
-            f"start {first.start_date}; warm-up {first.warmup_days:g} days (to "
-            f"{first.date_of(first.warmup_days)}); intake until day {first.horizon_days:g} "
-            f"({first.date_of(first.horizon_days)}); run-out {first.runout_days:g} days",
+            f"start {first.start_date}; warm-up {fmt.local(f'{first.warmup_days:g}')} days (to "
+            f"{first.date_of(first.warmup_days)}); intake until day {fmt.local(f'{first.horizon_days:g}')} "
+            f"({first.date_of(first.horizon_days)}); run-out {fmt.local(f'{first.runout_days:g}')} days",
         )
     )
     rows.append(("Cohort", first.cohort_note().removeprefix("Cohort: ")))
@@ -854,7 +878,7 @@ def _direction(better: int) -> str:
     return {1: "better", -1: "worse"}.get(better, "neutral")
 
 
-def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> str:
+def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], norm_days: Sequence[float] = ()) -> str:
     names = inputs.names
     out = [f'<h2 id="table">{tr("Key figures per theme")}</h2>']
     if inputs.paired:
@@ -883,6 +907,8 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
                 cells[(r.metric, r.group, n, r.breakdown)] = r
         breakdowns = ["all"]
     out.append(_themed_tables(names, cells, "all", inputs.paired))
+    out.append(_norm_table(names, tables, norm_days))
+    out.append(_backlog_period_table(names, tables))
     others = [b for b in breakdowns if b != "all"]
     if others:
         out.append(
@@ -892,7 +918,7 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables]) -> 
         )
         for b in others:
             out.append(
-                f"<details><summary>{_e(b.replace('=', ': '))}</summary>"
+                f"<details><summary>{_e(breakdown_label(b))}</summary>"
                 f"{_themed_tables(names, cells, b, inputs.paired, level='h4')}</details>"
             )
     return "\n".join(out)
@@ -910,6 +936,9 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
         if not these:
             continue
         claimed.update(these)
+        if heading == STATION_THEME:
+            out.append(_station_table(names, cells, breakdown, paired, level, these))
+            continue
         head = "".join(
             f"<th>{_e(n)}{' ' + tr('(reference)') if paired and i == 0 else ''}</th>" for i, n in enumerate(names)
         )
@@ -927,6 +956,206 @@ def _themed_tables(names: list[str], cells: Mapping, breakdown: str, paired: boo
             + "</table>"
         )
     return "\n".join(out)
+
+
+def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: bool, level: str, keys) -> str:
+    """Capacity per station as one table: a row per station (and per scenario under it, when there are several),
+    a column per figure (`sim.kpis.STATION_METRICS`: capacity, utilisation, mean wait, mean stock), each cell the
+    mean with its 95% interval and, for a scenario other than the reference, its paired difference."""
+    metrics = [m for m in metrics_of("capacity") if any(k[0] == m for k in keys)]
+    stations = list(dict.fromkeys(g for _, g in keys))
+    several = len(names) > 1
+    head = f"<th>{tr('station')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    for m in metrics:
+        k = key_figure(m)
+        unit = tr(k.unit)
+        head += f"<th>{_e(metric_label(m))}{_e(f' ({unit})' if unit else '')}</th>"
+    body = []
+    for g in stations:
+        for i, n in enumerate(names):
+            row = ""
+            if i == 0:
+                span = f' rowspan="{len(names)}"' if several else ""
+                row += f"<td{span}>{_e(group_label(metrics[0], g) or g)}</td>"
+            if several:
+                row += f"<td>{_e(n)}</td>"
+            for m in metrics:
+                k = key_figure(m)
+                row += _cell(cells.get((m, g, n, breakdown)), k.unit, k.scale, paired and i > 0, m)
+            body.append(f"<tr>{row}</tr>")
+    return (
+        f"<{level}>{_e(tr(STATION_THEME))}</{level}>"
+        + "<p>"
+        + tr(
+            "Per station (chain partner): its capacity, the share of it in use, the mean wait of the cases it "
+            "started and its mean stock (waiting + in work), from the end of the warm-up to the horizon."
+        )
+        + "</p>"
+        + f'<table class="kpis stations"><tr>{head}</tr>'
+        + "".join(body)
+        + "</table>"
+    )
+
+
+def decided_within(tables: ResultTables, route: str, days: float) -> tuple[float, bool]:
+    """The share of a route's cohort cases (``cases`` in kpis.csv: the cases the route holds at the end of the
+    run, a court route's still waiting for their verdict included; a case the OM had not decided yet is in no
+    route) decided within `days` of registration (OM decision or verdict, as `decided_at`), pooled over
+    replications; and whether it is exact: a case registered at the end of intake is followed for the run-out
+    only, so for more days than that the share is a lower bound (cases still open might yet be decided in
+    time)."""
+    info = tables.info
+    kpi = next((r for r in tables.kpis if r.metric == "cases" and r.group == route and r.breakdown == "all"), None)
+    total = kpi.mean * simulated_years(info) if kpi is not None else math.nan
+    days_to = tables.cases.decision_days.get(route, np.empty(0))
+    if not total > 0:
+        return math.nan, True
+    return float(np.count_nonzero(days_to <= days)) / round(total), days <= info.runout_days
+
+
+def _norm_table(names: list[str], tables: Mapping[str, ResultTables], norm_days: Sequence[float]) -> str:
+    """Per route and scenario: the median and the 90th percentile of the days from registration to the decision,
+    and beside them the share decided within each of `norm_days` of registration."""
+    if not norm_days:
+        return ""
+    several = len(names) > 1
+    head = f"<th>{tr('route')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    head += f"<th>p50 ({tr('days')})</th><th>p90 ({tr('days')})</th>"
+    head += "".join(
+        f"<th>{_e(tr('within {days} days').format(days=fmt.plain_number(float(d))))}</th>" for d in norm_days
+    )
+    body = []
+    lower_bound = False
+    for route in ROUTES:
+        for i, n in enumerate(names):
+            t = tables[n]
+            found = {r.metric: r for r in t.kpis if r.group == route and r.breakdown == "all"}
+            row = ""
+            if i == 0:
+                span = f' rowspan="{len(names)}"' if several else ""
+                row += f"<td{span}>{_e(ROUTE_LABELS.get(route, route))}</td>"
+            if several:
+                row += f"<td>{_e(n)}</td>"
+            for m in ("days_to_decision_p50", "days_to_decision_p90"):
+                row += _cell(found.get(m), "days", 1.0, False, m)
+            for d in norm_days:
+                share, exact = decided_within(t, route, float(d))
+                lower_bound |= not exact and not math.isnan(share)
+                bound = "" if exact or share >= 1 else "≥ "  # all of them in time: exact however long the wait
+                text = "n/a" if math.isnan(share) else bound + fmt.percent(100 * share)
+                row += f'<td class="num">{_e(text)}</td>'
+            body.append(f"<tr>{row}</tr>")
+    note = (
+        tr(
+            " “≥”: more days than the run followed the last cases registered (its run-out), so cases still open "
+            "might yet be decided in time: a lower bound."
+        )
+        if lower_bound
+        else ""
+    )
+    return (
+        f"<h3>{tr('Lead times per route and norms')}</h3><p>"
+        + tr(
+            "Per route: the median (p50) and the 90th percentile (p90) of the days from registration to the OM's "
+            "decision or the verdict, each with its 95% interval, and the share of the route's cases decided "
+            "within so many days of registration (pooled over replications; `ketensim report --norm-days` "
+            "chooses the days)."
+        )
+        + note
+        + f'</p><table class="kpis norms"><tr>{head}</tr>'
+        + "".join(body)
+        + "</table>"
+    )
+
+
+CLEARED_SHARE = 0.1  # a stage's backlog counts as cleared when it is down to a tenth of its size at the end of intake
+
+
+@dataclass(frozen=True)
+class BacklogPeriod:
+    """A stage's backlog over the cohort's period, per replication: its mean from the end of the warm-up to the
+    end of intake, its size at the end of intake, and the days after that until it is down to `CLEARED_SHARE` of
+    that size while no new cases arrive (the run-out; NaN where it was not, by the end of the run)."""
+
+    mean: np.ndarray
+    at_end: np.ndarray
+    days_to_clear: np.ndarray
+    runout_days: int
+
+
+def backlog_period(backlog: BacklogTable, stage: str) -> BacklogPeriod:
+    """`BacklogPeriod` of one stage from the daily backlog table (``backlog.csv``, start of each day)."""
+    a = backlog.cases[stage]
+    first = backlog.dates[0]
+    warm = int((np.datetime64(backlog.warmup_end or first, "D") - first).astype(int)) if backlog.warmup_end else 0
+    end = int((np.datetime64(backlog.horizon_end, "D") - first).astype(int)) if backlog.horizon_end else a.shape[1] - 1
+    end = min(end, a.shape[1] - 1)
+    means = np.nanmean(a[:, warm:end], axis=1) if end > warm else np.full(a.shape[0], np.nan)
+    at_end = a[:, end]
+    clear = np.full(a.shape[0], np.nan)
+    for rep in range(a.shape[0]):
+        below = np.nonzero(a[rep, end:] <= CLEARED_SHARE * at_end[rep])[0]
+        if below.size:
+            clear[rep] = float(below[0])
+    return BacklogPeriod(means, at_end, clear, a.shape[1] - 1 - end)
+
+
+def _backlog_period_table(names: list[str], tables: Mapping[str, ResultTables]) -> str:
+    """Per stage and scenario: the backlog averaged over the period, at the end of intake, and the days to clear
+    it after the end of intake (the stages drain in the run-out, when no new cases arrive)."""
+    stages = list(dict.fromkeys(s for n in names for s in tables[n].backlog.cases))
+    if not stages:
+        return ""
+    several = len(names) > 1
+    head = f"<th>{tr('stage')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    head += "".join(
+        f"<th>{tr(h)}</th>"
+        for h in (
+            "mean backlog over the period (cases)",
+            "backlog at the end of intake (cases)",
+            "days to clear after the end of intake",
+        )
+    )
+    body = []
+    for stage in stages:
+        for i, n in enumerate(names):
+            b = tables[n].backlog
+            row = ""
+            if i == 0:
+                span = f' rowspan="{len(names)}"' if several else ""
+                row += f"<td{span}>{_e(STAGE_LABELS.get(stage, stage))}</td>"
+            if several:
+                row += f"<td>{_e(n)}</td>"
+            if stage not in b.cases:
+                body.append(f"<tr>{row}" + '<td class="num">—</td>' * 3 + "</tr>")
+                continue
+            p = backlog_period(b, stage)
+            row += "".join(_mean_ci_cell(v) for v in (p.mean, p.at_end))
+            if np.isnan(p.days_to_clear).any():  # not cleared in some replication by the end of the run
+                row += f'<td class="num">&gt; {_e(fmt.number(p.runout_days))}</td>'
+            else:
+                row += _mean_ci_cell(p.days_to_clear)
+            body.append(f"<tr>{row}</tr>")
+    return (
+        f"<h3>{tr('Backlogs over the period')}</h3><p>"
+        + tr(
+            "Per stage: the backlog (voorraad) averaged over the days from the end of the warm-up to the end of "
+            "intake, its size at the end of intake, and the days after that until it is down to a tenth of that "
+            "size, while no new cases arrive (“&gt; N”: not by the end of the run, N days later). Mean over "
+            "replications with the 95% interval."
+        )
+        + f'</p><table class="kpis backlogs"><tr>{head}</tr>'
+        + "".join(body)
+        + "</table>"
+    )
+
+
+def _mean_ci_cell(values: np.ndarray) -> str:
+    mean, lo, hi, n = mean_ci(values)
+    if n == 0:
+        return '<td class="num">—</td>'
+    text = fmt.number(mean) + ("" if math.isnan(lo) else f" [{fmt.number(lo)}–{fmt.number(hi)}]")
+    return f'<td class="num">{_e(text)}</td>'
 
 
 def _has_value(r) -> bool:

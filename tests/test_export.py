@@ -85,3 +85,28 @@ def test_export_refuses_what_it_must_not_write(compare_folder, tmp_path):
     r = runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(tmp_path / "x.csv")])
     assert r.exit_code == 2 and ".xlsx" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["budget.xlsx", "ours.xlsx"]
+
+
+def test_export_in_dutch_has_dutch_words_and_the_same_numbers(compare_folder, tmp_path):
+    from sim import labels as L
+
+    english, dutch = tmp_path / "en.xlsx", tmp_path / "nl.xlsx"
+    for path, lang in ((english, "en"), (dutch, "nl")):
+        r = runner.invoke(app, ["export", str(compare_folder), "--xlsx", str(path), "--lang", lang])
+        assert r.exit_code == 0, r.output
+    en = openpyxl.load_workbook(english, read_only=True)
+    nl = openpyxl.load_workbook(dutch, read_only=True)
+    assert nl.sheetnames == ["Over", "Kerncijfers", "Vergelijking", "Per arrondissement", "Ketenpartners"]
+    for en_name, nl_name in zip(en.sheetnames, nl.sheetnames):
+        en_rows, nl_rows = _sheet(en, en_name)[1], _sheet(nl, nl_name)[1]
+        assert len(en_rows) == len(nl_rows), en_name
+        for a, b in zip(en_rows, nl_rows):  # numbers are numbers in either language; the codes stay
+            assert [v for v in a if isinstance(v, (int, float))] == [v for v in b if isinstance(v, (int, float))]
+    head, rows = _sheet(nl, "Kerncijfers")
+    assert head[:4] == ("metric", "group", "kerncijfer", "eenheid")
+    labels = {(r[0], r[1]): r[2] for r in rows}
+    with L.use_language("nl"):
+        assert labels[("backlog_end", "police")] == describe_kpi("backlog_end", "police")[0]
+    assert labels[("backlog_end", "police")] != describe_kpi("backlog_end", "police")[0]  # not the English one
+    about = dict(r[:2] for r in _sheet(nl, "Over")[1])
+    assert "Zo lees je het" in about and "gemiddelde over replicaties" in about["Zo lees je het"]

@@ -157,7 +157,12 @@ def _visible_text(html_text: str) -> str:
     return re.sub(r"<[^>]+>", "\n", body)
 
 
-def test_the_dutch_report_has_dutch_headings_and_no_english_ones(compared, tmp_path):
+def test_the_dutch_report_has_dutch_headings_and_no_english_ones(compared, tmp_path, monkeypatch):
+    # the figures are made (their titles are the images' alt texts) but not painted: this test reads words, and
+    # painting 16 slides was most of its time (the pictures themselves are checked in tests/test_report.py)
+    from sim import report
+
+    monkeypatch.setattr(report, "_png_data_uri", lambda fig: "data:image/png;base64,")
     out = tmp_path / "rapport.html"
     r = runner.invoke(app, ["report", str(compared), "--out", str(out), "--lang", "nl"])
     assert r.exit_code == 0, r.output
@@ -172,6 +177,10 @@ def test_the_dutch_report_has_dutch_headings_and_no_english_ones(compared, tmp_p
     assert not lines & {"key figure", "Summary", "Plots", "Provenance", "What was found"}
     assert "Figuur 1." in lines and "kerncijfer" in lines
     assert "OM-beslissing" in html_text and "doorlooptijd" in html_text.lower()
+    # numbers the Dutch way: a decimal comma (12,3), a point only between thousands (1.234)
+    cells = " ".join(re.findall(r'<td class="num[^"]*">(.*?)</td>', html_text))
+    assert re.search(r"\d,\d", cells), cells[:500]
+    assert not re.search(r"\d\.\d{1,2}(?!\d)", cells), re.findall(r"\S*\d\.\d{1,2}(?!\d)\S*", cells)[:5]
 
 
 def _texts(fig) -> list[str]:
@@ -194,6 +203,11 @@ def test_a_dutch_figure_has_dutch_titles_axes_and_legends(compared):
         assert english not in joined, english
     assert "reference" in texts and "faster-files" in texts  # scenario names on the legend stay as they are
     assert not text_overlaps(lead)
+    backlog.draw_without_rendering()
+    renderer = backlog._get_renderer()
+    for ax in (a for a in backlog.axes if a.get_visible()):  # Dutch stage names run longer: broken, not cut
+        assert ax.title.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width, ax.get_title()
+    assert "OM: gereed voor\nplanning ter zitting" in [ax.get_title() for ax in backlog.axes]  # too long for one
     backlog_texts = "\n".join(_texts(backlog))
     assert "Voorraad per fase" in backlog_texts and "politie" in backlog_texts
     assert "Backlog" not in backlog_texts and "cases in the stage" not in backlog_texts
@@ -221,10 +235,89 @@ def test_the_console_summary_in_dutch(compared):
         assert dutch in text, dutch
     for english in ("Backlogs", "key figure", "mean ± 95% CI", "Compared with", "median days"):
         assert english not in text, english
+    assert re.search(r"\d,\d+ ±\d", text)  # a decimal comma, the interval to the same decimals
+    assert not re.search(r"\d\.\d{1,2} ±|±\d+\.\d{1,2}(?!\d)", text)
+    assert re.search(r"\[[+−-]?\d[\d.,]*; [+−-]?\d", text)  # the bounds of a difference parted by ";"
 
 
-def test_cli_run_compare_plot_and_report_take_lang():
-    for command in ("run", "compare", "plot", "report"):
+def test_numbers_are_written_the_dutch_way_in_dutch():
+    from sim import formatting as fmt
+
+    cases = [
+        (fmt.number, 1234.5, "1,234", "1.234"),
+        (fmt.number, 12.34, "12.3", "12,3"),
+        (fmt.signed, -0.456, "−0.46", "−0,46"),
+        (fmt.whole, 28757.0, "28,757", "28.757"),
+        (fmt.days, 2.5, "2.5", "2,5"),
+        (lambda v: fmt.percent(v, 1), 0.94, "0.9%", "0,9%"),
+        (lambda v: fmt.percent(v), 12.4, "12%", "12%"),
+        (lambda v: fmt.bar_value(v, True), 4.5, "4.5%", "4,5%"),
+        (fmt.thousands, 8500.0, "8.5k", "8,5k"),
+        (lambda v: fmt.window_span(2.5, v), 17.5, "2.5–17.5 days", "2,5–17,5 days"),
+        (fmt.console_number, 1234.4, "1,234", "1.234"),
+        (lambda v: fmt.console_mean_ci(v, v - 56.7, v + 56.7), 1234.4, "1,234 ±57", "1.234 ±57"),
+        (lambda v: fmt.console_mean_ci(v, v - 0.234, v + 0.234), 2.0, "2.00 ±0.23", "2,00 ±0,23"),
+        (
+            lambda v: fmt.console_difference(v, 4.44, 20.1, True),
+            12.34,
+            "+12.3 [+4.4, +20.1] *",
+            "+12,3 [+4,4; +20,1] *",
+        ),
+        (lambda v: fmt.console_difference(v, float("nan"), float("nan"), False), 0.5, "+0.500", "+0,500"),
+    ]
+    for f, v, en, nl in cases:
+        assert f(v) == en, (f, v)
+        with L.use_language("nl"):
+            assert f(v) == nl, (f, v)
+
+
+def test_a_dutch_figure_writes_its_numbers_the_dutch_way_also_when_drawn_later(compared):
+    from sim.figures.routes import route_share_figure
+    from sim.figures.windows import window_figure
+
+    tables = read_results(compared / "reference")
+    with L.use_language("nl"):
+        shares = route_share_figure({"reference": tables.kpis}, "x")
+        windows = window_figure(
+            {"reference": tables.cases.window_days}, tables.info.windows, "x", kpis={"reference": tables.kpis}
+        )
+    for fig in (shares, windows):  # drawn outside the language, as a notebook would
+        fig.draw_without_rendering()
+    values = [t.get_text() for t in shares.axes[0].texts]
+    assert any(re.fullmatch(r"[\d.]+\n\d+,\d%", v) for v in values), values  # "3.484\n20,6%"
+    ticks = [t.get_text() for t in shares.axes[0].get_yticklabels()]
+    assert any("." in t for t in ticks) and not any("," in t for t in ticks), ticks  # 2.000, 4.000
+    days = [t.get_text() for t in windows.axes[0].get_xticklabels()]  # supersnelrecht: 0,0 0,5 ... 2,5 (or 0 1 2 3)
+    assert not any("." in t for t in days), days
+
+
+def test_districts_have_their_proper_names_on_figures_and_in_the_report():
+    import tomllib
+
+    from sim.figures.differences import region_effect_figure
+    from sim.results import RegionMonthTable
+
+    baseline = tomllib.loads((Path(__file__).parents[1] / "scenarios" / "baseline.toml").read_text())
+    keys = list(baseline["regions"])
+    assert len(keys) == 11 and all(k in L.REGION_NAMES for k in keys), keys  # the project's own region list
+    assert [L.region_label(k) for k in ("den-haag", "oost-brabant", "zeeland-west-brabant", "midden-nederland")] == [
+        "Den Haag",
+        "Oost-Brabant",
+        "Zeeland-West-Brabant",
+        "Midden-Nederland",
+    ]
+    assert L.region_label("district") == "district"  # a region the table does not know keeps its key
+    months = np.arange("2024-01", "2024-07", dtype="datetime64[M]")
+    lead = {k: np.full((2, months.size), 30.0) for k in ("noord-holland", "den-haag")}
+    fig = region_effect_figure(RegionMonthTable(months, lead), "regions", paired=False)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["Noord-Holland", "Den Haag"]
+    assert L.breakdown_label("region=oost-brabant") == "arrondissement Oost-Brabant"
+    with L.use_language("nl"):
+        assert L.breakdown_label("stream=vvc") == "stroom: vvc"
+
+
+def test_cli_run_compare_plot_report_and_export_take_lang():
+    for command in ("run", "compare", "plot", "report", "export"):
         r = runner.invoke(app, [command, "--help"])
         assert "--lang" in r.output, command
 

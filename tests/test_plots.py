@@ -18,6 +18,7 @@ import matplotlib.dates as mdates
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
@@ -28,13 +29,14 @@ from sim.cli import app
 from sim.domain import OM_ROUTES
 from sim.figures.backlogs import backlog_figure
 from sim.figures.differences import difference_figure, region_effect_figure, window_attainment_figure
+from sim.figures.inputs import simulated_years
 from sim.figures.lead_times import lead_time_figure
-from sim.figures.routes import route_flow_figure, route_share_figure
+from sim.figures.routes import SMALL_ROUTES_PANEL, route_flow_figure, route_share_figure
 from sim.figures.sessions import session_fill_figure
 from sim.figures.sets import COMPARISON_FILES, FILES, plot_comparison, plot_results
 from sim.figures.style import FALLBACK_COLOUR
 from sim.figures.throughput import throughput_figure
-from sim.figures.windows import window_figure
+from sim.figures.windows import FELL_BACK_GID, FELL_BACK_PANEL, window_figure
 from sim.kpis import BACKLOG_STAGES, KpiRow
 from sim.labels import ROUTE_LABELS, STAGE_LABELS, WEEKLY_EVENTS
 from sim.outputs import write_marker
@@ -119,6 +121,12 @@ def visible_axes(fig: Figure):
     return [ax for ax in fig.axes if ax.get_visible()]
 
 
+def panels(fig: Figure):
+    """The main panels: the visible axes without the narrow ones beside them (the fall-backs beside each fast-track
+    route, the fast-track routes again on their own scale)."""
+    return [ax for ax in visible_axes(fig) if ax.get_label() not in (FELL_BACK_PANEL, SMALL_ROUTES_PANEL)]
+
+
 def texts(ax) -> list[str]:
     return [t.get_text() for t in ax.texts]
 
@@ -127,7 +135,7 @@ def assert_labelled(fig: Figure, xlabels: bool = True) -> None:
     """A bold title of at least 14 pt, a title on every panel, x labels (days) where asked, ticks of 12 pt or more."""
     assert fig._suptitle is not None and fig._suptitle.get_text().strip()
     assert fig._suptitle.get_fontsize() >= 14
-    for ax in visible_axes(fig):
+    for ax in panels(fig):
         assert ax.get_title().strip(), "every panel has a title"
         assert ax.title.get_fontsize() >= 14
         if xlabels:
@@ -224,8 +232,11 @@ def test_loaders_name_the_missing_file(tmp_path):
 # ------------------------------------------------------------------------------------------------ figures
 
 
-def test_lead_time_figure_one_labelled_panel_per_route_with_p50_and_p90(cases):
-    fig = lead_time_figure({"baseline": cases.decision_days}, "Lead times — scenario baseline", groups=ROUTES)
+def test_lead_time_figure_one_labelled_panel_per_route_with_p50_and_p90(cases, info):
+    years = simulated_years(info)
+    fig = lead_time_figure(
+        {"baseline": cases.decision_days}, "Lead times — scenario baseline", groups=ROUTES, years=years
+    )
     assert_labelled(fig)
     axes = visible_axes(fig)
     assert [ax.get_title() for ax in axes] == [ROUTE_LABELS[r] for r in ROUTES]
@@ -238,7 +249,9 @@ def test_lead_time_figure_one_labelled_panel_per_route_with_p50_and_p90(cases):
         assert xs["o"] == pytest.approx(max(p50, ax.get_xlim()[0]))
         assert xs["D"] == pytest.approx(max(p90, ax.get_xlim()[0]))
         legend = ax.get_legend()
-        assert legend is not None and f"{cases.decision_days[route].size:,} cases" in legend.get_texts()[0].get_text()
+        # per simulated year, as the tables count (not pooled over 2 replications and the cohort's years)
+        per_year = f"{cases.decision_days[route].size / years:,.0f} cases per year"
+        assert legend is not None and per_year in legend.get_texts()[0].get_text()
 
 
 def test_lead_time_figure_with_several_scenarios_draws_one_curve_each():
@@ -264,7 +277,7 @@ def test_lead_time_figure_with_an_empty_route_shows_no_cases():
 def test_window_figure_draws_the_legal_windows_at_the_right_days(cases, kpis, info):
     fig = window_figure({"baseline": cases.window_days}, info.windows, "windows", kpis={"baseline": kpis})
     assert_labelled(fig)
-    axes = visible_axes(fig)
+    axes = panels(fig)
     assert len(axes) == 3
     assert [vertical_lines(ax) for ax in axes] == [[2.5], [15.0], [10.0, 30.0]]
     for ax, route in zip(axes, FAST_TRACK):
@@ -272,15 +285,63 @@ def test_window_figure_draws_the_legal_windows_at_the_right_days(cases, kpis, in
         fallbacks = kpi(kpis, "fallbacks", route).mean
         text = "\n".join(texts(ax))
         assert f"{100 * share:.0f}%" in text
-        assert f"{fallbacks:,.0f} per year" in text
+        assert f"fall-backs: {fallbacks:,.0f} per year" in text
         assert ax.get_xlim()[1] > info.windows[route][1]
+
+
+def bar_rects(ax) -> list[tuple[float, float, float]]:
+    """A histogram's bars as (x0, x1, height) in data units: the top edges of its filled step polygons, one per
+    bin with cases."""
+    from matplotlib.patches import Polygon
+
+    out = []
+    for p in ax.patches:
+        if isinstance(p, Polygon) and p.get_fill():
+            xy = p.get_xy()
+            out += [(a[0], b[0], a[1]) for a, b in zip(xy[:-1], xy[1:]) if a[1] == b[1] > 0 and b[0] > a[0]]
+    return out
+
+
+def fell_back_panels(fig: Figure) -> list:
+    return [ax for ax in visible_axes(fig) if ax.get_label() == FELL_BACK_PANEL]
+
+
+def test_window_figure_counts_per_year_and_draws_the_cases_that_fell_back(cases, kpis, info, backlog):
+    from sim.figures.sets import standard_figures
+    from sim.results import ResultTables
+
+    # the standard figure set gives the simulated years itself: 2 replications × the cohort's 170 days
+    fig = standard_figures({"baseline": ResultTables(info, kpis, cases, backlog)})["fast_track_windows.png"]()
+    years = simulated_years(info)
+    assert years == pytest.approx(2 * 170 / 365.25)
+    for ax, side, route in zip(panels(fig), fell_back_panels(fig), FAST_TRACK):
+        share = kpi(kpis, "within_window_share", route).mean
+        text = "\n".join(texts(ax))
+        # per year, like the fall-backs beside it (the pooled count is 2 replications × 170 days of cases)
+        assert f"heard in the route: {cases.window_days[route].size / years:,.0f} per year" in text, text
+        assert f"fall-backs: {kpi(kpis, 'fallbacks', route).mean:,.0f} per year" in text
+        # the bars are a share of the cases that started in the route; the ones that fell back are beside them
+        heard = sum(h for _, _, h in bar_rects(ax))  # one top edge per bin
+        (fell,) = [p.get_height() for p in side.patches if p.get_gid() == FELL_BACK_GID]
+        assert heard == pytest.approx(100 * share, rel=1e-6), route
+        assert fell == pytest.approx(100 * (1 - share)), route
+        assert fell > 0 or share == 1, route
+        assert side.get_ylim()[1] >= 100  # a share of all the cases that started in the route, on its whole scale
+    assert "fell back" in [t.get_text() for t in fig.legends[0].get_texts()]
+    assert text_overlaps_of(fig) == []
+
+
+def text_overlaps_of(fig: Figure):
+    from sim.figures.style import text_overlaps
+
+    return text_overlaps(fig)
 
 
 def test_window_figure_follows_the_windows_it_is_given():
     days = {"supersnelrecht": np.array([0.5, 1.0, 4.5]), "snelrecht_not_detained": np.array([10.0, 12.0])}
     windows = {"supersnelrecht": (0.0, 5.0), "snelrecht_not_detained": (7.0, 21.0)}
     fig = window_figure(days, windows, "custom windows")
-    assert [vertical_lines(ax) for ax in visible_axes(fig)] == [[5.0], [7.0, 21.0]]
+    assert [vertical_lines(ax) for ax in visible_axes(fig)] == [[5.0], [7.0, 21.0]]  # no fall-back panels: no kpis
 
 
 def test_window_figure_with_an_empty_route_shows_no_cases(info):
@@ -290,7 +351,7 @@ def test_window_figure_with_an_empty_route_shows_no_cases(info):
         "snelrecht_not_detained": np.empty(0),
     }
     fig = window_figure({"a": days, "b": days}, info.windows, "empty")
-    axes = visible_axes(fig)
+    axes = panels(fig)
     assert "no cases" in texts(axes[0]) and "no cases" in texts(axes[2])
     assert "no cases" not in texts(axes[1])
     assert vertical_lines(axes[0]) == [2.5]  # the window is drawn even without cases
@@ -301,7 +362,8 @@ def test_backlog_figure_panel_per_stage_with_band_and_marks(backlog, info):
     fig = backlog_figure({"baseline": backlog}, "backlog")
     assert_labelled(fig, xlabels=False)  # calendar dates need no label
     axes = visible_axes(fig)
-    assert [ax.get_title() for ax in axes] == [STAGE_LABELS[s] for s in BACKLOG_STAGES]
+    # a title too wide for its panel is broken onto two lines
+    assert [ax.get_title().replace("\n", " ") for ax in axes] == [STAGE_LABELS[s] for s in BACKLOG_STAGES]
     warm = mdates.date2num(np.datetime64(info.date_of(info.warmup_days)))
     horizon = mdates.date2num(np.datetime64(info.date_of(info.horizon_days)))
     for ax, stage in zip(axes, BACKLOG_STAGES):
@@ -324,12 +386,28 @@ def test_backlog_figure_with_an_empty_stage_shows_no_cases(backlog):
 def test_route_share_figure_bars_are_the_kpi_means_with_intervals(kpis):
     fig = route_share_figure({"baseline": kpis}, "route shares")
     assert_labelled_single(fig)
-    (ax,) = visible_axes(fig)
+    (ax,) = panels(fig)
     heights = [p.get_height() for p in ax.patches]
     assert heights == pytest.approx([kpi(kpis, "cases", r).mean for r in ROUTES])
     assert ax.containers and any(type(c).__name__ == "ErrorbarContainer" for c in ax.containers)
     share = 100 * kpi(kpis, "cases", "regular").mean / sum(kpi(kpis, "cases", r).mean for r in ROUTES)
     assert any(f"{share:.1f}%" in t for t in texts(ax))
+
+
+def test_route_share_figure_draws_the_small_fast_track_routes_on_their_own_scale(kpis):
+    fig = route_share_figure({"baseline": kpis}, "route shares")
+    (main,) = panels(fig)
+    (zoom,) = [ax for ax in visible_axes(fig) if ax.get_label() == SMALL_ROUTES_PANEL]
+    assert zoom.get_title() == SMALL_ROUTES_PANEL
+    fast = [kpi(kpis, "cases", r).mean for r in FAST_TRACK]
+    assert [p.get_height() for p in zoom.patches] == pytest.approx(fast)
+    ticks = [t.get_text().replace("\n", " ") for t in zoom.get_xticklabels()]
+    assert ticks == [ROUTE_LABELS[r] for r in FAST_TRACK]
+    # on the big routes' scale the largest fast-track route is a sliver, on its own it fills most of the panel
+    assert max(fast) / main.get_ylim()[1] < 0.15
+    assert max(fast) / zoom.get_ylim()[1] > 0.4
+    share = 100 * min(fast) / sum(kpi(kpis, "cases", r).mean for r in ROUTES)
+    assert any(f"{share:.1f}%" in t for t in texts(zoom))  # the share of all decided cases, as in the main panel
 
 
 def test_session_fill_figure_bars_are_percentages(kpis, info):
@@ -348,7 +426,7 @@ def test_session_fill_figure_bars_are_percentages(kpis, info):
 def test_bar_figures_take_several_scenarios_and_missing_values(kpis):
     fewer = [r for r in kpis if not (r.metric == "cases" and r.group == "supersnelrecht")]
     fig = route_share_figure({"a": kpis, "b": fewer}, "two")
-    (ax,) = visible_axes(fig)
+    (ax,) = panels(fig)
     assert len(ax.patches) == 2 * len(ROUTES)
     assert "no data" in texts(ax)
     (legend,) = fig.legends  # under the plot, not over the bars
@@ -357,7 +435,7 @@ def test_bar_figures_take_several_scenarios_and_missing_values(kpis):
 
 def assert_labelled_single(fig: Figure) -> None:
     assert fig._suptitle.get_text().strip()
-    (ax,) = visible_axes(fig)
+    (ax,) = panels(fig)
     assert ax.get_ylabel().strip()
     assert all(t.get_fontsize() >= 12 for t in ax.get_xticklabels() + ax.get_yticklabels())
 
@@ -400,7 +478,7 @@ def test_kpi_rows_of_a_breakdown_are_not_taken_for_the_whole_chain(kpis):
         if r.metric == "cases"
     ]
     fig = route_share_figure(list(kpis) + regional, "with a breakdown")
-    (ax,) = visible_axes(fig)
+    (ax,) = panels(fig)
     assert [p.get_height() for p in ax.patches] == pytest.approx([kpi(kpis, "cases", r).mean for r in ROUTES])
 
 
@@ -638,7 +716,7 @@ def _four_scenarios(rows):
 def test_every_figure_is_a_legible_16_9_slide_without_overlapping_or_cut_off_labels(results, kpis, chain):
     from sim.compare import ComparisonRow
     from sim.figures.sets import comparison_figures, standard_figures
-    from sim.figures.style import smallest_font_pt, text_overlaps, texts_cut_off
+    from sim.figures.style import legibility
     from sim.results import read_results
 
     tables = read_results(results)
@@ -658,16 +736,56 @@ def test_every_figure_is_a_legible_16_9_slide_without_overlapping_or_cut_off_lab
         fig = make()
         w, h = fig.get_size_inches()
         assert w / h == pytest.approx(16 / 9), name
-        assert smallest_font_pt(fig) >= 12, name  # 12 pt on a 16 in slide: legible at the back of a room
-        assert text_overlaps(fig) == [], name
-        assert texts_cut_off(fig) == [], name
+        smallest, overlaps, cut_off = legibility(fig)  # one layout pass for the three checks
+        assert smallest >= 12, name  # 12 pt on a 16 in slide: legible at the back of a room
+        assert overlaps == [], name
+        assert cut_off == [], name
+        assert titles_wider_than_their_panels(fig) == [], name
+
+
+def test_window_boxes_stay_off_the_bars_and_the_reference_is_drawn_distinctly(cases, kpis, info):
+    # four scenarios: four boxes of three lines on each panel, the crowded case a headroom formula got wrong
+    many = _four_scenarios(kpis)
+    fig = window_figure({n: cases.window_days for n in many}, info.windows, "windows", kpis=many)
+    FigureCanvasAgg(fig).draw()  # laid out as it is saved
+    for ax in panels(fig):
+        boxes = [t.get_bbox_patch().get_window_extent() for t in ax.texts if t.get_bbox_patch() is not None]
+        assert len(boxes) == 4
+        bars = bar_rects(ax)
+        assert bars
+        for x0, x1, h in bars:
+            (px0, py0), (px1, py1) = ax.transData.transform([(x0, 0.0), (x1, h)])
+            for b in boxes:
+                apart = px1 <= b.x0 or px0 >= b.x1 or py1 <= b.y0 or py0 >= b.y1
+                assert apart, (ax.get_title(), (x0, x1, h), b)
+        # the same days in every scenario: the reference's outline is the thickest, drawn first, so it stays seen
+        outlines = [p for p in ax.patches if type(p).__name__ == "Polygon" and not p.get_fill()]
+        widths = [p.get_linewidth() for p in outlines]
+        assert len(widths) == 4 and widths[0] > max(widths[1:]), widths
+    # the lead-time curves too
+    lead = lead_time_figure({n: cases.decision_days for n in many}, "lead", groups=["sepot"])
+    (ax,) = visible_axes(lead)
+    curves = [line.get_linewidth() for line in ax.get_lines() if len(line.get_xdata()) > 10]
+    assert len(curves) == 4 and curves[0] > max(curves[1:])
+
+
+def titles_wider_than_their_panels(fig: Figure) -> list[str]:
+    """The panel titles of a laid-out figure that run beyond their panel's width (by more than a pixel)."""
+    from sim.figures.style import panel_titles
+
+    renderer = fig._get_renderer()
+    out = []
+    for ax in visible_axes(fig):
+        room = ax.get_window_extent(renderer).width
+        out += [t.get_text() for t in panel_titles(ax) if t.get_window_extent(renderer).width > room + 1]
+    return out
 
 
 def test_crowded_bar_values_are_upright_and_do_not_overlap(kpis):
     from sim.figures.style import text_overlaps
 
     fig = route_share_figure(_four_scenarios(kpis), "routes")
-    (ax,) = visible_axes(fig)
+    (ax,) = panels(fig)
     values = [t for t in ax.texts if t.get_text()[:1].isdigit()]
     assert len(values) == 4 * len(ROUTES)  # one value per bar, none dropped
     assert all(t.get_rotation() == 90 for t in values)

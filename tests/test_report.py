@@ -11,6 +11,7 @@ it is not there.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -147,6 +148,96 @@ def test_summary_on_page_one_holds_the_question_scenarios_and_findings(html_text
     for direction, text in items:
         assert f'<span class="mark {direction}">{direction}</span>' in text
         assert "95% CI" in text
+
+
+def test_capacity_per_station_is_one_table_with_a_row_per_station(html_text, compared):
+    from sim import formatting as fmt
+    from sim.kpis import read_csv
+    from sim.labels import STATION_LABELS
+
+    (table,) = re.findall(r'<table class="kpis stations">(.*?)</table>', html_text, flags=re.S)
+    head = re.sub(r"<[^>]+>", "|", table.split("</tr>")[0])
+    for column in ("station", "scenario", "capacity", "utilisation (%)", "mean wait (days)", "mean stock"):
+        assert column in head, head
+    kpis = {(r.metric, r.group): r for r in read_csv(compared / "reference" / "kpis.csv")}
+    stations = [g for (m, g) in kpis if m == "station_utilisation"]
+    assert len(stations) >= 5
+    rows = table.split("</tr>")[1:]
+    for g in stations:
+        (row,) = [
+            r for r in rows if f">{html.escape(STATION_LABELS[g])}</td>" in r
+        ]  # the reference's row of the station
+        cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row)
+        assert len(cells) == 4, row
+        util = kpis[("station_utilisation", g)].mean
+        if util == util:  # NaN: a station without capacity
+            assert cells[1].startswith(f"{fmt.number(100 * util)}%"), (g, cells[1])
+        assert cells[2].startswith(fmt.number(kpis[("station_wait_days", g)].mean)), (g, cells[2])
+    # and the station figures are no longer scattered over the catch-all "Chain" table
+    chain = html_text.split("<h3>Chain</h3>")[1].split("</table>")[0] if "<h3>Chain</h3>" in html_text else ""
+    assert "utilisation" not in chain and "mean wait" not in chain
+
+
+def test_backlogs_averaged_over_the_period_with_the_days_to_clear_them(html_text, compared):
+    import csv
+
+    from sim import formatting as fmt
+    from sim.kpis import read_csv
+
+    (table,) = re.findall(r'<table class="kpis backlogs">(.*?)</table>', html_text, flags=re.S)
+    row = next(r for r in table.split("</tr>") if ">police</td>" in r)  # the reference's row
+    period, at_end, clear = (html.unescape(c) for c in re.findall(r'<td class="num">(.*?)</td>', row))
+    # by hand from backlog.csv: days 60 (end of warm-up) to 299, the end of intake on day 300, then the run-out
+    daily: dict[int, dict[int, float]] = {}
+    with open(compared / "reference" / "backlog.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["stage"] == "police":
+                daily.setdefault(int(r["replication"]), {})[int(r["day"])] = float(r["cases"])
+    means = [np.mean([d[t] for t in range(60, 300)]) for d in daily.values()]
+    assert period.startswith(fmt.number(float(np.mean(means))) + " ["), period
+    kpi = {(r.metric, r.group): r for r in read_csv(compared / "reference" / "kpis.csv")}
+    assert at_end.startswith(fmt.number(kpi[("backlog_end", "police")].mean)), at_end
+    days = []
+    for d in daily.values():
+        below = [t - 300 for t in sorted(d) if t >= 300 and d[t] <= 0.1 * d[300]]
+        days.append(below[0] if below else None)
+    expected = f"> {fmt.number(max(daily[0]) - 300)}" if None in days else fmt.number(float(np.mean(days)))
+    assert clear.startswith(expected), (clear, days)
+    assert "Backlogs over the period" in html_text
+
+
+def test_norm_attainment_within_chosen_days_beside_p50_and_p90(compared, tmp_path, monkeypatch):
+    from sim import formatting as fmt
+    from sim.figures.inputs import simulated_years
+    from sim.results import read_results
+
+    monkeypatch.setattr(R, "_png_data_uri", lambda fig: "data:image/png;base64,")  # words only: no painting
+
+    out = tmp_path / "norms.html"
+    r = runner.invoke(app, ["report", str(compared), "--out", str(out), "--norm-days", "20,150,400"])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    (table,) = re.findall(r'<table class="kpis norms">(.*?)</table>', text, flags=re.S)
+    head = re.sub(r"<[^>]+>", "|", table.split("</tr>")[0])
+    for column in ("p50 (days)", "p90 (days)", "within 20 days", "within 150 days", "within 400 days"):
+        assert column in head, head
+    # by hand: the regular summons' verdicts within 20 and 150 days of registration (the run-out is 150 days, so
+    # both are exact), of all the cases summoned, verdict or not; 400 days is more than the run-out: a lower bound
+    t = read_results(compared / "reference")
+    days = t.cases.decision_days["regular"]
+    (cases,) = [k.mean for k in t.kpis if k.metric == "cases" and k.group == "regular" and k.breakdown == "all"]
+    total = round(cases * simulated_years(t.info))
+    row = next(r for r in table.split("</tr>") if ">regular summons</td>" in r)
+    cells = [html.unescape(c) for c in re.findall(r'<td class="num[^"]*">(.*?)</td>', row)]
+    p50 = next(
+        k for k in t.kpis if k.metric == "days_to_decision_p50" and k.group == "regular" and k.breakdown == "all"
+    )
+    assert cells[0].startswith(fmt.number(p50.mean))
+    assert cells[2] == fmt.percent(100 * np.count_nonzero(days <= 20) / total)
+    assert cells[3] == fmt.percent(100 * np.count_nonzero(days <= 150) / total)
+    assert cells[4].startswith("≥ ") or cells[4] == "100%"
+    bad = runner.invoke(app, ["report", str(compared), "--out", str(tmp_path / "x.html"), "--norm-days", "5,a"])
+    assert bad.exit_code == 2 and "--norm-days" in bad.output
 
 
 def test_comparison_table_marks_significant_differences(html_text):
@@ -437,3 +528,49 @@ def test_prints_on_a4_with_the_summary_on_page_one(report_file, tmp_path):
     assert everything.index("What was found") < everything.index("Figure 1.") < everything.rindex("Provenance")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "(A4)" in info or "Page size" not in info, info
+
+
+@pytest.fixture(scope="module")
+def by_region(tmp_path_factory) -> Path:
+    """The comparison of `compared` with its key figures also per region: the report folds a table per region."""
+    period = dict(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
+    base = named(small_scenario(**period), "reference")
+    faster = named(small_scenario(**period, extra={"police": {"file_completion": {"scale": 0.5}}}), "faster-files")
+    out = tmp_path_factory.mktemp("by-region") / "cmp"
+    compare([base, faster], replications=2, seed=5, out_dir=out, jobs=1, by="region")
+    return out
+
+
+def _folded(html_text: str) -> list[tuple[str, list[str]]]:
+    """Each folded part (``<details>``) as its summary and the lines of text inside it."""
+    out = []
+    for summary, inner in re.findall(r"<details><summary>(.*?)</summary>(.*?)</details>", html_text, flags=re.S):
+        lines = [html.unescape(t).strip() for t in re.sub(r"<[^>]+>", "\n", inner).split("\n")]
+        out.append((html.unescape(summary), [t for t in lines if len(t) > 3]))
+    return out
+
+
+def test_folded_parts_are_printed_open(by_region, tmp_path, monkeypatch):
+    """The complaint was "collapsed lists vanish when printed": what a reader on screen must click open (the
+    significant differences after the first few, the per-region tables) is in the printed PDF's text."""
+    exe = _chromium()
+    if exe is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs chromium and pdftotext (tests/setup-browser.sh; Debian: apt-get install poppler-utils)")
+    monkeypatch.setattr(R, "MAX_HEADLINES", 2)  # so that this small comparison folds some of its differences
+    text = R.build_report(R.inspect([by_region]), plots=False)
+    folded = _folded(text)
+    summaries = [s for s, _ in folded]
+    assert any(s.endswith("more significant differences") for s in summaries), summaries
+    assert "arrondissement district" in summaries, summaries  # per region, by the region's name
+    page = tmp_path / "folded.html"
+    page.write_text(text, encoding="utf-8")
+    pdf = tmp_path / "folded.pdf"
+    res = _run_chromium(exe, tmp_path / "profile4", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert pdf.exists(), res.stderr[-2000:]
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    squeeze = lambda t: re.sub(r"\s+", "", t)  # noqa: E731  # pdftotext breaks lines where the page does
+    printed = squeeze(printed)
+    for summary, lines in folded:
+        assert lines, summary
+        for line in (lines[0], lines[len(lines) // 2], lines[-1]):  # the start, the middle and the end of it
+            assert squeeze(line) in printed, (summary, line)

@@ -55,6 +55,12 @@ def report(
         False, "--force", help="Replace the HTML file if it exists (only a report ketensim wrote is ever replaced)."
     ),
     lang: Lang = lang_option(),
+    norm_days: str = typer.Option(
+        "35,91,182,365",
+        "--norm-days",
+        help="Days from registration: per route, the share decided within each is shown beside p50 and p90 "
+        "(comma-separated, e.g. 35,91,182,365).",
+    ),
 ):
     """Write ONE self-contained HTML report (plots embedded, no JavaScript, nothing loaded from elsewhere) for a
     `ketensim compare` folder, or for one or more `ketensim run` folders side by side.
@@ -69,12 +75,19 @@ def report(
     """
     from ..report import ReportError, write_report
 
+    try:
+        days = [float(d) for d in norm_days.split(",") if d.strip()]
+    except ValueError:
+        fail([f"--norm-days: {norm_days!r} is not a comma-separated list of numbers of days (e.g. 35,91,182,365)"])
+    if any(not d > 0 for d in days):
+        fail([f"--norm-days: {norm_days!r}: every number of days must be above zero"])
     command = shlex.join(
         ["ketensim", "report", *map(str, results)]
         + (["--out", str(out)] if out else [])
         + (["--lang", lang.value] if lang != Lang.en else [])
+        + (["--norm-days", norm_days] if norm_days != "35,91,182,365" else [])
     )
     # ReportError: the folders cannot be reported on; the others: a file that vanished or cannot be read while drawing
     with bad_input(ReportError, FileNotFoundError, ValueError):
-        path = write_report(results, out, command=command, force=force)
+        path = write_report(results, out, command=command, force=force, norm_days=days)
     Console().print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)")

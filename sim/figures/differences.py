@@ -20,7 +20,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 from .. import formatting as fmt
 from ..catalogue import MAIN_DIFFERENCES, better, describe_kpi, difference_unit
 from ..kpis import KpiRow
-from ..labels import ROUTE_LABELS
+from ..labels import ROUTE_LABELS, region_label
 from ..results import FAST_TRACK, MIN_CASES_PER_MONTH, RegionMonthTable
 from .bands import band_legend, date_axis, draw_band, draw_marks, time_marks
 from .bars import kpi_bars
@@ -307,7 +307,7 @@ def region_effect_figure(
     shown = names[1:] if diff else names
     switch_styles = set()
     for ax, region in zip(axes, regions):
-        ax.set_title(region, fontsize=PANEL_TITLE_PT)
+        ax.set_title(region_label(region), fontsize=PANEL_TITLE_PT)
         style_axes(ax)
         drawn = False
         ref = data[reference].lead_days.get(region) if diff else None

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..kpis import KpiRow
+from ..results import RunInfo
 
 
 def by_scenario(data) -> dict:
@@ -29,3 +30,16 @@ def finite(a) -> np.ndarray:
         return np.empty(0)
     a = np.asarray(a, dtype=float).ravel()
     return a[np.isfinite(a)]
+
+
+def simulated_years(info: RunInfo) -> float:
+    """How many simulated years a run's pooled case tables hold: replications × the cohort's years (warm-up to the
+    end of intake), so that a count drawn from them is written per year, in the unit of the key-figure tables."""
+    return info.replications * (info.horizon_days - info.warmup_days) / 365.25
+
+
+def years_of(years: Mapping[str, float] | float | None, scenario: str) -> float | None:
+    """A scenario's simulated years from a figure's `years` argument: one number for all, or per scenario."""
+    if years is None or isinstance(years, (int, float)):
+        return years
+    return years.get(scenario)

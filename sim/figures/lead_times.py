@@ -15,7 +15,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import formatting as fmt
 from ..labels import ROUTE_LABELS
-from .inputs import by_scenario, finite
+from .inputs import by_scenario, finite, years_of
 from .style import (
     LIMIT_COLOUR,
     PANEL_TITLE_PT,
@@ -44,9 +44,14 @@ def lead_time_figure(
     log_x: bool = True,
     windows: Mapping[str, tuple[float, float]] | None = None,
     window_starts: Mapping[str, str] | None = None,
+    years: Mapping[str, float] | float | None = None,
 ) -> Figure:
     """Cumulative distribution of a lead time, one panel per group (route), one curve per scenario (the first, the
     reference, drawn thicker), p50 and p90 marked and written on the panel with the number of cases.
+
+    `years` is how many simulated years each scenario's arrays pool (replications × cohort years, a number or
+    scenario -> number; `simulated_years`): the number of cases is then written per year, as the tables count
+    them, not pooled over replications and years. Without it the pooled count is written.
 
     `lead_times` maps scenario -> group -> days (or, for one scenario, group -> days). A group without cases shows
     "no cases". With `log_x` the axis is logarithmic with day marks (1 day, a week, a month, a year ...), because
@@ -89,7 +94,7 @@ def lead_time_figure(
         if windows and group in windows:
             _mark_window(ax, *windows[group], (window_starts or {}).get(group, "window start"), log_x)
         stats = []
-        for k, (_scen, days) in enumerate(series.items()):
+        for k, (scen, days) in enumerate(series.items()):
             colour = scenario_colour(k)
             if days.size == 0:
                 stats.append((colour, "no cases"))
@@ -102,7 +107,7 @@ def lead_time_figure(
                 y,
                 color=colour,
                 lw=line_width(k, len(series), 2.2),
-                label=f"{stats[-1][1]}\n{fmt.count(days.size)} cases",
+                label=f"{stats[-1][1]}\n{cases_text(days.size, years_of(years, scen))}",
             )
             for p, q, marker in ((50, p50, "o"), (90, p90, "D")):
                 xq = max(q, ax.get_xlim()[0]) if log_x else q
@@ -125,6 +130,13 @@ def lead_time_figure(
         legend_cols=len(data),
     )
     return fig
+
+
+def cases_text(n: int, years: float | None) -> str:
+    """The number of cases of a curve: per simulated year when the years the data pools are known."""
+    if years is None or not years > 0:
+        return f"{fmt.count(n)} cases"
+    return f"{fmt.whole(n / years)} cases per year"
 
 
 def _mark_window(ax, earliest: float, latest: float, start: str, log_x: bool) -> None:
@@ -177,4 +189,4 @@ def _day_ticks(ax, lo: float, hi: float) -> None:
         ticks = sorted(set(ticks) | {t for t in (0.25, 0.5, 1, 2, 3, 5) if lo <= t <= hi})
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}" if v < 1000 else f"{v:,.0f}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.local(f"{v:g}") if v < 1000 else fmt.whole(v)))

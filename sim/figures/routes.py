@@ -4,6 +4,7 @@ through the OM's decision and the route the case was decided in (fall-backs in r
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import cast
 
@@ -31,6 +32,8 @@ from .style import (
     style_axes,
 )
 
+# The title (and axes label) of the route-share figure's panel that draws the fast-track routes on their own scale.
+SMALL_ROUTES_PANEL = "fast-track routes, own scale"
 # Column headings of the flow diagram.
 FLOW_HEADINGS = ("OM intake", "handled by", "OM decision", "decided in\n(after fall-backs)", "how the case ended")
 
@@ -41,32 +44,33 @@ def route_share_figure(
     *,
     routes: Sequence[str] = ROUTES,
     note: str = "",
+    small: Sequence[str] = FAST_TRACK,
 ) -> Figure:
     """Cases per year per route (``cases`` in the KPI table) as bars with their 95% intervals, one bar per scenario
-    per route, each labelled with the number and the route's share of all decided cases."""
+    per route, each labelled with the number and the route's share of all decided cases.
+
+    The fast-track routes (`small`) are a few percent of the cases, the ones the levers move, and on the scale of
+    the big routes they are slivers: a second, narrower panel (label `SMALL_ROUTES_PANEL`) draws them again on
+    their own scale."""
     data = by_scenario_rows(kpis)
+    small = [r for r in small if r in routes]
     fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
-    ax = fig.subplots()
+    if small:
+        ax, zoom = fig.subplots(1, 2, width_ratios=[len(routes), 0.8 * len(small) + 0.5])
+    else:
+        ax, zoom = fig.subplots(), None
     style_axes(ax, ylabel="cases per year")
     n = len(data)
-    top = 0.0
-    for k, (scen, rows) in enumerate(data.items()):
-        xs, mean, tops = interval_bars(ax, k, n, scen, rows, "cases", routes)
-        total = np.nansum(mean)
-        for xi, m, h in zip(xs, mean, tops):
-            if np.isnan(m):
-                ax.text(xi, 0, "no data", ha="center", va="bottom", fontsize=TICK_PT, color="0.4")
-                continue
-            share = f"\n{100 * m / total:.1f}%" if total > 0 else ""
-            bar_label(ax, xi, max(h, m), f"{fmt.whole(m)}{share}", n)
-            top = max(top, h, m)
-    ax.set_xticks(
-        np.arange(len(routes)),
-        [ROUTE_LABELS.get(r, r).replace(", ", ",\n").replace(" (", "\n(") for r in routes],
-        fontsize=TICK_PT,
-    )
-    ax.set_ylim(0, top * headroom(n) if top > 0 else 1)
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt.whole))
+    totals = {
+        scen: np.nansum([r.mean for r in rows if r.metric == "cases" and r.group in routes])
+        for scen, rows in data.items()
+    }
+    _route_bars(ax, data, routes, totals)
+    if zoom is not None:
+        zoom.set_label(SMALL_ROUTES_PANEL)
+        style_axes(zoom)
+        zoom.set_title(SMALL_ROUTES_PANEL, fontsize=PANEL_TITLE_PT)
+        _route_bars(zoom, data, small, totals)
     handles = [Patch(color=scenario_colour(k), label=s) for k, s in enumerate(data)] if n > 1 else None
     finish(
         fig,
@@ -76,6 +80,36 @@ def route_share_figure(
         legend_cols=n,
     )
     return fig
+
+
+def _route_bars(ax, data: Mapping[str, Sequence[KpiRow]], routes: Sequence[str], totals: Mapping[str, float]) -> None:
+    """Cases per year per route, one bar per scenario, each labelled with its number and its share of `totals`."""
+    n = len(data)
+    top = 0.0
+    for k, (scen, rows) in enumerate(data.items()):
+        xs, mean, tops = interval_bars(ax, k, n, scen, rows, "cases", routes)
+        total = totals[scen]
+        for xi, m, h in zip(xs, mean, tops):
+            if np.isnan(m):
+                ax.text(xi, 0, "no data", ha="center", va="bottom", fontsize=TICK_PT, color="0.4")
+                continue
+            share = f"\n{fmt.percent(100 * m / total, 1)}" if total > 0 else ""
+            bar_label(ax, xi, max(h, m), f"{fmt.whole(m)}{share}", n)
+            top = max(top, h, m)
+    ax.set_xticks(
+        np.arange(len(routes)),
+        [_tick_label(r) for r in routes],
+        fontsize=TICK_PT,
+    )
+    ax.set_ylim(0, top * headroom(n) if top > 0 else 1)
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt.whole))
+
+
+def _tick_label(route: str) -> str:
+    """A route's name under its bars, a word or two a line ("OM-\nstrafbeschikking"), in the current language
+    (the label table answers in it)."""
+    text = textwrap.fill(ROUTE_LABELS.get(route, route), 12, break_long_words=False)
+    return text.replace("strafbeschikking", "straf-\nbeschikking")  # the one word too long for its bars
 
 
 def route_flow_figure(
@@ -155,7 +189,7 @@ def route_flow_figure(
         ax.set_axis_off()
         intake = sum(v[0].values())
         ax.set_title(
-            f"{scen + ': ' if scen else ''}OM intake {intake:,.0f} cases per year",
+            f"{scen + ': ' if scen else ''}OM intake {fmt.whole(intake)} cases per year",
             fontsize=PANEL_TITLE_PT,
             loc="left",
             fontweight="bold",

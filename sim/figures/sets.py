@@ -25,6 +25,7 @@ from typing import cast
 
 from matplotlib.figure import Figure
 
+from .. import formatting as fmt
 from ..catalogue import MAIN_DIFFERENCES
 from ..labels import decided_at
 from ..outputs import swap_into_place
@@ -43,6 +44,7 @@ from ..results import (
 )
 from .backlogs import backlog_figure
 from .differences import difference_figure, difference_rows_that_fit, region_effect_figure, window_attainment_figure
+from .inputs import simulated_years
 from .lead_times import lead_time_figure
 from .routes import route_flow_figure, route_share_figure
 from .sessions import session_fill_figure
@@ -121,6 +123,7 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
     )
     session_types = list(dict.fromkeys(s for t in tables.values() for s in t.info.session_types)) or None
     kpis = {n: t.kpis for n, t in tables.items()}
+    years = {n: simulated_years(t.info) for n, t in tables.items()}  # counts on the panels per simulated year
     makers = {
         "lead_times_per_route.png": lambda: lead_time_figure(
             {n: t.cases.decision_days for n, t in tables.items()},
@@ -132,6 +135,7 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             "(snelrecht not detained)." + windows_note,
             windows=first.windows,
             window_starts=first.window_starts,
+            years=years,
         ),
         "fast_track_windows.png": lambda: window_figure(
             {n: t.cases.window_days for n, t in tables.items()},
@@ -139,8 +143,10 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             f"Fast-track routes: time to the verdict hearing within the legal window — {scen}",
             kpis=kpis,
             starts=first.window_starts,
-            note=cohort + " Cases heard in the route (verzet cases excluded). Within window: share of the cases "
-            "that started in the route that were heard in time; the others fell back to a slower route." + windows_note,
+            years=years,
+            note=cohort + " Bars: cases heard in the route (verzet cases excluded), as a share of the cases that "
+            "started in it; hatched red beside each route: the share that fell back to a slower route (not heard in "
+            "time). Counts per year." + windows_note,
         ),
         "backlog_per_stage.png": lambda: backlog_figure(
             {n: t.backlog for n, t in tables.items()}, f"Backlog (voorraad) per stage over time — {scen}"
@@ -157,6 +163,7 @@ def standard_figures(tables: Mapping[str, ResultTables]) -> dict[str, Callable[[
             f"End-to-end lead time: offence → end of execution — {scen}",
             groups=EXECUTION_GROUPS,
             xlabel="days from offence to end of execution",
+            years=years,
             note=cohort + " Only cases whose sentence was executed (paid, served or completed); a sepot, an "
             "acquittal or a suspended sentence has nothing to execute.",
         ),
@@ -215,7 +222,7 @@ def comparison_figures(
     flow_note = (
         first.cohort_note() + " Cases that reached the OM, per year (mean over replications; cases still at "
         "the police when the run ended are left out: "
-        + ", ".join(f"{n} {c.not_at_om:,.0f}" for n, c in chain.items())
+        + ", ".join(f"{n} {fmt.whole(c.not_at_om)}" for n, c in chain.items())
         + " per year). Band colour: the OM's decision; dark red: a fast-track case that fell back to a slower "
         "route. Execution kinds include sentences still being executed at the end of the run."
         + (" In brackets: the difference from the first scenario." if len(names) > 1 else "")

@@ -16,8 +16,10 @@ from typing import cast
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import Formatter
 
-from ..labels import language, tr_phrases
+from ..formatting import local
+from ..labels import language, tr_phrases, use_language
 from ..results import UNDECIDED
 
 DPI = 150
@@ -59,6 +61,8 @@ def scenario_colour(k: int) -> str:
 
 def style_axes(ax, xlabel: str = "", ylabel: str = "") -> None:
     ax.tick_params(labelsize=TICK_PT)
+    for axis in (ax.xaxis, ax.yaxis):  # an axis' offset or scale ("1e−3") is read like a tick label
+        axis.get_offset_text().set_fontsize(TICK_PT)
     if xlabel:
         ax.set_xlabel(xlabel, fontsize=LABEL_PT)
     if ylabel:
@@ -124,6 +128,46 @@ def finish(fig: Figure, title: str, note: str, legend: Sequence | None = None, l
         bottom += math.ceil(len(legend) / cols) * 1.55 * TICK_PT + 6
     cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, bottom / height_pt, 1, 1 - bottom / height_pt))
     translate_figure(fig, skip=done)
+    fit_panel_titles(fig)
+
+
+def panel_titles(ax) -> list:
+    """The title texts of a panel that have text (centre, left, right)."""
+    return [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]  # private: matplotlib's own
+
+
+def fit_panel_titles(fig: Figure) -> None:
+    """Break a panel title line that is wider than its panel (in the current language: Dutch runs longer) at the
+    space nearest its middle. A cheap look first, at the panels' widths before the layout (at most what the
+    layout gives them); only if a title may not fit, one layout pass to measure it against its panel."""
+    renderer = fig._get_renderer()  # type: ignore[attr-defined]  # measures text without drawing
+
+    def too_wide(room_of) -> list:
+        return [
+            (t, room_of(ax))
+            for ax in fig.axes
+            if ax.get_visible()
+            for t in panel_titles(ax)
+            if t.get_window_extent(renderer).width > room_of(ax)
+        ]
+
+    if not too_wide(lambda ax: ax.get_position().width * fig.bbox.width):
+        return
+    fig.draw_without_rendering()
+    for t, room in too_wide(lambda ax: ax.get_window_extent(renderer).width):
+        font = t.get_fontproperties()
+        lines = t.get_text().split("\n")
+        wide = [renderer.get_text_width_height_descent(line, font, ismath=False)[0] > room for line in lines]
+        t.set_text("\n".join(_halve(line) if w else line for line, w in zip(lines, wide)))
+
+
+def _halve(line: str) -> str:
+    """A line broken at the space nearest its middle (as it is if it has no space)."""
+    spaces = [i for i, c in enumerate(line) if c == " "]
+    if not spaces:
+        return line
+    cut = min(spaces, key=lambda i: abs(i - len(line) / 2))
+    return line[:cut] + "\n" + line[cut + 1 :]
 
 
 def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
@@ -133,7 +177,7 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
     if language() == "en":
         return
     from matplotlib.text import Text
-    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, ScalarFormatter
 
     # a legend entry of one word is a scenario's name ("reference", "actieplan"): it stays as it is (the words of
     # the label tables are translated where they are looked up)
@@ -151,7 +195,12 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             formatter, locator = axis.get_major_formatter(), axis.get_major_locator()
-            if isinstance(formatter, FixedFormatter):
+            if type(formatter) is ScalarFormatter:  # matplotlib's own numbers: "2.5" is "2,5" in Dutch
+                axis.set_major_formatter(_InLanguage(formatter, language(), swap=True))
+            elif isinstance(formatter, FuncFormatter) and not isinstance(locator, FixedLocator):
+                # ours (`fmt.whole`, ...): called at draw time, perhaps after the language was left
+                axis.set_major_formatter(_InLanguage(formatter, language(), swap=False))
+            elif isinstance(formatter, FixedFormatter):
                 formatter.seq = [tr_phrases(str(v)) for v in formatter.seq]
             elif isinstance(formatter, FuncFormatter) and isinstance(locator, FixedLocator):
                 # `set_ticks(ticks, labels)` keeps its labels in a FuncFormatter (matplotlib >= 3.10)
@@ -159,6 +208,37 @@ def translate_figure(fig: Figure, skip: Sequence = ()) -> None:
                 translated = [tr_phrases(w) for w in words]
                 if translated != words:
                     axis.set_major_formatter(FixedFormatter(translated))
+
+
+class _InLanguage(Formatter):
+    """A tick formatter that writes its numbers in the language the figure was made in, whenever the figure is
+    drawn: `swap` for matplotlib's own (English-style) numbers (`fmt.local`), not for ours, which already follow
+    the language they are called in."""
+
+    def __init__(self, inner: Formatter, lang: str, swap: bool) -> None:
+        self.inner, self.lang, self.swap = inner, lang, swap
+
+    def set_axis(self, axis) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None) -> str:
+        with use_language(self.lang):
+            return self._local(self.inner(x, pos))
+
+    def format_ticks(self, values) -> list[str]:
+        with use_language(self.lang):
+            return [self._local(t) for t in self.inner.format_ticks(values)]
+
+    def get_offset(self) -> str:
+        with use_language(self.lang):
+            return self._local(self.inner.get_offset())
+
+    def _local(self, text: str) -> str:
+        return local(text) if self.swap else text
 
 
 def _wrap_title(title: str, width_in: float) -> str:
@@ -177,9 +257,11 @@ def line_width(k: int, n: int, base: float) -> float:
     return base * 1.5 if n > 1 and k == 0 else base
 
 
-def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> None:
-    """(colour, text) items in the upper left of the axes, each hanging under the previous one."""
+def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> list:
+    """(colour, text) items in the upper left of the axes, each hanging under the previous one; returns the
+    annotations, top first."""
     anchor = None
+    placed = []
     for colour, text in items:
         style = dict(va="top", ha="left", fontsize=TICK_PT, color=colour, zorder=10)
         if boxed:
@@ -190,6 +272,8 @@ def stack_texts(ax, items: Sequence[tuple[str, str]], boxed: bool = True) -> Non
             anchor = ax.annotate(
                 text, (0, 0), xycoords=anchor, xytext=(0, -8 if boxed else -2), textcoords="offset points", **style
             )
+        placed.append(anchor)
+    return placed
 
 
 def save_png(fig: Figure, target, **savefig) -> None:
@@ -199,16 +283,21 @@ def save_png(fig: Figure, target, **savefig) -> None:
     fig.clear()
 
 
-def text_overlaps(fig: Figure, pad_px: float = 0.5) -> list[tuple[str, str]]:
+def legibility(fig: Figure) -> tuple[float, list[tuple[str, str]], list[str]]:
+    """(`smallest_font_pt`, `text_overlaps`, `texts_cut_off`) of a figure from one layout pass: what a slide is
+    checked for, at a third of the time of the three checks one by one."""
+    _laid_out(fig)
+    return smallest_font_pt(fig), text_overlaps(fig, layout=False), texts_cut_off(fig, layout=False)
+
+
+def text_overlaps(fig: Figure, pad_px: float = 0.5, *, layout: bool = True) -> list[tuple[str, str]]:
     """The pairs of visible, non-empty text artists of a drawn figure whose boxes overlap (by more than `pad_px` on
     each side), as their texts: a check that no label is written over another. Texts are measured with the
-    figure's own renderer after a draw, so the layout engine has placed them."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    figure's own renderer after a layout pass, so the layout engine has placed them (without `layout`: the one of
+    a pass just made)."""
     from matplotlib.text import Text
 
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    renderer = _laid_out(fig) if layout else fig._get_renderer()  # type: ignore[attr-defined]
     boxes = []
     for t in _drawn_texts(fig, Text):
         bb = t.get_window_extent(renderer)
@@ -223,14 +312,12 @@ def text_overlaps(fig: Figure, pad_px: float = 0.5) -> list[tuple[str, str]]:
     return out
 
 
-def texts_cut_off(fig: Figure) -> list[str]:
-    """The visible texts of a figure that reach beyond its edges (a label cut off in the PNG)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def texts_cut_off(fig: Figure, *, layout: bool = True) -> list[str]:
+    """The visible texts of a figure that reach beyond its edges (a label cut off in the PNG); `layout` as in
+    `text_overlaps`."""
     from matplotlib.text import Text
 
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    renderer = _laid_out(fig) if layout else fig._get_renderer()  # type: ignore[attr-defined]
     width, height = fig.bbox.width, fig.bbox.height
     out = []
     for t in _drawn_texts(fig, Text):
@@ -238,6 +325,13 @@ def texts_cut_off(fig: Figure) -> list[str]:
         if bb.x0 < -0.5 or bb.y0 < -0.5 or bb.x1 > width + 0.5 or bb.y1 > height + 0.5:
             out.append(t.get_text())
     return out
+
+
+def _laid_out(fig: Figure):
+    """The figure laid out as a draw would (constrained layout, tick labels, the texts' places) without painting
+    pixels, which is most of a draw's time; returns the renderer that measured it."""
+    fig.draw_without_rendering()
+    return fig._get_renderer()  # type: ignore[attr-defined]  # private: the renderer draw_without_rendering used
 
 
 def smallest_font_pt(fig: Figure) -> float:

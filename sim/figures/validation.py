@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .. import formatting as fmt
 from ..validation import ValidationRow
 from .style import DPI, PANEL_TITLE_PT, TICK_PT, finish, style_axes
 
@@ -74,7 +75,7 @@ def _panel(ax, title: str, rows: Sequence[ValidationRow]) -> None:
         if ratio > X_MAX:
             ax.plot(X_MAX, yi, marker=">", color=colour, ms=10, zorder=4)
             ax.annotate(
-                f"×{ratio:.1f}",
+                f"×{fmt.local(f'{ratio:.1f}')}",
                 (X_MAX, yi),
                 xytext=(-8, 6),
                 textcoords="offset points",
