@@ -38,7 +38,7 @@ PARAMS = [
 def tornado(tmp_path_factory):
     runs = tmp_path_factory.mktemp("tornado") / "runs.jsonl"
     study = Sensitivity(
-        SMALL, PARAMS, [WAIT, Kpi("pr_within_5_weeks_share")], overrides=SHORT, replications=2, runs_file=runs
+        SMALL, PARAMS, [WAIT, Kpi("pr_within_5_weeks_share")], overrides=SHORT, replications=2, runs_file=runs, jobs=2
     )
     return study, study.tornado(), runs
 
@@ -73,6 +73,17 @@ def test_tornado_points_are_paired_by_common_random_numbers(tornado):
     assert {line["setup"] for line in lines} == {study._setup()} and f", {study.seed}," in lines[0]["setup"]
     ran = sorted((json.dumps(line["values"], sort_keys=True), line["replication"]) for line in lines)
     assert ran == sorted((json.dumps(p, sort_keys=True), rep) for p in study.tornado_points() for rep in (0, 1))
+
+
+def test_a_dask_cluster_gives_the_same_changes_as_worker_processes(tornado):
+    from sim.executors import open_executor
+
+    _, rows, _ = tornado
+    with open_executor("dask", jobs=2) as ex:
+        on_dask = Sensitivity(SMALL, PARAMS[:2], [WAIT], overrides=SHORT, replications=2, executor=ex).tornado()
+    processes = _rows(rows, WAIT)
+    for r in on_dask:
+        assert (r.at_low, r.at_high) == (processes[r.param.key].at_low, processes[r.param.key].at_high)
 
 
 def test_tornado_csv_has_a_row_per_assumption_per_key_figure(tornado):

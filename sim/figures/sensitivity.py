@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -28,14 +29,9 @@ def tornado_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS)
     """A tornado of one key figure: per parameter (`sim.sensitivity.TornadoRow`, in rank order) a bar from zero to
     the change at its low value and one to the change at its high value, each with its 95% interval and its value
     written at the end; the largest swing on top."""
-    rows = sorted(rows, key=lambda r: r.rank)
-    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax, rows, (label, unit, scale) = _slide(rows)
     if not rows:
-        no_cases(ax)
         return fig
-    kpi = rows[0].kpi
-    label, unit, scale = describe_kpi(kpi.metric, kpi.group)
     dunit = difference_unit(unit)
     shown, rest = rows[:max_rows], rows[max_rows:]
     style_axes(ax, xlabel=f"change in {label} from the reference ({dunit})")
@@ -106,14 +102,9 @@ def tornado_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS)
 def morris_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS) -> Figure:
     """Morris' mu* of one key figure per parameter (`sim.sensitivity.MorrisRow`, in rank order) as bars with the
     95% half-width of mu*, and sigma (the spread of the elementary effects) as a marker beside each bar."""
-    rows = sorted(rows, key=lambda r: r.rank)
-    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax, rows, (label, unit, scale) = _slide(rows)
     if not rows:
-        no_cases(ax)
         return fig
-    kpi = rows[0].kpi
-    label, unit, scale = describe_kpi(kpi.metric, kpi.group)
     dunit = difference_unit(unit)
     shown, rest = rows[:max_rows], rows[max_rows:]
     style_axes(ax, xlabel=f"effect on {label} over the assumption's range ({dunit})")
@@ -158,3 +149,15 @@ def morris_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS) 
     ]
     finish(fig, f"Which assumptions matter most for {label}" + (f" — {scenario}" if scenario else ""), note, legend)
     return fig
+
+
+def _slide(rows: Sequence) -> tuple[Figure, Axes, list, tuple[str, str, float]]:
+    """The slide with its one panel, the rows in rank order, and the key figure's label, unit and factor (the
+    panel says "no cases" when there are no rows)."""
+    rows = sorted(rows, key=lambda r: r.rank)
+    fig = Figure(figsize=SLIDE, dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    if not rows:
+        no_cases(ax)
+        return fig, ax, rows, ("", "", 1.0)
+    return fig, ax, rows, describe_kpi(rows[0].kpi.metric, rows[0].kpi.group)
