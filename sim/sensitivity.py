@@ -185,15 +185,20 @@ class Sensitivity:
 
     # ------------------------------------------------------------------------------------------------ running
 
-    def missing(self, points: Sequence[Values]) -> int:
-        """Replications of `points` not yet run (nor found in the journal)."""
+    def replications_of(self, points: Sequence[Values]) -> tuple[int, int]:
+        """How many replications `points` need in all (a point given twice runs once), and how many of them are not
+        yet run (nor found in the journal)."""
         todo = {_point(v) for v in points}
-        return sum(1 for p in todo for r in range(self.replications) if r not in self.runs.get(p, {}))
+        missing = sum(1 for p in todo for r in range(self.replications) if r not in self.runs.get(p, {}))
+        return len(todo) * self.replications, missing
 
     def simulate(self, points: Sequence[Values]) -> list[list[dict[str, float]]]:
         """Every point's key figures per replication 0..R-1, running those not yet run (interleaved over the points,
         so that all run in parallel and partial progress covers every point)."""
         unique = {_point(v): v for v in points}
+        resumed = next((r for p in self.runs.values() for r in p.values()), None)
+        if resumed is not None:  # the key figures asked are checked before anything runs, as on a fresh start
+            self._check_groups(resumed)
         scenarios: dict[tuple, Scenario] = {}
         tasks, owners = [], []
         for rep in range(self.replications):
@@ -212,9 +217,6 @@ class Sensitivity:
             self.replications_run += 1
             if self.progress:
                 self.progress(1)
-        for kpis in (r for p in self.runs.values() for r in p.values()):
-            self._check_groups(kpis)
-            break
         return [[self.runs[_point(v)][rep] for rep in range(self.replications)] for v in points]
 
     def _check_groups(self, kpis: dict[str, float]) -> None:

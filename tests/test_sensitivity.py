@@ -108,10 +108,10 @@ def test_tornado_figure_draws_the_changes_in_the_figures_unit(tornado):
 def test_a_study_started_again_resumes_from_its_journal(tornado):
     study, rows, runs = tornado
     again = Sensitivity(SMALL, PARAMS, study.kpis, overrides=SHORT, replications=2, runs_file=runs)
-    assert again.missing(again.tornado_points()) == 0
+    assert again.replications_of(again.tornado_points()) == (2 * len(again.tornado_points()), 0)
     assert again.tornado() == rows and again.replications_run == 0
     other_seed = Sensitivity(SMALL, PARAMS, study.kpis, overrides=SHORT, replications=2, runs_file=runs, seed=7)
-    assert other_seed.missing(other_seed.tornado_points()) == 2 * len(other_seed.tornado_points())
+    assert other_seed.replications_of(other_seed.tornado_points())[1] == 2 * len(other_seed.tornado_points())
 
 
 def test_morris_has_one_row_per_assumption_per_key_figure_and_ranks_the_bottleneck_first(tmp_path):

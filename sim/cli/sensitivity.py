@@ -98,8 +98,7 @@ def sensitivity(
             _, points = study.morris_design(trajectories, levels)
         else:
             points = study.tornado_points()
-    total = len({tuple(sorted(p.items())) for p in points}) * replications
-    todo = study.missing(points)
+    total, todo = study.replications_of(points)
     console.print(
         f"[bold]sensitivity ({method.value})[/bold] {escape(str(scenario))}: {len(chosen)} assumption(s), "
         f"{len(wanted)} key figure(s), {len(points)} points of {replications} replication(s), seed {study.seed}"
