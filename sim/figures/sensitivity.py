@@ -73,14 +73,11 @@ def tornado_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS)
     lo_x, hi_x = min(edges), max(edges)
     span = (hi_x - lo_x) or 1.0
     ax.set_xlim(lo_x - (0.14 if lo_x < 0 else 0.04) * span, hi_x + (0.14 if hi_x > 0 else 0.04) * span)
-    ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.set_yticks(
+    _assumptions_axis(
+        ax,
         y,
         [f"{r.param.key}\n{r.low_value:.4g} – {r.high_value:.4g} (reference {r.reference_value:.4g})" for r in shown],
-        fontsize=TICK_PT,
     )
-    ax.grid(False, axis="y")
-    ax.tick_params(axis="y", length=0)
     ref = rows[0].reference[0] * scale
     note = (
         f"Each assumption at the low and the high end of its range, the others at the scenario's values. The bars are "
@@ -130,10 +127,7 @@ def morris_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS) 
             )
     top = np.nanmax(np.concatenate([mu + np.nan_to_num(conf), sigma, [0.0]]))
     ax.set_xlim(0, (top or 1.0) * 1.15)
-    ax.set_ylim(-0.6, len(shown) - 0.4)
-    ax.set_yticks(y, [f"{r.param.key}\n{r.param.low:.4g} – {r.param.high:.4g}" for r in shown], fontsize=TICK_PT)
-    ax.grid(False, axis="y")
-    ax.tick_params(axis="y", length=0)
+    _assumptions_axis(ax, y, [f"{r.param.key}\n{r.param.low:.4g} – {r.param.high:.4g}" for r in shown])
     note = (
         f"Morris elementary effects (SALib): {rows[0].points} points on {rows[0].points // (len(rows) + 1)} "
         f"trajectories through the ranges, each the mean of {rows[0].replications} replication(s) with the same seed. "
@@ -161,3 +155,11 @@ def _slide(rows: Sequence) -> tuple[Figure, Axes, list, tuple[str, str, float]]:
         no_cases(ax)
         return fig, ax, rows, ("", "", 1.0)
     return fig, ax, rows, describe_kpi(rows[0].kpi.metric, rows[0].kpi.group)
+
+
+def _assumptions_axis(ax: Axes, y: np.ndarray, labels: Sequence[str]) -> None:
+    """One row per assumption, the first on top, named with its range; no grid lines across the bars."""
+    ax.set_ylim(-0.6, len(y) - 0.4)
+    ax.set_yticks(y, labels, fontsize=TICK_PT)
+    ax.grid(False, axis="y")
+    ax.tick_params(axis="y", length=0)
