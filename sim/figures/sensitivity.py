@@ -116,7 +116,7 @@ def morris_figure(rows: Sequence, scenario: str = "", max_rows: int = MAX_ROWS) 
     for yi, m, c in zip(y, mu, conf):
         if not math.isnan(m):
             ax.annotate(
-                fmt.plain_number(m),
+                f"{m:.3g}",
                 (m + (0 if math.isnan(c) else c), yi),
                 xytext=(6, 0),
                 textcoords="offset points",
