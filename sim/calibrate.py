@@ -39,6 +39,7 @@ import numpy as np
 from . import __version__
 from .capacity_search import _nested
 from .errors import ProblemsError
+from .journal import Journal
 from .scenario import Scenario, ScenarioError, deep_merge, load
 from .validation import Target, ValidationRow, validate
 
@@ -127,8 +128,9 @@ def load_params(path: Path | str) -> list[Param]:
     return params
 
 
-def scenario_value(scenario: Scenario, key: str) -> float | None:
-    """The scenario's value of `key` if it is a plain number, else None."""
+def scenario_number(scenario: Scenario, key: str) -> int | float | None:
+    """The scenario's value of `key` as the scenario holds it (a whole-number setting as int) if it is a plain
+    number, else None."""
     node = scenario.resolved_dict()
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -136,7 +138,37 @@ def scenario_value(scenario: Scenario, key: str) -> float | None:
         node = node[part]
     if isinstance(node, bool) or not isinstance(node, (int, float)):
         return None
-    return float(node)
+    return node
+
+
+def scenario_value(scenario: Scenario, key: str) -> float | None:
+    """The scenario's value of `key` if it is a plain number, else None."""
+    v = scenario_number(scenario, key)
+    return None if v is None else float(v)
+
+
+def start_values(
+    base: Scenario, file: Path, params: Sequence[Param], overrides: dict
+) -> tuple[dict[str, float], list[str]]:
+    """`base`'s value of every parameter, and the problems of those that are not a plain number within their bounds,
+    or whose bounds, set in `file` with `overrides`, do not make a valid scenario (both ends are checked now, so a
+    search never fails half-way)."""
+    problems, start = [], {}
+    for p in params:
+        v = scenario_value(base, p.key)
+        if v is None:
+            problems.append(f"param {p.key}: not a key of the scenario holding a plain number")
+        elif not p.low <= v <= p.high:
+            problems.append(f"param {p.key}: the scenario's value {v:g} lies outside [{p.low:g}, {p.high:g}]")
+        else:
+            start[p.key] = p.clip(v)
+    for p in params:
+        for bound in (p.low, p.high):
+            try:
+                load(file, overrides=deep_merge(overrides, _nested(p.key, p.clip(bound))))
+            except ScenarioError as e:
+                problems += [f"param {p.key} = {bound:g}: {q.reason}" for q in e.problems]
+    return start, problems
 
 
 def has_full_year(scenario: Scenario) -> bool:
@@ -255,25 +287,12 @@ class Calibration:
         self.evaluations: list[Evaluation] = []
         self.search_uncomputed: set[str] = set()
         self.progress: Callable[[Evaluation, Evaluation], None] | None = None
+        self.journal = Journal(trials_file, self.setup())
         self._load_trials()
 
     # --- set-up
     def _start_values(self) -> dict[str, float]:
-        problems, start = [], {}
-        for p in self.params:
-            v = scenario_value(self.base, p.key)
-            if v is None:
-                problems.append(f"param {p.key}: not a key of the scenario holding a plain number")
-            elif not p.low <= v <= p.high:
-                problems.append(f"param {p.key}: the scenario's value {v:g} lies outside [{p.low:g}, {p.high:g}]")
-            else:
-                start[p.key] = p.clip(v)
-        for p in self.params:  # every bound must make a valid scenario: check both ends now, not mid-search
-            for bound in (p.low, p.high):
-                try:
-                    load(self.file, overrides=deep_merge(self.search_overrides, _nested(p.key, p.clip(bound))))
-                except ScenarioError as e:
-                    problems += [f"param {p.key} = {bound:g}: {q.reason}" for q in e.problems]
+        start, problems = start_values(self.base, self.file, self.params, self.search_overrides)
         runs = [("the search runs (--set)", self.search_base)]
         if self.confirm:
             runs.append(("the confirming run (the file itself)", self.base))
@@ -342,15 +361,9 @@ class Calibration:
         )
 
     def _load_trials(self) -> None:
-        if self.trials_file is None or not self.trials_file.exists():
-            return
         keys = {p.key for p in self.params}
-        for line in self.trials_file.read_text().splitlines():
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue  # a line cut off by an interrupt
-            if r.get("setup") != self.setup() or set(r.get("values", {})) != keys:
+        for r in self.journal.entries():
+            if set(r.get("values", {})) != keys:
                 continue
             if not self.evaluations:
                 self.search_uncomputed = {k for k, v in r["figures"].items() if v is None or math.isnan(v)}
@@ -392,9 +405,7 @@ class Calibration:
         rows = self.simulate(self.scenario_at(values), self.replications, f"trial-{len(self.evaluations)}")
         ev = self._evaluation(len(self.evaluations), values, rows, time.perf_counter() - started)
         self.evaluations.append(ev)
-        if self.trials_file is not None:
-            with open(self.trials_file, "a") as fh:
-                fh.write(json.dumps({**ev.to_json(), "setup": self.setup()}) + "\n")
+        self.journal.append(ev.to_json())
         return ev
 
     def _evaluation(self, n: int, values: dict[str, float], rows: list[ValidationRow], seconds: float) -> Evaluation:

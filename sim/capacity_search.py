@@ -41,11 +41,12 @@ from scipy import stats
 
 from . import __version__
 from .errors import ProblemsError
+from .journal import Journal
 from .scenario import Scenario, deep_merge, load
 
-_TARGET = re.compile(
-    r"^\s*([A-Za-z0-9_]+)\s*(?:\[\s*([^\]]+?)\s*\])?\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$"
-)
+# A key figure of kpis.csv and its group: ``metric`` or ``metric[group]`` (also read by `sim.sensitivity`).
+KPI_PATTERN = r"([A-Za-z0-9_]+)\s*(?:\[\s*([^\]]+?)\s*\])?"
+_TARGET = re.compile(rf"^\s*{KPI_PATTERN}\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$")
 
 
 class SearchError(ProblemsError):
@@ -214,7 +215,7 @@ class CapacitySearch:
         self.jobs = jobs
         self.executor = executor
         self.progress = progress
-        self.runs_file = runs_file
+        self.journal = Journal(runs_file, self._setup())
         self.points: dict[float, Point] = {}
         self.replications_run = 0
         self.exhausted = False
@@ -260,14 +261,8 @@ class CapacitySearch:
     # ------------------------------------------------------------------------------------------------ runs
 
     def _load_runs(self) -> None:
-        if self.runs_file is None or not self.runs_file.exists():
-            return
-        for line in self.runs_file.read_text().splitlines():
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue  # a line cut off by an interrupt
-            if r.get("lever") != self.lever or r.get("seed") != self.seed or r.get("setup") != self._setup():
+        for r in self.journal.entries():
+            if r.get("lever") != self.lever or r.get("seed") != self.seed:
                 continue
             point = self.points.setdefault(float(r["value"]), Point(float(r["value"])))
             rep = int(r["replication"])
@@ -302,21 +297,9 @@ class CapacitySearch:
             for t in self.targets:
                 point.kpis.setdefault(str(t), []).append(row[str(t)])
             self.replications_run += 1
-            if self.runs_file is not None:
-                with open(self.runs_file, "a") as fh:
-                    fh.write(
-                        json.dumps(
-                            {
-                                "lever": self.lever,
-                                "value": value,
-                                "replication": rep,
-                                "seed": self.seed,
-                                "setup": self._setup(),
-                                "kpis": row,
-                            }
-                        )
-                        + "\n"
-                    )
+            self.journal.append(
+                {"lever": self.lever, "value": value, "replication": rep, "seed": self.seed, "kpis": row}
+            )
             if self.progress:
                 self.progress(1)
         if todo < replications - have:

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -82,19 +83,21 @@ def _run_one(task: Task) -> ReplicationResult:
     return run_replication(scenario, rep, seed)
 
 
-def iter_results(tasks: list[Task], jobs: int = 1, executor=None) -> Iterator[ReplicationResult]:
+def iter_results(tasks: list[Task], jobs: int = 1, executor=None, fn: Callable[[Task], Any] = _run_one) -> Iterator:
     """Run the tasks and yield their results in task order, whatever runs them: this process, `jobs` worker
     processes, or an executor with a `map` (e.g. Dask's). Each replication draws from its own named streams, so
-    the results are the same either way. Results are yielded as they come, so the caller can write and drop them."""
+    the results are the same either way. Results are yielded as they come, so the caller can write and drop them.
+    `fn` (a module-level function, so it can be sent to a worker) turns a task into its result where it runs: a
+    search that needs only key figures computes them in the worker instead of sending the whole replication back."""
     if executor is not None:
-        yield from executor.map(_run_one, tasks)
+        yield from executor.map(fn, tasks)
     elif jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
-            yield _run_one(t)
+            yield fn(t)
     else:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_signals)
         try:
-            yield from pool.map(_run_one, tasks)
+            yield from pool.map(fn, tasks)
         except BaseException:
             # interrupted (Ctrl-C, SIGTERM turned into SystemExit by the command line) or failed: stop the workers
             # now rather than waiting for the replications in flight, so no process is left behind

@@ -117,6 +117,7 @@ def test_every_command_is_there_and_has_help_with_an_example():
         "export",
         "capacity",
         "calibrate",
+        "sensitivity",
         "forecast",
     ]
     for cmd in commands:

@@ -9,6 +9,7 @@ per command group. Commands parse, call the library, and render; they do no work
 | `export.py` | `export` |
 | `capacity.py` | `capacity` |
 | `calibrate.py` | `calibrate` |
+| `sensitivity.py` | `sensitivity` |
 | `forecast.py` | `forecast` |
 | `bench.py` | `bench` |
 | `validation.py` | `validate-data` |
@@ -17,7 +18,7 @@ The commands are added to `app` here, in the order `ketensim --help` lists them.
 unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
 """
 
-from . import bench, calibrate, capacity, export, forecast, plots, run, scenarios, validation
+from . import bench, calibrate, capacity, export, forecast, plots, run, scenarios, sensitivity, validation
 from .app import app
 
 app.command()(run.run)
@@ -31,6 +32,7 @@ app.command()(plots.report)
 app.command()(export.export)
 app.command()(capacity.capacity)
 app.command()(calibrate.calibrate)
+app.command()(sensitivity.sensitivity)
 app.command()(forecast.forecast)
 
 __all__ = ["app"]

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..journal import beside
 from .app import bad_input, console, err, fail, parse_settings, progress
 from .run import Executor, _executor
 
@@ -74,7 +75,7 @@ def calibrate(
     with bad_input(OutputError):
         check_output_folder(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
-    trials_file = out.parent / f".{out.name}.trials.jsonl"
+    trials_file = beside(out, "trials")
     work_dir = out.parent / f".{out.name}.calibrate-work"
     with bad_input(CalibrationError, ScenarioError):
         cal = Calibration(

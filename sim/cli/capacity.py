@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..journal import beside
 from .app import bad_input, console, fail, parse_settings, progress
 
 
@@ -61,7 +62,7 @@ def capacity(
     out = out if out is not None else Path("results") / "capacity" / f"{stamp}-{lever.replace('.', '-')}"
     with bad_input(OutputError):
         check_output_folder(out, force)
-    runs_file = out.parent / f".{out.name}.runs.jsonl"
+    runs_file = beside(out, "runs")
     make = partial(
         CapacitySearch,
         scenario,
