@@ -21,11 +21,11 @@ from sim.scenario import load
 from sim.sensitivity import Kpi, Sensitivity, SensitivityError, parse_kpis, percent_params, tornado_csv
 
 runner = CliRunner()
-SMALL = ROOT / "tests" / "golden" / "small.toml"
+SMALL = ROOT / "tests" / "golden" / "small-empty.toml"  # an empty start: the queue is the cohort's own
 SHORT = {"horizon_days": 160.0, "warmup_days": 40.0, "runout_days": 60.0}
 SHORT_SET = [a for k, v in SHORT.items() for a in ("--set", f"{k}={v}")]
-BOTTLENECK = "courts.sessions.politierechter.per_week"  # 5.25 a week; at 1.5 the politierechter queue grows
-IRRELEVANT = "appeal.preparation.mean"  # an appeal starts after the verdict: it cannot move first-instance figures
+BOTTLENECK = "courts.sessions.politierechter.per_week"  # 5.0 a week; at 1.5 the politierechter queue grows
+IRRELEVANT = "appeal.preparation.mean"  # an appeal starts after the verdict: first-instance figures next to unmoved
 WAIT = Kpi("days_summons_to_first_hearing_mean", "regular_pr")
 PARAMS = [
     Param(IRRELEVANT, 50.0, 200.0, log=True),
@@ -53,7 +53,7 @@ def test_tornado_ranks_the_bottleneck_first_and_an_assumption_that_cannot_matter
     assert [r.rank for r in rows if r.kpi == WAIT] == [1, 2, 3]
     assert by_key[BOTTLENECK].rank == 1 and by_key[IRRELEVANT].rank == 3
     low = by_key[BOTTLENECK]
-    assert low.low_value == 1.5 and low.high_value == 8.0 and low.reference_value == 5.25
+    assert low.low_value == 1.5 and low.high_value == 8.0 and low.reference_value == 5.0
     assert low.at_low[1] > 0, "fewer sessions must lengthen the wait for a first hearing, beyond chance"
     assert math.isclose(low.swing, max(low.at_low[0], low.at_high[0], 0) - min(low.at_low[0], low.at_high[0], 0))
 
@@ -125,14 +125,16 @@ def test_morris_has_one_row_per_assumption_per_key_figure_and_ranks_the_bottlene
     assert sorted((str(r.kpi), r.param.key) for r in rows) == sorted((str(k), p.key) for k in kpis for p in PARAMS)
     by_key = _rows(rows, WAIT)
     assert by_key[BOTTLENECK].rank == 1 and by_key[BOTTLENECK].mu_star > 1.0
-    assert by_key[IRRELEVANT].mu_star == 0.0 and by_key[IRRELEVANT].rank == 3
+    # next to nothing: an appeal moves a first hearing only through the claims its final judgment can bring into
+    # the snelrecht sessions' free slots, which the politierechter's backlog also takes
+    assert by_key[IRRELEVANT].rank == 3 and by_key[IRRELEVANT].mu_star < 0.01 * by_key[BOTTLENECK].mu_star
     assert all(r.points == len(points) and r.mu_star_conf >= 0 for r in rows)
 
 
 def test_percent_ranges_are_around_the_scenario_values():
     sc = load(SMALL, overrides=SHORT)
     (p,) = percent_params(sc, [BOTTLENECK], 20)
-    assert (p.low, p.high, p.integer) == (pytest.approx(4.2), pytest.approx(6.3), False)
+    assert (p.low, p.high, p.integer) == (pytest.approx(4.0), pytest.approx(6.0), False)
     (judges,) = percent_params(sc, ["courts.sessions.politierechter.judges"], 50)  # an int setting stays whole
     assert judges.integer
     with pytest.raises(SensitivityError, match="no range"):
@@ -178,7 +180,7 @@ def test_cli_writes_the_tornado_its_figures_and_provenance_and_never_overwrites_
     assert png.shape[1] / png.shape[0] == pytest.approx(16 / 9) and png.std() > 0.05
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["seed"] == 20240 and prov["method"] == "tornado" and prov["ketensim_version"]
-    assert [p["key"] for p in prov["params"]] == [BOTTLENECK, IRRELEVANT] and prov["params"][0]["reference"] == 5.25
+    assert [p["key"] for p in prov["params"]] == [BOTTLENECK, IRRELEVANT] and prov["params"][0]["reference"] == 5.0
     assert load(out / "scenario.toml").horizon_days == 160.0  # the resolved reference, --set included
     assert (out / "runs.jsonl").is_file() and not list(tmp_path.glob(".sens*")), "working files left beside"
     before = (out / "tornado.csv").read_text()
@@ -205,7 +207,7 @@ def test_cli_morris_writes_its_table(tmp_path):
     [
         ('key = "courts.no_such_key"\nlow = 1\nhigh = 2', [], "courts.no_such_key: not a key of the scenario"),
         (f'key = "{BOTTLENECK}"\nlow = 6\nhigh = 6', [], "low: must be below high"),
-        (f'key = "{BOTTLENECK}"\nlow = 6\nhigh = 9', [], "5.25 lies outside [6, 9]"),
+        (f'key = "{BOTTLENECK}"\nlow = 6\nhigh = 9', [], "5 lies outside [6, 9]"),
         (
             f'key = "{BOTTLENECK}"\nlow = 1\nhigh = 9',
             ["--kpi", "no_such_figure"],
