@@ -97,6 +97,12 @@ class CaseTables:
     offence_to_execution_end_days: dict[str, np.ndarray]  # per route, and "all"
 
 
+def _warmup_end(info: RunInfo) -> dt.date | None:
+    """The date the warm-up ends, for the plots to mark; None for a run without one (it starts from the chain's
+    stocks, as the baseline does)."""
+    return info.date_of(info.warmup_days) if info.warmup_days > 0 else None
+
+
 @dataclass
 class BacklogTable:
     """Cases per stage at the start of every day: ``cases[stage]`` has shape (replications, days)."""
@@ -402,7 +408,7 @@ def read_backlog(out_dir: Path | str, info: RunInfo | None = None) -> BacklogTab
         a[rep_index[sel], day_arr[sel]] = cnt[sel]
         cases[s] = a
     dates = np.array([date_of_day.get(d, str(info.date_of(d))) for d in range(n_days)], dtype="datetime64[D]")
-    return BacklogTable(dates, cases, info.date_of(info.warmup_days), info.date_of(info.horizon_days))
+    return BacklogTable(dates, cases, _warmup_end(info), info.date_of(info.horizon_days))
 
 
 def read_results(out_dir: Path | str) -> ResultTables:
@@ -536,7 +542,7 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
     med = med.reshape(n_rep, n_regions, n_months)
     med[:, pooled_n.reshape(n_regions, n_months) < MIN_CASES_PER_MONTH] = np.nan
     months = start_month + np.arange(n_months)
-    warm, horizon = info.date_of(info.warmup_days), info.date_of(info.horizon_days)
+    warm, horizon = _warmup_end(info), info.date_of(info.horizon_days)
     lead = {name: med[:, i, :] for i, name in enumerate(regions or ["all"])}
     return ChainTables(
         flows,

@@ -376,6 +376,25 @@ def test_backlog_figure_panel_per_stage_with_band_and_marks(backlog, info):
     assert any(str(info.date_of(info.warmup_days)) in t for t in labels)
 
 
+def test_a_run_from_the_chains_stocks_marks_no_warm_up_and_says_where_it_starts(backlog):
+    """The baseline starts from its stocks (warm-up 0): no "end of warm-up" line at the start, and the note says the
+    chain starts from its stocks, not that it starts empty."""
+    from dataclasses import replace
+
+    from sim.results import BacklogTable as _BT
+
+    assert isinstance(backlog, _BT)
+    fig = backlog_figure({"baseline": replace(backlog, warmup_end=None)}, "backlog")
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not any("warm-up" in t for t in labels)
+    note = " ".join(t.get_text() for t in fig.texts)
+    assert "starts from its stocks" in note and "starts empty" not in note
+    for ax in visible_axes(fig):
+        assert len(vertical_lines(ax)) == 1  # the end of intake only
+    with_warm_up = " ".join(t.get_text() for t in backlog_figure({"b": backlog}, "backlog").texts)
+    assert "starts empty" in with_warm_up
+
+
 def test_backlog_figure_with_an_empty_stage_shows_no_cases(backlog):
     table = BacklogTable(backlog.dates, {"police": backlog.cases["police"], "appeal": np.empty((0, 0))})
     fig = backlog_figure(table, "one empty stage")

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from ..labels import STAGE_LABELS
 from ..results import BacklogTable
-from .bands import band_legend, band_panel, time_marks
+from .bands import START_NOTE, band_legend, band_panel, time_marks
 from .style import LABEL_PT, PANEL_TITLE_PT, finish, label_bottom_row, panel_grid, style_axes
 
 
@@ -46,8 +46,8 @@ def backlog_figure(
         title,
         note
         or (
-            f"Cases in each stage at the start of every day ({n_reps} replications). The chain starts empty, so the "
-            "warm-up is not representative; after the horizon no new cases arrive and the stages drain (run-out)."
+            f"Cases in each stage at the start of every day ({n_reps} replications). "
+            + START_NOTE[any(b.warmup_end is not None for b in data.values())]
         ),
         legend=handles,
         legend_cols=4,

@@ -51,6 +51,15 @@ def draw_band(ax, dates: np.ndarray, a: np.ndarray, colour: str, lw: float, mark
     return (low_q, high_q)
 
 
+# How a band figure's note says where the run starts, by whether it has a warm-up (True) or starts from stocks
+START_NOTE = {
+    True: "The chain starts empty, so the warm-up is not representative; after the horizon no new cases arrive and "
+    "the stages drain (run-out).",
+    False: "The chain starts from its stocks on the start date; after the horizon no new cases arrive and the "
+    "stages drain (run-out).",
+}
+
+
 def time_marks(data: Mapping) -> list[tuple[dt.date, str, str]]:
     """The end of the warm-up and of intake of the tables in `data` (anything with ``warmup_end`` and
     ``horizon_end``), as (date, label, line style)."""

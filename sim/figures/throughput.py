@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from ..labels import WEEKLY_EVENTS
 from ..results import WeeklyTable
-from .bands import band_legend, band_panel, time_marks
+from .bands import START_NOTE, band_legend, band_panel, time_marks
 from .style import PANEL_TITLE_PT, finish, panel_grid, style_axes
 
 
@@ -45,8 +45,9 @@ def throughput_figure(
         title,
         note
         or (
-            "Cases per calendar week, all cases (not only the cohort); the chain starts empty, so the warm-up is not "
-            "representative, and after the end of intake no new cases arrive. Line: median over replications."
+            "Cases per calendar week, all cases (not only the cohort). "
+            + START_NOTE[any(t.warmup_end is not None for t in data.values())]
+            + " Line: median over replications."
         ),
         legend=handles,
         legend_cols=4,
