@@ -1061,6 +1061,10 @@ def _norm_table(names: list[str], tables: Mapping[str, ResultTables], norm_days:
             "within so many days of registration (pooled over replications; `ketensim report --norm-days` "
             "chooses the days)."
         )
+        + tr(
+            " A case is in an OM route (sepot, strafbeschikking, transactie) only once the OM has decided it, so "
+            "for those routes the shares count decided cases and lean high."
+        )
         + note
         + f'</p><table class="kpis norms"><tr>{head}</tr>'
         + "".join(body)

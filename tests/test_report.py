@@ -221,6 +221,7 @@ def test_norm_attainment_within_chosen_days_beside_p50_and_p90(compared, tmp_pat
     head = re.sub(r"<[^>]+>", "|", table.split("</tr>")[0])
     for column in ("p50 (days)", "p90 (days)", "within 20 days", "within 150 days", "within 400 days"):
         assert column in head, head
+    assert "count decided cases and lean high" in text  # an OM route's shares are of decided cases only
     # by hand: the regular summons' verdicts within 20 and 150 days of registration (the run-out is 150 days, so
     # both are exact), of all the cases summoned, verdict or not; 400 days is more than the run-out: a lower bound
     t = read_results(compared / "reference")
