@@ -32,7 +32,7 @@ from pathlib import Path
 from .catalogue import describe_kpi, difference_unit
 from .errors import ProblemsError
 from .kpis import KpiRow, read_csv
-from .labels import tr
+from .labels import region_label, tr
 from .outputs import STAGING_SUFFIX, is_complete
 from .results import compare_scenarios, read_comparison_rows, read_kpis, read_provenance
 
@@ -239,14 +239,18 @@ def _comparison(wb, head, number, rows, names: list[str]) -> None:
 
 
 def _breakdown(wb, head, number, by: str, per: list[tuple[str, list[KpiRow]]]) -> None:
-    columns = [tr("scenario"), by, "metric", "group", tr("key figure"), tr("unit")]
-    columns += [tr(c) for c in ("mean", "95% low", "95% high", "replications")]
+    """A breakdown sheet; per region also the arrondissement's proper name beside its key ("den-haag", "Den Haag")."""
+    names = by == "region"
+    columns = [tr("scenario"), by, *([tr("arrondissement")] if names else []), "metric", "group", tr("key figure")]
+    columns += [tr(c) for c in ("unit", "mean", "95% low", "95% high", "replications")]
     out = []
     for n, rows in per:
         for r in rows:
             label, unit, scale, cells = _kpi_cells(r)
-            out.append([n, r.breakdown.partition("=")[2], r.metric, r.group, label, unit, *cells])
-    _table(wb, f"By {by}", head, number, columns, out, widths=[16, 22, 24, 18, 56, 14, 12, 12, 12, 12])
+            key = r.breakdown.partition("=")[2]
+            out.append([n, key, *([region_label(key)] if names else []), r.metric, r.group, label, unit, *cells])
+    widths = [16, 22, *([22] if names else []), 24, 18, 56, 14, 12, 12, 12, 12]
+    _table(wb, f"By {by}", head, number, columns, out, widths=widths)
 
 
 __all__ = ["ExportError", "export_xlsx", "station_means"]

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from sim.catalogue import describe_kpi
 from sim.cli import app
+from sim.labels import region_label
 
 openpyxl = pytest.importorskip("openpyxl")
 runner = CliRunner()
@@ -65,6 +66,9 @@ def test_the_workbook_holds_the_csv_numbers_in_its_units(compare_folder, tmp_pat
         scale = describe_kpi(d["metric"], d["group"])[2]
         if d["diff"]:
             assert got[(d["metric"], d["group"])][6] == pytest.approx(float(d["diff"]) * scale, abs=1e-9)
+    head, rows = _sheet(wb, "By region")
+    assert head[:4] == ("scenario", "region", "arrondissement", "metric") and rows
+    assert {row[2] for row in rows} == {region_label(row[1]) for row in rows}  # the proper name beside the key
     head, rows = _sheet(wb, "Stations")
     assert head[0] == "station" and rows
 
