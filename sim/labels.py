@@ -283,7 +283,7 @@ _PHRASES: dict[str, str] = {}
 WHOLE_TEXT_ONLY = frozenset(
     {"reference", "first run", "run", "runs", "key", "change", "all", "regular", "status", "source", "details", "and"}
     | {"scenario", "mean", "unit", "identical", "filed", "granted", "year", "route", "station", "claim"}
-    | {"by", "in", "no", "yes", "start"}
+    | {"by", "in", "no", "yes", "start", "region", "now", "answer", "rank", "assumption", "swing"}
 )
 
 # English -> Dutch. Every value of the label tables above has an entry (tests/test_labels.py checks it), and so do
@@ -769,6 +769,24 @@ NL |= {
     "Lead times per route and norms": "Doorlooptijden per route en normen",
     " “≥”: more days than the run followed the last cases registered (its run-out), so cases still open might yet be decided in time: a lower bound.": " “≥”: meer dagen dan de run de laatst ingeschreven zaken volgde (de uitloop), dus zaken die nog open zijn kunnen nog op tijd worden afgedaan: een ondergrens.",
     "Per route: the median (p50) and the 90th percentile (p90) of the days from registration to the OM's decision or the verdict, each with its 95% interval, and the share of the route's cases decided within so many days of registration (pooled over replications; `ketensim report --norm-days` chooses the days).": "Per route: de mediaan (p50) en het 90e percentiel (p90) van de dagen van inschrijving tot de beslissing van het OM of het vonnis, elk met het 95%-interval, en het aandeel van de zaken in de route dat binnen zoveel dagen na inschrijving is afgedaan (samengenomen over replicaties; `ketensim report --norm-days` kiest de dagen).",
+    "The key figure against the lever with its interval and the target line": "Het kengetal tegen de hefboom met het interval en de doellijn",
+    "Tornado: each assumption at its low and high end, paired with the reference": "Tornado: elke aanname op haar lage en hoge waarde, gepaard met de referentie",
+    "Morris: the mean absolute elementary effect of each assumption with its interval": "Morris: het gemiddelde absolute elementaire effect van elke aanname met het interval",
+    "region": "regio",
+    "now": "nu",
+    "answer": "antwoord",
+    "one step below": "een stap lager",
+    "Capacity search: the smallest value of {lever} meeting {targets} at {confidence} confidence": "Capaciteitszoektocht: de kleinste waarde van {lever} die {targets} haalt met {confidence} zekerheid",
+    "not found within the budget": "niet gevonden binnen het budget",
+    "Sensitivity ({method}) of scenario {scenario}, {n} replications per point, common random numbers": "Gevoeligheid ({method}) van scenario {scenario}, {n} replicaties per punt, gemeenschappelijke toevalsgetallen",
+    "rank": "rang",
+    "assumption": "aanname",
+    "low → high": "laag → hoog",
+    "change at low": "verandering bij laag",
+    "change at high": "verandering bij hoog",
+    "swing": "bereik",
+    "Capacity needed and the assumptions that matter": "Benodigde capaciteit en de aannames die ertoe doen",
+    "the whole chain": "de hele keten",
     " A case is in an OM route (sepot, strafbeschikking, transactie) only once the OM has decided it, so for those routes the shares count decided cases and lean high.": " Een zaak hoort pas bij een OM-route (sepot, strafbeschikking, transactie) als het OM erover heeft beslist, dus voor die routes tellen de aandelen alleen besliste zaken en vallen ze hoog uit.",
     "Backlogs over the period": "Voorraden over de periode",
     "mean backlog over the period (cases)": "gemiddelde voorraad over de periode (zaken)",

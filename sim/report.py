@@ -69,6 +69,8 @@ from .results import (
     read_results,
 )
 from .settings_text import describe_change, direct_inputs, is_input
+from .studies import Study, read_study
+from .studies import section as studies_section
 
 # Keys that say what a scenario is called or how it was run, not what it models; `compare` runs every scenario
 # with the same seed and replications anyway.
@@ -427,10 +429,12 @@ def build_report(
     now: dt.datetime | None = None,
     plots: bool = True,
     norm_days: Sequence[float] = NORM_DAYS,
+    studies: Sequence[Study] = (),
 ) -> str:
     """The report as one HTML string (see the module docstring); without `plots` the plots section is left out
     (drawing them is most of the time a report takes). `norm_days`: the numbers of days from registration whose
-    attainment per route is shown beside p50 and p90."""
+    attainment per route is shown beside p50 and p90. `studies`: capacity searches and sensitivity studies
+    (`sim.studies`), shown after the plots."""
     now = now or dt.datetime.now().astimezone()
     names = inputs.names
     tables = {n: read_results(inputs.run_dirs[n]) for n in names}
@@ -440,6 +444,8 @@ def build_report(
     parts = [_summary_section(inputs, tables, resolved, findings)]
     if plots:
         parts.append(_plots_section(inputs, tables, resolved))
+    if studies:
+        parts.append(studies_section(list(studies), first_figure=1 + "".join(parts).count('<figure id="fig-')))
     parts += _detail_sections(inputs, tables, resolved, findings, command, now, norm_days)
     parts.append(
         "<footer>"
@@ -484,16 +490,19 @@ def write_report(
     command: str | None = None,
     force: bool = False,
     norm_days: Sequence[float] = NORM_DAYS,
+    studies: Sequence[Path | str] = (),
 ) -> Path:
     """Check the folders, build the report and write it atomically to `out` (default:
-    ``<first folder>/report.html``); returns the path written. Raises `ReportError` on bad input, before
-    anything is written; an existing file is replaced only with `force`, and only a report ketensim wrote."""
+    ``<first folder>/report.html``); returns the path written. `studies`: folders of ``ketensim capacity`` or
+    ``ketensim sensitivity`` to show after the plots. Raises `ReportError` on bad input, before anything is
+    written; an existing file is replaced only with `force`, and only a report ketensim wrote."""
     inputs = inspect(folders)
     out = Path(out) if out is not None else inputs.folders[0] / "report.html"
     problems = file_problems(out, force)
+    read = [read_study(f, problems) for f in studies]
     if problems:
         raise ReportError(problems)
-    text = build_report(inputs, command=command, norm_days=norm_days)
+    text = build_report(inputs, command=command, norm_days=norm_days, studies=[s for s in read if s is not None])
     return write_file(out, text, force)
 
 

@@ -575,3 +575,65 @@ def test_folded_parts_are_printed_open(by_region, tmp_path, monkeypatch):
         assert lines, summary
         for line in (lines[0], lines[len(lines) // 2], lines[-1]):  # the start, the middle and the end of it
             assert squeeze(line) in printed, (summary, line)
+
+
+def _tiny_png(path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _capacity_folder(path: Path) -> Path:
+    """A folder as `ketensim capacity --per-region` writes it: answers.csv, and per region answer.json and a curve."""
+    target = "pr_within_5_weeks_share >= 0.9"
+    (path / "den-haag").mkdir(parents=True)
+    (path / "answers.csv").write_text(
+        "region,lever,current,answer,below,replications_run,budget_exhausted,"
+        f"{target}: mean at answer,{target}: ci_low,{target}: ci_high\n"
+        "den-haag,courts.sessions.politierechter.per_week,12,14.5,14,30,False,0.93,0.91,0.95\n"
+    )
+    info = {"lever": "courts.sessions.politierechter.per_week", "targets": [target], "confidence": 0.95}
+    (path / "den-haag" / "answer.json").write_text(json.dumps(info))
+    _tiny_png(path / "den-haag" / "capacity_curve.png")
+    write_marker(path, "capacity")
+    return path
+
+
+def _sensitivity_folder(path: Path) -> Path:
+    from sim.sensitivity import tornado_csv
+
+    path.mkdir(parents=True)
+    head = tornado_csv([]).strip()
+    row = "pr_within_5_weeks_share,1,courts.adjournment_share,0.12,0.05,0.4,0.9,0.89,0.91,0.06,0.05,0.07,-0.2,-0.22,-0.18,0.26,3"
+    (path / "tornado.csv").write_text(head + "\n" + row + "\n")
+    (path / "provenance.json").write_text(json.dumps({"method": "tornado", "scenario": "baseline",
+                                                      "replications_per_point": 3}))  # fmt: skip
+    _tiny_png(path / "tornado-pr_within_5_weeks_share.png")
+    write_marker(path, "sensitivity")
+    return path
+
+
+def test_the_report_shows_capacity_and_sensitivity_studies_given_their_folders(compared, tmp_path, monkeypatch):
+    """Issue 12 §4: `report --study` puts the required capacity per district, its curve and the tornado in the
+    workshop report, after the plots; a folder that is no study is refused, naming it, and nothing is written."""
+    monkeypatch.setattr(R, "_png_data_uri", lambda fig: "data:image/png;base64,")  # words only: no painting
+    cap, sens = _capacity_folder(tmp_path / "cap"), _sensitivity_folder(tmp_path / "sens")
+    out = tmp_path / "studies.html"
+    r = runner.invoke(app, ["report", str(compared), "--out", str(out), "--study", str(cap), "--study", str(sens)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    section = text[text.index('id="studies"') :]
+    assert text.index('id="plots"') < text.index('id="studies"') < text.index('id="provenance"')
+    assert "Den Haag" in section and "14.5" in section and "courts.sessions.politierechter.per_week" in section
+    assert "courts.adjournment_share" in section and "0.05 → 0.40" in section
+    assert section.count('<img src="data:image/png;base64,') >= 2  # the curve and the tornado, embedded
+    figure_ids = re.findall(r'<figure id="fig-(\d+)"', text)
+    assert len(figure_ids) == len(set(figure_ids))  # numbered on from the plots
+    bad = tmp_path / "bad.html"
+    r = runner.invoke(app, ["report", str(compared), "--out", str(bad), "--study", str(compared)])
+    assert r.exit_code == 2 and "--study" in r.output and "Traceback" not in r.output
+    assert not bad.exists()

@@ -61,6 +61,12 @@ def report(
         help="Days from registration: per route, the share decided within each is shown beside p50 and p90 "
         "(comma-separated, e.g. 35,91,182,365).",
     ),
+    study: list[Path] = typer.Option(
+        [],
+        "--study",
+        help="A folder `ketensim capacity` or `ketensim sensitivity` wrote: its table and figures are shown after "
+        "the plots (repeatable).",
+    ),
 ):
     """Write ONE self-contained HTML report (plots embedded, no JavaScript, nothing loaded from elsewhere) for a
     `ketensim compare` folder, or for one or more `ketensim run` folders side by side.
@@ -86,8 +92,9 @@ def report(
         + (["--out", str(out)] if out else [])
         + (["--lang", lang.value] if lang != Lang.en else [])
         + (["--norm-days", norm_days] if norm_days != "35,91,182,365" else [])
+        + [a for f in study for a in ("--study", str(f))]
     )
     # ReportError: the folders cannot be reported on; the others: a file that vanished or cannot be read while drawing
     with bad_input(ReportError, FileNotFoundError, ValueError):
-        path = write_report(results, out, command=command, force=force, norm_days=days)
+        path = write_report(results, out, command=command, force=force, norm_days=days, studies=study)
     Console().print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB)")
