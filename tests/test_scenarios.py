@@ -129,6 +129,7 @@ def _backlog_on(res, sc, date, stage):
     return res.backlog[(date - sc.start_date).days, Stage.from_key(stage)]
 
 
+@pytest.mark.long  # a national run of three and a half years (about 80 s): in `.ci/run`'s long tests
 def test_cell_shortage_reproduces_the_published_zelfmelder_backlog():
     """cal:zelfmelders_voorraad: about 1,100 (Dec 2023), 3,445 (Sep 2024), 4,109 (Jan 2025)."""
     sc = S.load(SCEN / "cell-shortage-2024.toml")
