@@ -982,12 +982,7 @@ def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: boo
     body = []
     for g in stations:
         for i, n in enumerate(names):
-            row = ""
-            if i == 0:
-                span = f' rowspan="{len(names)}"' if several else ""
-                row += f"<td{span}>{_e(group_label(metrics[0], g) or g)}</td>"
-            if several:
-                row += f"<td>{_e(n)}</td>"
+            row = _row_head(i, names, group_label(metrics[0], g) or g)
             for m in metrics:
                 k = key_figure(m)
                 row += _cell(cells.get((m, g, n, breakdown)), k.unit, k.scale, paired and i > 0, m)
@@ -1022,6 +1017,14 @@ def decided_within(tables: ResultTables, route: str, days: float) -> tuple[float
     return float(np.count_nonzero(days_to <= days)) / round(total), days <= info.runout_days
 
 
+def _row_head(i: int, names: list[str], label: str) -> str:
+    """The first cells of row `i` of a group of rows, one per scenario: the group's label spanning them all (on the
+    first row only) and, with several scenarios, the scenario's name."""
+    several = len(names) > 1
+    head = (f'<td rowspan="{len(names)}">' if several else "<td>") + f"{_e(label)}</td>" if i == 0 else ""
+    return head + (f"<td>{_e(names[i])}</td>" if several else "")
+
+
 def _norm_table(names: list[str], tables: Mapping[str, ResultTables], norm_days: Sequence[float]) -> str:
     """Per route and scenario: the median and the 90th percentile of the days from registration to the decision,
     and beside them the share decided within each of `norm_days` of registration."""
@@ -1039,12 +1042,7 @@ def _norm_table(names: list[str], tables: Mapping[str, ResultTables], norm_days:
         for i, n in enumerate(names):
             t = tables[n]
             found = {r.metric: r for r in t.kpis if r.group == route and r.breakdown == "all"}
-            row = ""
-            if i == 0:
-                span = f' rowspan="{len(names)}"' if several else ""
-                row += f"<td{span}>{_e(ROUTE_LABELS.get(route, route))}</td>"
-            if several:
-                row += f"<td>{_e(n)}</td>"
+            row = _row_head(i, names, ROUTE_LABELS.get(route, route))
             for m in ("days_to_decision_p50", "days_to_decision_p90"):
                 row += _cell(found.get(m), "days", 1.0, False, m)
             for d in norm_days:
@@ -1133,12 +1131,7 @@ def _backlog_period_table(names: list[str], tables: Mapping[str, ResultTables]) 
     for stage in stages:
         for i, n in enumerate(names):
             b = tables[n].backlog
-            row = ""
-            if i == 0:
-                span = f' rowspan="{len(names)}"' if several else ""
-                row += f"<td{span}>{_e(STAGE_LABELS.get(stage, stage))}</td>"
-            if several:
-                row += f"<td>{_e(n)}</td>"
+            row = _row_head(i, names, STAGE_LABELS.get(stage, stage))
             if stage not in b.cases:
                 body.append(f"<tr>{row}" + '<td class="num">—</td>' * 3 + "</tr>")
                 continue
