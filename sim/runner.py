@@ -113,14 +113,18 @@ def _worker_signals() -> None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers and make sure nothing at interpreter exit waits for them: the executor's manager
-    thread joins the queue that feeds tasks to the workers, which blocks forever if a task (a pickled scenario,
-    28-150 kB) is stuck half-written in the pipe of a killed worker, so that join is cancelled first. Workers the
+    """Kill the pool's workers and make sure nothing at interpreter exit waits for them. Two pipes can hang it:
+    the executor's manager thread joins the queue that feeds tasks to the workers, which blocks forever if a task (a
+    pickled scenario, 28-150 kB) is stuck half-written in the pipe of a killed worker, so that join is cancelled
+    first; and the manager thread itself may be half-way through reading a result (a national replication is
+    megabytes) from a worker that is then killed, waiting for bytes that never come because this process still
+    holds the pipe's writing end, so that end is closed once the workers are dead and the read ends. Workers the
     pool started but had not yet registered when the signal came are found as this process's children."""
     call_queue = getattr(pool, "_call_queue", None)
     if call_queue is not None:
         with contextlib.suppress(Exception):
             call_queue.cancel_join_thread()
+    result_queue = getattr(pool, "_result_queue", None)  # shutdown() forgets it
     processes = {*getattr(pool, "_processes", {}).values(), *multiprocessing.active_children()}
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
@@ -129,6 +133,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     for proc in processes:
         with contextlib.suppress(Exception):
             proc.join(5)
+    if result_queue is not None:
+        with contextlib.suppress(Exception):
+            result_queue._writer.close()
 
 
 def run_replications(
