@@ -134,7 +134,28 @@ _DIRECT = {m: tuple(re.compile(_REGION + p + "$") for p in ps) for m, ps in DIRE
 def describe_change(path: str, before: Any, after: Any, missing: Any = None) -> str:
     """One changed setting in words and units: "5% → 8% of VVC cases decided at ZSM with the suspect held to
     supersnelrecht"; a key without words here: "key.path: 0.3 → 0.5". `missing` is the marker of "not set"."""
-    for pattern, kind, text in _COMPILED:
+    kind = setting_kind(path)
+    change = f"{value_text(before, kind, missing)} → {value_text(after, kind, missing)}"
+    return _sentence(path, change)
+
+
+def describe_setting(path: str, value: Any) -> str:
+    """One setting and its value in words and units, as `describe_change` writes a change: "55% of VVC cases
+    without an arrest to the ZSM desk", "politierechter sessions per week: 105" (the workshop page's controls)."""
+    return _sentence(path, value_text(value, setting_kind(path)))
+
+
+def setting_kind(path: str) -> str:
+    """The kind of value a key holds, as the sentences write it: "share" (a fraction, written as %), "scale" (a
+    factor on durations, ×), "fte" or "plain"."""
+    for pattern, kind, _ in _COMPILED:
+        if pattern.match(path):
+            return kind
+    return "plain"
+
+
+def _sentence(path: str, value: str) -> str:
+    for pattern, _, text in _COMPILED:
         m = pattern.match(path)
         if m is None:
             continue
@@ -142,11 +163,10 @@ def describe_change(path: str, before: Any, after: Any, missing: Any = None) -> 
         if "situation" in parts or "situation" in m.groupdict():
             situation = OM_SITUATIONS.get(m["situation"], m["situation"])
             parts["situation"] = tr(situation).format(s=parts.get("stream", ""))
-        change = f"{value_text(before, kind, missing)} → {value_text(after, kind, missing)}"
-        sentence = tr(text).format(change=change, **parts)  # in the current language (`sim.labels.NL`)
+        sentence = tr(text).format(change=value, **parts)  # in the current language (`sim.labels.NL`)
         region = m["region"]
         return f"{sentence} ({tr('in')} {region})" if region else sentence
-    return f"{path}: {value_text(before, 'plain', missing)} → {value_text(after, 'plain', missing)}"
+    return f"{path}: {value}"
 
 
 def value_text(v: Any, kind: str, missing: Any = None) -> str:
