@@ -1,0 +1,176 @@
+"""The workshop page (sim/workshop/): levers → scenario override, bad values refused per control, the base cached
+and paired with its variants, saving refuses to overwrite, and one run in a real browser (headless Chromium from
+Debian, driven by Playwright) on a small chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomli_w
+from conftest import BASELINE, small_overrides
+
+from sim import scenario as S
+from sim.workshop import LeverError, WorkshopError, WorkshopSettings, new_session, save_variant
+from sim.workshop.levers import lever_overrides, levers, measure_keys, source_comments
+from sim.workshop.page import district_rows, findings_html, table_html
+
+PR = "courts.sessions.politierechter.per_week"
+
+
+def small_file(folder: Path, scale: float = 0.05) -> Path:
+    """The small one-region chain of conftest as a scenario file extending the baseline, starting from its scaled
+    standing stocks (so the court has a stock that more sessions can clear)."""
+    over = small_overrides(scale, stocks=True)
+    for key in ("horizon_days", "runout_days", "replications"):
+        over.pop(key)
+    over["warmup_days"] = 0.0
+    f = folder / "small.toml"
+    f.write_text(tomli_w.dumps({"extends": str(BASELINE), "name": "small", **over}))
+    return f
+
+
+@pytest.fixture(scope="module")
+def base_file(tmp_path_factory) -> Path:
+    return small_file(tmp_path_factory.mktemp("workshop"))
+
+
+@pytest.fixture(scope="module")
+def base(base_file) -> S.Scenario:
+    return S.load(base_file)
+
+
+# ------------------------------------------------------------------------------------------------- levers
+
+
+def test_levers_are_the_actieplan_measures_keys_with_words_units_and_sources(base, base_file):
+    found = {lv.path: lv for lv in levers(base, base_file)}
+    measures = measure_keys()
+    assert set(found) == {k for k in measures if not k.startswith("om.decision_mix")}
+    pr = found[PR]
+    assert pr.measure == "flexible-courts" and pr.baseline == 5.0 and pr.label == "politierechter sessions per week: 5"
+    share = found["om.zsm.return_share"]
+    assert share.unit == "%" and share.baseline_number == pytest.approx(3.0)
+    assert "ASSUMPTION" in share.source and share.source.startswith("baseline.toml")
+    assert "default" in found["advice.nifp.duration.scale"].source  # not in the files: the format's default
+
+
+def test_a_comment_above_a_key_is_its_source(tmp_path):
+    f = tmp_path / "a.toml"
+    f.write_text("# from cal:x\nkey = 1\n\n[t]   # table note\nk = 2\nj = { a = 1 }  # inline\n")
+    assert source_comments([f]) == {
+        "key": "a.toml: from cal:x",
+        "t.k": "a.toml: table note",
+        "t.j": "a.toml: inline",
+        "t.j.a": "a.toml: inline",
+    }
+
+
+def test_lever_values_become_a_scenario_override(base, base_file):
+    lv = levers(base, base_file)
+    over = lever_overrides(base, lv, {PR: "10", "om.zsm.return_share": "1,5", "execution.custodial.no_show_share": 8})
+    # shares are typed in percent (a decimal comma accepted); a value equal to the baseline is no change
+    assert over == {
+        "courts": {"sessions": {"politierechter": {"per_week": 10.0}}},
+        "om": {"zsm": {"return_share": 0.015}},
+    }
+    dated = lever_overrides(base, lv, {PR: "10"}, {PR: "2019-04-01"})
+    assert dated["courts"]["sessions"]["politierechter"]["per_week"] == [
+        [base.start_date, 5.0],
+        [S.load(base_file).start_date.replace(month=4), 10.0],
+    ]
+    S.load(base_file, overrides=dated)  # a roll-out the loader accepts
+
+
+@pytest.mark.parametrize(
+    "value, date, message",
+    [
+        ("abc", "", "'abc' is not a number"),
+        ("", "", "give a number"),
+        ("-3", "", "must be 0 or more"),
+        ("10", "2019-13-01", "is not a date"),
+        ("10", "2030-01-01", "within the simulated period"),
+    ],
+)
+def test_a_bad_value_gets_a_message_for_its_control(base, base_file, value, date, message):
+    with pytest.raises(LeverError) as e:
+        lever_overrides(base, levers(base, base_file), {PR: value}, {PR: date})
+    assert list(e.value.messages) == [PR] and message in e.value.messages[PR]
+
+
+def test_a_share_above_100_percent_is_refused(base, base_file):
+    with pytest.raises(LeverError, match="at most 100%"):
+        lever_overrides(base, levers(base, base_file), {"om.zsm.return_share": "120"})
+
+
+# ----------------------------------------------------------------------------------------- the session
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    settings = WorkshopSettings(horizon_days=120.0, runout_days=30.0, replications=2, jobs=1)
+    return new_session(tmp_path_factory.mktemp("results"), settings)
+
+
+def test_the_base_is_run_once_and_variants_are_paired_with_it(session, base_file, monkeypatch):
+    b1, v1 = session.run_variant(base_file, {PR: "10"})
+    b2, v2 = session.run_variant(base_file, {PR: "2"})
+    assert b1 is b2 and session.is_cached(base_file)
+    assert [r.name for r in session.runs] == ["small", "small-variant-1", "small-variant-2"]
+    assert v1.scenario.horizon_days == 120.0 and v1.scenario.replications == 2  # the workshop settings
+    folder, rows = session.comparison(b1, v1)
+    cases = [r for r in rows if r.metric == "cases" and r.scenario == v1.name and r.breakdown == "all"]
+    assert cases and sum(r.diff for r in cases) == pytest.approx(0, abs=1e-6)  # common random numbers: same cases
+    pr_fill = [
+        r for r in rows if r.metric == "session_fill_rate" and r.group == "politierechter" and r.scenario == v1.name
+    ]
+    assert pr_fill[0].diff < 0 and pr_fill[0].significant  # twice the sessions for the same cases
+    assert "regular summons: median days to verdict" in table_html(folder, rows, [b1.name, v1.name])
+    assert "<li" in findings_html(folder, rows, [b1.name, v1.name])
+    district = district_rows(rows, "district")
+    assert district and all(r.breakdown == "all" for r in district)
+
+
+def test_no_change_is_not_run(session, base_file):
+    with pytest.raises(WorkshopError, match="no lever differs"):
+        session.run_variant(base_file, {PR: "5"})
+
+
+def test_a_failed_run_leaves_the_session_usable(session, base_file, monkeypatch):
+    import sim.workshop.session as ws
+
+    def broken(*a, **k):
+        raise RuntimeError("worker died")
+
+    runs = len(session.runs)
+    monkeypatch.setattr(ws, "run_into_writers", broken)
+    with pytest.raises(RuntimeError):
+        session.run_variant(base_file, {PR: "7"})
+    monkeypatch.undo()
+    assert len(session.runs) == runs and not any(
+        p.name.endswith(".partial") for p in (session.folder / "runs").iterdir()
+    )
+    _, v = session.run_variant(base_file, {PR: "7"})
+    assert v.folder.is_dir()
+
+
+def test_save_writes_a_scenario_that_extends_its_base_and_never_overwrites_unasked(session, base_file, tmp_path):
+    run = session.runs[1]
+    target = tmp_path / "more-pr.toml"
+    session.save(run, target)
+    saved = S.load(target)
+    assert saved.name == "more-pr" and "extends" in target.read_text()
+    assert S.load_raw(target)[0]["courts"]["sessions"]["politierechter"]["per_week"] == 10.0
+    assert saved.horizon_days == S.load(base_file).horizon_days  # the workshop settings are not saved
+    before = target.read_text()
+    with pytest.raises(WorkshopError, match="exists already"):
+        session.save(session.runs[2], target)
+    assert target.read_text() == before
+    session.save(session.runs[2], target, overwrite=True)
+    assert S.load_raw(target)[0]["courts"]["sessions"]["politierechter"]["per_week"] == 2.0
+
+
+def test_save_refuses_a_variant_the_loader_refuses(base_file, tmp_path):
+    with pytest.raises(WorkshopError, match="does not validate"):
+        save_variant(base_file, {"om": {"zsm": {"return_share": 1.5}}}, tmp_path / "bad.toml")
+    assert not list(tmp_path.iterdir())
