@@ -119,6 +119,7 @@ def test_every_command_is_there_and_has_help_with_an_example():
         "calibrate",
         "sensitivity",
         "forecast",
+        "workshop",
     ]
     for cmd in commands:
         r = runner.invoke(app, [cmd, "--help"])

@@ -4,11 +4,18 @@ Debian, driven by Playwright) on a small chain."""
 
 from __future__ import annotations
 
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import BASELINE, small_overrides
+from conftest import BASELINE, ROOT, small_overrides
 
 from sim import scenario as S
 from sim.workshop import LeverError, WorkshopError, WorkshopSettings, new_session, save_variant
@@ -174,3 +181,101 @@ def test_save_refuses_a_variant_the_loader_refuses(base_file, tmp_path):
     with pytest.raises(WorkshopError, match="does not validate"):
         save_variant(base_file, {"om": {"zsm": {"return_share": 1.5}}}, tmp_path / "bad.toml")
     assert not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------------------------------------------------- the browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The workshop page on a free port in a subprocess, on the small chain; stopped (and waited for) after."""
+    f = small_file(tmp_path)
+    port = _free_port()
+    cmd = [sys.executable, "-m", "sim.cli", "workshop", str(f), "--port", str(port), "--no-browser"]
+    cmd += ["-r", "3", "--horizon-days", "200", "--runout-days", "60", "--jobs", "1", "--out", str(tmp_path / "res")]
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        "the workshop server did not start: " + (tmp_path / "server.log").read_text()
+                    ) from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/", f
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _browser():
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed (tests/setup-browser.sh installs Debian's package)")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+    return chromium, playwright
+
+
+def test_the_page_in_a_real_browser(server, tmp_path):
+    chromium, playwright = _browser()
+    url, base_file = server
+    screenshot = os.environ.get("KETENSIM_WORKSHOP_SCREENSHOT")  # docs/workshop.png is made with this
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(url)
+            lever = page.locator(f"[data-path='{PR}']")
+            lever.wait_for(state="attached", timeout=20_000)
+            page.get_by_role("button", name="flexible-courts").click()
+            box = lever.locator("input[type=text]").first
+            assert box.input_value() == "5"
+
+            box.fill("lots")  # bad input: a message beside the control, no run
+            page.click("#run")
+            assert "'lots' is not a number" in lever.locator(".msg").inner_text(timeout=10_000)
+
+            box.fill("10")
+            page.click("#run")
+            page.locator("#results-panel").wait_for(timeout=60_000)
+            assert lever.locator(".msg").count() == 0
+            assert "Done: small-variant-1 against small" in page.locator(".status").first.inner_text()
+            regular = page.locator("tr[data-metric='days_to_decision_p50'][data-group='regular'] td.num").last
+            court = page.locator("tr[data-metric='backlog_end'][data-group='court'] td.num").last
+            assert float(court.get_attribute("data-diff")) < 0  # more sessions clear the court's stock
+            assert float(regular.get_attribute("data-diff")) < 0  # and the regular route gets faster
+            assert page.locator("#results-panel img").count() >= 3
+            if screenshot:
+                page.screenshot(path=screenshot)
+
+            target = tmp_path / "more-politierechter.toml"
+            page.fill("#save_path", str(target))
+            page.click("#save")
+            assert "Saved" in page.locator("#save-status").inner_text(timeout=10_000)
+            saved = S.load(target)
+            assert S.load_raw(target)[0]["extends"] == "small.toml" and saved.name == "more-politierechter"
+            page.click("#save")  # again: refused, the file kept
+            page.wait_for_function("document.querySelector('#save-status').innerText.includes('exists already')")
+        finally:
+            browser.close()
+    hosts = {r.split("/")[2] for r in requests}
+    assert hosts == {url.split("/")[2]}, f"the page loaded something from elsewhere: {hosts}"
+    assert not math.isnan(saved.horizon_days)

@@ -13,12 +13,13 @@ per command group. Commands parse, call the library, and render; they do no work
 | `forecast.py` | `forecast` |
 | `bench.py` | `bench` |
 | `validation.py` | `validate-data` |
+| `workshop.py` | `workshop` (the workshop page, `sim.workshop`) |
 
 The commands are added to `app` here, in the order `ketensim --help` lists them. Every module is imported
 unconditionally: a module that fails to import fails the whole command line, it never makes a command disappear.
 """
 
-from . import bench, calibrate, capacity, export, forecast, plots, run, scenarios, sensitivity, validation
+from . import bench, calibrate, capacity, export, forecast, plots, run, scenarios, sensitivity, validation, workshop
 from .app import app
 
 app.command()(run.run)
@@ -34,5 +35,6 @@ app.command()(capacity.capacity)
 app.command()(calibrate.calibrate)
 app.command()(sensitivity.sensitivity)
 app.command()(forecast.forecast)
+app.command()(workshop.workshop)
 
 __all__ = ["app"]
