@@ -1,7 +1,7 @@
 """The benchmark suite: every figure of the performance issue measured in one run, printed as one table and written
 to `results/bench.json`.
 
-    python -m benchmarks            # all six parts (about a quarter of an hour on 2 shared cores)
+    python -m benchmarks            # all seven parts (about 20 minutes on 2 shared cores)
     python -m benchmarks --quick    # parts 1-3 and 6, fewer repeats and a shorter tandem (a few minutes)
     python -m benchmarks --parts 6  # only the parts named (part 2 needs part 1: it is run with it)
 
@@ -17,7 +17,10 @@ to `results/bench.json`.
    2-minute target;
 6. memory over replications: the national baseline with 45 days of intake run as `ketensim run` runs it (records
    kept, one process) with 2 and with 20 replications: the peak memory of each and their ratio, against the target
-   that 20 replications need at most 10% more than 2 (results are streamed per replication).
+   that 20 replications need at most 10% more than 2 (results are streamed per replication);
+7. the workshop page's answer to a lever change on the national model (`workshop.py`): the variant simulated at the
+   workshop settings against the cached base, the comparison made and the page's figures drawn, against the issue's
+   30 seconds; and the first answer, which also runs the base.
 
 Ratios measured in one run are what compares across machines and moments; absolute figures depend on the machine and
 on what else runs on it.
@@ -35,7 +38,7 @@ import time
 from pathlib import Path
 
 from . import national_year as nat
-from . import tandem
+from . import tandem, workshop
 
 ROOT = nat.ROOT
 TEN_YEARS_DAYS = 3652.0
@@ -76,7 +79,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="parts 1-3 and 6 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare)",
+        help="parts 1-3 and 6 only, fewer repeats and a shorter tandem (skips 4: ten years, 5: compare, 7: workshop)",
     )
     p.add_argument(
         "--parts", type=str, default=None, help="comma-separated parts to run, e.g. 6 or 1,3 (default: all, or quick's)"
@@ -222,6 +225,11 @@ def part_replications_memory(days: float = REPLICATIONS_DAYS) -> dict:
     }
 
 
+def part_workshop() -> dict:
+    _log(f"[7] workshop page: a lever change on the national model ({workshop.LEVER}), base cached ...")
+    return workshop.measure()
+
+
 # ---------------------------------------------------------------------------------------------- the table
 
 
@@ -333,6 +341,23 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
                 yes[m["met"]],
             )
         )
+    w = result.get("workshop")
+    if w:
+        rows += [
+            (
+                "7 workshop: answer to a lever change, national (s)",
+                f"{w['change_seconds']:.0f}",
+                f"<= {w['target_seconds']:.0f}",
+                yes[w["met"]],
+            ),
+            (
+                "7 workshop: of which simulating the variant / drawing the page (s)",
+                f"{w['change_simulate_seconds']:.0f} / {w['change_page_seconds']:.0f}",
+                "",
+                "",
+            ),
+            ("7 workshop: first answer, base included (s)", f"{w['first_seconds']:.0f}", "", ""),
+        ]
     return rows
 
 
@@ -354,7 +379,7 @@ def print_table(rows) -> None:
 def main(argv: list[str] | None = None) -> dict:
     """Run the suite (`argv` as on the command line, e.g. ["--quick"]), print the table, write the JSON; return it."""
     args = parse(argv)
-    parts = [1, 2, 3, 6] if args.quick else [1, 2, 3, 4, 5, 6]
+    parts = [1, 2, 3, 6] if args.quick else [1, 2, 3, 4, 5, 6, 7]
     if args.parts:
         parts = sorted({int(x) for x in args.parts.split(",")} | ({1} if "2" in args.parts.split(",") else set()))
     started = time.perf_counter()
@@ -372,7 +397,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     _log(
         f"ketensim benchmarks: parts {', '.join(map(str, parts))}"
-        + (" (quick: 4 ten years and 5 compare skipped)" if args.quick and not args.parts else "")
+        + (" (quick: 4 ten years, 5 compare and 7 workshop skipped)" if args.quick and not args.parts else "")
     )
     if 1 in parts:
         result["national_year"] = part_national_year(args.repeats)
@@ -386,6 +411,8 @@ def main(argv: list[str] | None = None) -> dict:
         result["compare"] = part_compare()
     if 6 in parts:
         result["replications_memory"] = part_replications_memory(args.replications_days)
+    if 7 in parts:
+        result["workshop"] = part_workshop()
     result["wall_seconds"] = time.perf_counter() - started
     rows = table_rows(result)
     result["table"] = [dict(zip(("figure", "value", "target", "met"), r)) for r in rows]

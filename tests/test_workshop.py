@@ -132,8 +132,9 @@ def test_the_base_is_run_once_and_variants_are_paired_with_it(session, base_file
         r for r in rows if r.metric == "session_fill_rate" and r.group == "politierechter" and r.scenario == v1.name
     ]
     assert pr_fill[0].diff < 0 and pr_fill[0].significant  # twice the sessions for the same cases
-    assert "regular summons: median days to verdict" in table_html(folder, rows, [b1.name, v1.name])
-    assert "<li" in findings_html(folder, rows, [b1.name, v1.name])
+    resolved = {r.name: r.scenario.resolved_dict() for r in (b1, v1)}
+    assert "regular summons: median days to verdict" in table_html(rows, [b1.name, v1.name], resolved[b1.name])
+    assert "<li" in findings_html(rows, [b1.name, v1.name], resolved)
     district = district_rows(rows, "district")
     assert district and all(r.breakdown == "all" for r in district)
 
@@ -150,7 +151,7 @@ def test_a_failed_run_leaves_the_session_usable(session, base_file, monkeypatch)
         raise RuntimeError("worker died")
 
     runs = len(session.runs)
-    monkeypatch.setattr(ws, "run_into_writers", broken)
+    monkeypatch.setattr(ws, "iter_results", broken)
     with pytest.raises(RuntimeError):
         session.run_variant(base_file, {PR: "7"})
     monkeypatch.undo()
@@ -276,6 +277,7 @@ def test_the_page_in_a_real_browser(server, tmp_path):
             page.wait_for_function("document.querySelector('#save-status').innerText.includes('exists already')")
         finally:
             browser.close()
+    assert "Traceback" not in (tmp_path / "server.log").read_text()  # the coarse answer and the run went through
     hosts = {r.split("/")[2] for r in requests}
     assert hosts == {url.split("/")[2]}, f"the page loaded something from elsewhere: {hosts}"
     assert not math.isnan(saved.horizon_days)

@@ -69,6 +69,7 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
             ui.input_select("other", "with run", choices=[]),
             ui.div(ui.input_action_button("compare", "Compare these two"), class_="pt-4"),
         ),
+        ui.div(id="coarse"),
         ui.output_ui("results"),
         ui.card(
             ui.card_header("Save the variant, download the report"),
@@ -172,15 +173,42 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
                 total = reps * (1 if was_cached else 2)
                 status.set(("Running ...", ""))
 
+                first: dict[str, Any] = {}
+                district = input.district()
+
+                def coarse(rows: list, names: list[str]) -> None:  # in the worker thread: only hand them over
+                    first["rows"], first["names"] = rows, names
+
+                def show_coarse() -> None:  # on the page's loop, while the run goes on
+                    if "rows" not in first or first.get("shown"):
+                        return
+                    first["shown"] = True
+                    names = first["names"]
+                    resolved = {names[0]: session.run_named(names[0]).scenario.resolved_dict()}
+                    resolved[names[1]] = session.variant(bf, values, dates)[0].resolved_dict()
+                    chosen = page.district_rows(first["rows"], district)
+                    n = chosen[0].n if chosen else 0
+                    ui.insert_ui(
+                        ui.div(
+                            ui.h3(f"First answer, from {n} of {reps} replications (refining) ..."),
+                            ui.HTML(page.findings_html(chosen, names, resolved)),
+                            ui.HTML(page.table_html(chosen, names, resolved[names[0]])),
+                            id="coarse-answer",
+                        ),
+                        selector="#coarse",
+                        immediate=True,  # now, while the run goes on, not after it
+                    )
+
                 def work(advance: Callable[[int], None]) -> tuple[Run, Run]:
-                    base, variant = session.run_variant(bf, values, dates, progress=advance)
+                    base, variant = session.run_variant(bf, values, dates, progress=advance, coarse=coarse)
                     folder, rows = session.comparison(base, variant)
                     page.figures_html(folder, [base.name, variant.name], rows)  # drawn here, off the page's loop
                     return base, variant
 
-                result = await _with_progress(work, total, "Simulating (common random numbers)")
+                result = await _with_progress(work, total, "Simulating (common random numbers)", show_coarse)
             finally:
                 busy.release()
+                ui.remove_ui("#coarse-answer", immediate=True)
             if isinstance(result, str):
                 status.set((result, "error"))
                 return
@@ -231,10 +259,11 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
             except Exception as e:  # the page shows what went wrong; the server carries on
                 traceback.print_exc()
                 return ui.div(f"The results cannot be shown: {e}", class_="status error")
+            resolved = {r.name: r.scenario.resolved_dict() for r in (ra, rb)}
             return ui.div(
                 ui.h3(f"{p[1]} against {p[0]}: {where}"),
-                ui.HTML(page.findings_html(folder, chosen, list(p))),
-                ui.HTML(page.table_html(folder, chosen, list(p))),
+                ui.HTML(page.findings_html(chosen, list(p), resolved)),
+                ui.HTML(page.table_html(chosen, list(p), resolved[p[0]])),
                 ui.h4("Figures (the whole country)"),
                 ui.HTML(figures),
                 id="results-panel",
@@ -306,9 +335,11 @@ def _lever_control(i: int, lever: Lever):
     )
 
 
-async def _with_progress(work: Callable[[Callable[[int], None]], Any], total: int, message: str) -> Any:
-    """Run `work(advance)` in a thread with a progress bar of `total` steps; its result, or the message of what
-    went wrong (a str), never an exception on the page."""
+async def _with_progress(
+    work: Callable[[Callable[[int], None]], Any], total: int, message: str, poll: Callable[[], None] | None = None
+) -> Any:
+    """Run `work(advance)` in a thread with a progress bar of `total` steps, calling `poll` on the page's loop
+    meanwhile; its result, or the message of what went wrong (a str), never an exception on the page."""
     done = [0]
 
     def advance(k: int) -> None:
@@ -319,7 +350,12 @@ async def _with_progress(work: Callable[[Callable[[int], None]], Any], total: in
         bar.set(0, message=message)
         future = loop.run_in_executor(None, work, advance)
         while not future.done():
-            bar.set(min(done[0], total), message=message, detail=f"{done[0]} of {total} steps")
+            bar.set(min(done[0], total), message=message, detail=f"{done[0]} of {total} replications")
+            if poll is not None:
+                try:
+                    poll()
+                except Exception:  # the coarse answer is a courtesy: the full one follows
+                    traceback.print_exc()
             await asyncio.wait([future], timeout=0.4)
         try:
             return future.result()

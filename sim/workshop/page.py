@@ -13,7 +13,7 @@ import base64
 import dataclasses
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .. import formatting as fmt
@@ -46,9 +46,9 @@ def district_rows(rows: Sequence[ComparisonRow], district: str) -> list[Comparis
     return [dataclasses.replace(r, breakdown="all") for r in rows if r.breakdown == want]
 
 
-def findings_html(folder: Path, rows: Sequence[ComparisonRow], names: Sequence[str]) -> str:
-    """What changed most, in the report's words: its page-one findings, then the other significant differences."""
-    resolved = {n: read_resolved(folder / n) for n in names}
+def findings_html(rows: Sequence[ComparisonRow], names: Sequence[str], resolved: Mapping[str, Mapping]) -> str:
+    """What changed most, in the report's words: its page-one findings, then the other significant differences.
+    `resolved`: each run's resolved scenario (`Scenario.resolved_dict`), to leave out what a lever sets itself."""
     own = scenario_inputs(resolved, names[0])
     found = headline_findings(rows, names[0], own)
     top = summary_findings(found)
@@ -64,10 +64,11 @@ def findings_html(folder: Path, rows: Sequence[ComparisonRow], names: Sequence[s
     return '<ul class="findings">' + "".join(items) + "</ul>"
 
 
-def table_html(folder: Path, rows: Sequence[ComparisonRow], names: Sequence[str]) -> str:
+def table_html(rows: Sequence[ComparisonRow], names: Sequence[str], resolved: Mapping) -> str:
     """The main key figures side by side: the base, the variant, and the paired difference with its 95% interval
-    (bold where the interval excludes zero); lead times per route with their legal windows."""
-    windows = legal_windows(read_resolved(folder / names[0]))
+    (bold where the interval excludes zero); lead times per route with the legal windows of `resolved` (the
+    reference's resolved scenario)."""
+    windows = legal_windows(resolved)
     by_key = {(r.metric, r.group, r.scenario): r for r in rows}
     ref, other = names[0], names[-1]
     out = [

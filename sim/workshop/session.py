@@ -20,6 +20,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from .. import __version__
 from ..compare import ComparisonRow, comparability_problems, comparison_rows, write_comparison
 from ..outputs import OutputError, staged_folder
 from ..report import write_report
-from ..runner import ResultsWriter, run_into_writers
+from ..runner import ResultsWriter, iter_results, provenance_base
 from ..scenario import Scenario, ScenarioError, deep_merge, load
 from .levers import Lever, changed_paths, lever_overrides, levers
 
@@ -155,9 +156,12 @@ class Session:
         values: Mapping[str, Any],
         dates: Mapping[str, Any] | None = None,
         progress: Callable[[int], None] | None = None,
+        coarse: Callable[[list[ComparisonRow], list[str]], None] | None = None,
     ) -> tuple[Run, Run]:
         """Run the variant the controls describe against its base (the base first if it is not cached yet);
-        returns (base run, variant run)."""
+        returns (base run, variant run). With `coarse`, the variant's replications run in two rounds: after the
+        first (one replication per job) `coarse` gets the comparison rows of those replications against the same
+        ones of the base, the coarse answer the page shows while the rest refine it."""
         sc, over = self.variant(base_file, values, dates)
         if not over:
             raise WorkshopError("no lever differs from the base scenario: change a value first")
@@ -165,19 +169,48 @@ class Session:
         problems = comparability_problems([base.name, sc.name], [base.scenario, sc])
         if problems:
             raise WorkshopError("; ".join(problems))
-        return base, self._run(sc, Path(base_file), over, progress)
+
+        def first_round(per_rep: list[dict]) -> None:
+            if coarse is not None:
+                names = [base.name, sc.name]
+                coarse(comparison_rows(names, [base.per_rep[: len(per_rep)], per_rep]), names)
+
+        return base, self._run(sc, Path(base_file), over, progress, first_round=first_round if coarse else None)
 
     def _run(
-        self, sc: Scenario, base_file: Path, over: dict, progress: Callable[[int], None] | None, is_base: bool = False
+        self,
+        sc: Scenario,
+        base_file: Path,
+        over: dict,
+        progress: Callable[[int], None] | None,
+        is_base: bool = False,
+        first_round: Callable[[list[dict]], None] | None = None,
     ) -> Run:
+        """One run of the session into ``runs/<name>``, as `sim.runner.run_into_writers` runs it (the same seed
+        and replication numbers, so every run is paired with every other); with `first_round`, in two rounds
+        (see `run_variant`)."""
         s = self.settings
         folder = self.folder / "runs" / sc.name
         seed = sc.seed if s.seed is None else s.seed
+        tasks = [(sc, rep, seed) for rep in range(s.replications)]
+        first = s.jobs if first_round is not None and s.jobs < len(tasks) else len(tasks)
+        started = time.perf_counter()
+        started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with staged_folder(folder, False, "run") as stage, ResultsWriter(sc, stage, by="region") as writer:
-            batch = run_into_writers(
-                [sc], [writer], [str(base_file)], s.replications, seed, s.jobs, None, progress, self._set_lines(over)
+            for chunk in (tasks[:first], tasks[first:]):
+                for res in iter_results(chunk, s.jobs):
+                    writer.add(res)
+                    del res
+                    if progress:
+                        progress(1)
+                if first_round is not None and chunk and len(writer.per_rep) < len(tasks):
+                    first_round(list(writer.per_rep))
+            wall = time.perf_counter() - started
+            writer.close(
+                provenance_base(sc, str(base_file), seed, s.replications, s.jobs, started_at, wall)
+                | {"settings": self._set_lines(over)}
             )
-        run = Run(sc.name, sc, base_file, folder, writer.per_rep, over, batch.wall_seconds, is_base)
+        run = Run(sc.name, sc, base_file, folder, writer.per_rep, over, wall, is_base)
         with self._lock:
             self.runs.append(run)
         return run
