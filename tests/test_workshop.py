@@ -178,6 +178,15 @@ def test_save_writes_a_scenario_that_extends_its_base_and_never_overwrites_unask
     assert S.load_raw(target)[0]["courts"]["sessions"]["politierechter"]["per_week"] == 2.0
 
 
+@pytest.mark.long  # the report draws all its figures: about 20 s on the small chain
+def test_the_report_of_a_comparison_is_the_ketensim_report(session):
+    base, variant = session.runs[0], session.runs[1]
+    path = session.report(base, variant)
+    text = path.read_text()
+    assert path.parent.parent.name == "compare" and "ketensim" in text and variant.name in text
+    assert session.report(base, variant) == path  # again: the comparison reused, the report rewritten
+
+
 def test_save_refuses_a_variant_the_loader_refuses(base_file, tmp_path):
     with pytest.raises(WorkshopError, match="does not validate"):
         save_variant(base_file, {"om": {"zsm": {"return_share": 1.5}}}, tmp_path / "bad.toml")
