@@ -193,6 +193,20 @@ def test_save_refuses_a_variant_the_loader_refuses(base_file, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_the_command_refuses_a_missing_or_invalid_scenario_before_serving(tmp_path):
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["workshop", str(tmp_path / "nope.toml"), "--no-browser"])
+    assert r.exit_code == 2 and "no such file" in r.output and "Traceback" not in r.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'extends = "{BASELINE}"\nname = "bad"\n[om.zsm]\nreturn_share = 2.0\n')
+    r = runner.invoke(app, ["workshop", str(bad), "--no-browser"])
+    assert r.exit_code == 2 and "om.zsm.return_share" in r.output
+
+
 # ------------------------------------------------------------------------------------------- the browser
 
 
