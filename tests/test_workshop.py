@@ -21,6 +21,7 @@ from sim import scenario as S
 from sim.workshop import LeverError, WorkshopError, WorkshopSettings, new_session, save_variant
 from sim.workshop.levers import lever_overrides, levers, measure_keys, source_comments
 from sim.workshop.page import district_rows, findings_html, table_html
+from sim.workshop.session import run_lines
 
 PR = "courts.sessions.politierechter.per_week"
 
@@ -135,6 +136,8 @@ def test_the_base_is_run_once_and_variants_are_paired_with_it(session, base_file
     resolved = {r.name: r.scenario.resolved_dict() for r in (b1, v1)}
     assert "regular summons: median days to verdict" in table_html(rows, [b1.name, v1.name], resolved[b1.name])
     assert "<li" in findings_html(rows, [b1.name, v1.name], resolved)
+    lines = run_lines(session.runs, levers(b1.scenario, base_file))
+    assert lines[0].startswith("small: the base") and "politierechter sessions per week: 5 → 10" in lines[1]
     district = district_rows(rows, "district")
     assert district and all(r.breakdown == "all" for r in district)
 
@@ -287,6 +290,7 @@ def test_the_page_in_a_real_browser(server, tmp_path):
             assert float(court.get_attribute("data-diff")) < 0  # more sessions clear the court's stock
             assert float(regular.get_attribute("data-diff")) < 0  # and the regular route gets faster
             assert page.locator("#results-panel img").count() >= 3
+            assert "politierechter sessions per week: 5 → 10" in page.locator("#runs").inner_text()
             if screenshot:
                 page.screenshot(path=screenshot)
 

@@ -22,7 +22,7 @@ from ..outputs import OutputError
 from ..scenario import ScenarioError
 from . import page
 from .levers import Lever, LeverError
-from .session import Run, Session, WorkshopError
+from .session import Run, Session, WorkshopError, run_lines
 
 MAX_LEVERS = 80  # message outputs made beside the controls; more levers than this get no message of their own
 
@@ -69,6 +69,7 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
             ui.input_select("other", "with run", choices=[]),
             ui.div(ui.input_action_button("compare", "Compare these two"), class_="pt-4"),
         ),
+        ui.output_ui("runs_list"),
         ui.div(id="coarse"),
         ui.output_ui("results"),
         ui.card(
@@ -267,6 +268,17 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
                 ui.h4("Figures (the whole country)"),
                 ui.HTML(figures),
                 id="results-panel",
+            )
+
+        @render.ui
+        def runs_list():
+            pair()  # a new run or pair: the list again
+            lv = current_levers()
+            if not session.runs or isinstance(lv, str):
+                return None
+            lines = run_lines(session.runs, lv)
+            return ui.div(
+                ui.h5("Runs of this session"), ui.tags.ul(*[ui.tags.li(x) for x in lines]), id="runs", class_="meta"
             )
 
         @reactive.effect

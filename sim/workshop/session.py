@@ -34,6 +34,7 @@ from ..outputs import OutputError, staged_folder
 from ..report import write_report
 from ..runner import ResultsWriter, iter_results, provenance_base
 from ..scenario import Scenario, ScenarioError, deep_merge, load
+from ..settings_text import describe_change
 from .levers import Lever, changed_paths, lever_overrides, levers
 
 
@@ -343,12 +344,27 @@ def _toml_value(v: Any) -> str:
     return tomli_w.dumps({"v": v}).partition("=")[2].strip()
 
 
-def runs_text(runs: Sequence[Run]) -> list[str]:
-    """One line per run for the page's list: name, what it changes, and its time."""
-    return [
-        f"{r.name}: {'base' if r.is_base else ', '.join(r.changes) or 'no change'} ({r.wall_seconds:.0f} s)"
-        for r in runs
-    ]
+def run_lines(runs: Sequence[Run], lever_list: Sequence[Lever]) -> list[str]:
+    """One line per run for the page's list: its name and what it changes, in the report's words ("politierechter
+    sessions per week: 100 → 110"), and how long it took."""
+    baseline = {lv.path: lv.baseline for lv in lever_list}
+    out = []
+    for r in runs:
+        if r.is_base:
+            what = "the base"
+        else:
+            what = "; ".join(describe_change(p, baseline.get(p), _get(r.overrides, p)) for p in r.changes)
+        out.append(f"{r.name}: {what or 'no change'} ({r.wall_seconds:.0f} s)")
+    return out
 
 
-__all__ = ["OutputError", "Run", "Session", "WorkshopError", "WorkshopSettings", "new_session", "save_variant"]
+__all__ = [
+    "OutputError",
+    "Run",
+    "Session",
+    "WorkshopError",
+    "WorkshopSettings",
+    "new_session",
+    "run_lines",
+    "save_variant",
+]
