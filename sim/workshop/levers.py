@@ -213,7 +213,8 @@ def parse_date(text: Any, base: Scenario) -> dt.date | None:
             raise ValueError(f"{str(text).strip()!r} is not a date (YYYY-MM-DD)") from None
     end = base.start_date + dt.timedelta(days=base.horizon_days)
     if d < base.start_date or d >= end:
-        raise ValueError(f"the date must be within the simulated period, {base.start_date} to {end}")
+        last = end - dt.timedelta(days=1)
+        raise ValueError(f"the date must be within the simulated period, {base.start_date} to {last}")
     return d
 
 
