@@ -17,8 +17,11 @@ from .app import bad_input, console, fail, parse_settings, progress
 
 def capacity(
     scenario: Path = typer.Argument(..., help="Scenario TOML file."),
-    lever: str = typer.Option(
-        ..., "--lever", help="The scenario key to search, e.g. courts.sessions.politierechter.per_week."
+    levers: list[str] = typer.Option(
+        ...,
+        "--lever",
+        help="The scenario key to search, e.g. courts.sessions.politierechter.per_week. Repeat it for levers that "
+        "move together: the search is then over one factor on all their values (1 = as the scenario says).",
     ),
     targets: list[str] = typer.Option(
         ..., "--target", help='KPI[group] OP VALUE, e.g. "pr_within_5_weeks_share >= 0.9" (repeatable: all must hold).'
@@ -44,6 +47,7 @@ def capacity(
     """Find the smallest value of LEVER such that every TARGET holds at the stated confidence: each lever value is
     simulated with common random numbers (the same replications and seed), replications are added while the
     interval straddles the target, the search brackets from the scenario's value and bisects on the lever's grid.
+    With several --lever options they move together: the answer is the smallest factor on all of them (grid 5%).
     Writes search.csv (every value tried, the key figure and its interval), answer.json and capacity_curve.png;
     an interrupted search started again with the same arguments reuses its runs.
 
@@ -59,14 +63,15 @@ def capacity(
     with bad_input(SearchError):
         parsed = [Target.parse(t) for t in targets]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = out if out is not None else Path("results") / "capacity" / f"{stamp}-{lever.replace('.', '-')}"
+    name = "-and-".join(k.replace(".", "-") for k in dict.fromkeys(levers))
+    out = out if out is not None else Path("results") / "capacity" / f"{stamp}-{name}"
     with bad_input(OutputError):
         check_output_folder(out, force)
     runs_file = beside(out, "runs")
     make = partial(
         CapacitySearch,
         scenario,
-        lever,
+        levers,
         parsed,
         overrides=overrides,
         confidence=confidence,
@@ -87,16 +92,19 @@ def capacity(
         for region in regions:
             search = first if region is None else make(region=region)
             where = "" if region is None else f" in {region}"
+            now = ", ".join(f"{k} {v:g}" for k, v in search.now.items())
+            what = f"a factor on {now}" if search.together else f"{search.lever} (now {search.current:g}"
             console.print(
-                f"[bold]capacity search{escape(where)}[/bold]: {escape(lever)} (now {search.current:g}, step "
-                f"{search.step:g}) for {escape('; '.join(map(str, parsed)))} at {confidence:.0%} confidence, budget "
-                f"{budget} replications"
+                f"[bold]capacity search{escape(where)}[/bold]: {escape(what)}, step {search.step:g}"
+                f"{'' if search.together else ')'} for {escape('; '.join(map(str, parsed)))} at {confidence:.0%} "
+                f"confidence, budget {budget} replications"
             )
             with progress("replications", budget) as advance:
                 search.progress = advance
                 results.append(search.run())
             searches.append(search)
-            _print_points(results[-1], parsed, confidence, lever if region is None else f"{lever} in {region}")
+            title = search.lever if region is None else f"{search.lever} in {region}"
+            _print_points(results[-1], parsed, confidence, title)
         with staged_folder(out, force, "capacity") as stage:
             for result, search in zip(results, searches):
                 folder = stage if result.region is None else stage / result.region
@@ -108,16 +116,23 @@ def capacity(
     runs_file.unlink(missing_ok=True)
     if per_region:
         table = Table(title="Capacity needed per arrondissement", title_justify="left", header_style="bold")
-        for h in ("region", "now", "answer", "one step below", "replications"):
+        heads = ["region", "now", "answer", "one step below", "replications"]
+        together = searches[0].together
+        if together:
+            heads.append("levers at the answer")
+        for h in heads:
             table.add_column(h, justify="right" if h != "region" else "left")
         for r in results:
-            table.add_row(
+            cells = [
                 r.region or "all",
                 f"{r.current:g}",
                 "-" if r.answer is None else f"{r.answer:g}",
                 "-" if r.below is None else f"{r.below:g}",
                 str(r.replications_run),
-            )
+            ]
+            if together:
+                cells.append(", ".join(f"{k} {v[1]:g}" for k, v in r.levers.items() if v[1] is not None) or "-")
+            table.add_row(*map(escape, cells))
         console.print(table)
     for r in results:
         where = "" if r.region is None else f"{r.region}: "
@@ -127,7 +142,7 @@ def capacity(
 
 def _print_points(result, parsed, confidence: float, title: str) -> None:
     table = Table(title=f"{escape(title)}: values tried", title_justify="left", header_style="bold")
-    table.add_column("lever value", justify="right")
+    table.add_column("factor" if " + " in result.lever else "lever value", justify="right")
     for t in parsed:
         table.add_column(escape(f"{t} (mean [{confidence:.0%} CI])"), justify="right")
     table.add_column("replications", justify="right")
