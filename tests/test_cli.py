@@ -118,6 +118,7 @@ def test_every_command_is_there_and_has_help_with_an_example():
         "capacity",
         "calibrate",
         "sensitivity",
+        "need",
         "forecast",
     ]
     for cmd in commands:

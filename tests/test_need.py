@@ -94,6 +94,15 @@ def test_cli_need_writes_the_table_and_plot_and_refuses_bad_input(forecast_file,
     assert rows[0]["need"] and float(rows[0]["intake_offences"]) > 0
     assert (out / "need.png").stat().st_size > 10_000 and (out / "2026-q50" / "answer.json").exists()
     assert (out / "need.json").exists() and (out / "runs.jsonl").exists()
+    # the workshop report reads the folder as it is written (`ketensim report ... --study OUT`)
+    from sim import studies
+
+    problems: list[str] = []
+    study = studies.read_study(out, problems)
+    assert study is not None and study.kind == "need", problems
+    html_text = studies.section([study])
+    assert "Capacity need per forecast year" in html_text and LEVER in html_text and "2026" in html_text
+    assert html_text.count("<img") == 1 and rows[0]["need"].split(".")[0] in html_text
     # bad input: exit 2, the reason, nothing written
     bad = tmp_path / "bad"
     r = runner.invoke(
