@@ -116,9 +116,9 @@ def test_every_command_is_there_and_has_help_with_an_example():
         "report",
         "export",
         "capacity",
+        "need",
         "calibrate",
         "sensitivity",
-        "need",
         "forecast",
     ]
     for cmd in commands:
