@@ -214,3 +214,16 @@ def test_several_levers_move_together_as_one_factor(tmp_path):
     assert float(cells["answer"]) == pytest.approx(r.answer)
     assert float(cells[f"{LEVER} at answer"]) == pytest.approx(s.now[LEVER] * r.answer)
     assert "(0 replications run)" in " ".join(res.output.split())  # nothing simulated again
+
+
+def test_a_search_on_a_dask_cluster_sees_the_same_replications(tmp_path):
+    """`capacity --executor dask`: the search's replications at a lever value are the same on a local Dask cluster
+    as in this process (each replication draws from its own streams), so the answer cannot depend on where it ran."""
+    pytest.importorskip("dask.distributed")
+    from sim.executors import open_executor
+
+    target = [Target.parse("days_summons_to_first_hearing_mean[regular_pr] <= 26")]
+    here = CapacitySearch(SMALL, LEVER, target, overrides=SHORT).ensure(5.0, 2)
+    with open_executor("dask", None, 2) as ex:
+        there = CapacitySearch(SMALL, LEVER, target, overrides=SHORT, executor=ex).ensure(5.0, 2)
+    assert there.kpis == here.kpis and len(here.kpis[str(target[0])]) == 2

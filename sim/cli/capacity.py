@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..journal import beside
 from .app import bad_input, console, fail, parse_settings, progress
+from .run import Executor, _executor
 
 
 def capacity(
@@ -37,6 +38,8 @@ def capacity(
     upper: float | None = typer.Option(None, "--max", help="Highest lever value to consider (default 20x today)."),
     seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (default: the scenario's)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes."),
+    executor: Executor = typer.Option(Executor.processes, "--executor", help="Local processes or a Dask cluster."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
     per_region: bool = typer.Option(
         False, "--per-region", help="One answer per arrondissement: the lever as each district's own number."
     ),
@@ -85,12 +88,12 @@ def capacity(
         jobs=jobs,
         runs_file=runs_file,
     )
-    with bad_input(SearchError, ScenarioError, OutputError):
-        first = make()
+    with bad_input(SearchError, ScenarioError, OutputError), _executor(executor, scheduler, jobs) as ex:
+        first = make(executor=ex)
         regions = list(first.base.regions) if per_region else [None]
         results, searches = [], []
         for region in regions:
-            search = first if region is None else make(region=region)
+            search = first if region is None else make(region=region, executor=ex)
             where = "" if region is None else f" in {region}"
             now = ", ".join(f"{k} {v:g}" for k, v in search.now.items())
             what = f"a factor on {now}" if search.together else f"{search.lever} (now {search.current:g}"
@@ -177,6 +180,8 @@ def need(
     upper: float | None = typer.Option(None, "--max", help="Highest lever value to consider (default 20x today)."),
     seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (default: the scenario's)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Replications run in this many processes."),
+    executor: Executor = typer.Option(Executor.processes, "--executor", help="Local processes or a Dask cluster."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
     settings: list[str] = typer.Option([], "--set", help="Change a scenario key first, e.g. --set runout_days=200."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default results/need/TIME-LEVER)."),
     force: bool = typer.Option(False, "--force", help="Replace OUT if it exists (only a folder ketensim wrote)."),
@@ -207,7 +212,7 @@ def need(
     with bad_input(OutputError):
         check_output_folder(out, force)
     runs_file = beside(out, "runs")
-    with bad_input(SearchError, ScenarioError, OutputError):
+    with bad_input(SearchError, ScenarioError, OutputError), _executor(executor, scheduler, jobs) as ex:
         study = NeedStudy(
             scenario,
             levers,
@@ -225,6 +230,7 @@ def need(
             upper=upper,
             seed=seed,
             jobs=jobs,
+            executor=ex,
         )
         results = []
         for year in year_list:
