@@ -18,6 +18,9 @@ confidence, found by simulation with common random numbers.
   lever's grid (`step`; whole numbers when the scenario's value is one) until the meeting value and the value one
   step below it are found. The total replications are bounded by `budget`; when it runs out the answer so far is
   reported as such.
+* **Several levers at once** (a list of keys): they move **together**, as one factor on their values in the
+  scenario (1 = as the file says, 1.1 = each 10% more; grid 5% unless `step` says otherwise): "how much more of
+  sessions *and* officieren together". The answer is the factor, with each lever's value at it.
 * **Per region** (`region`): the lever is set as that arrondissement's own number (``regions.<name>.override``),
   the other districts keep theirs, and the targets are that district's case figures (the ``--by region``
   breakdown). Districts share the national pools (DJI places, reclassering, report writers): those levers have
@@ -138,6 +141,8 @@ class SearchResult:
     budget_exhausted: bool
     message: str
 
+    levers: dict[str, list[float | None]] = field(default_factory=dict)  # each lever: [now, at the answer, below]
+
     def summary(self) -> dict:
         d = asdict(self)
         d.pop("points")
@@ -171,12 +176,12 @@ def _nested(key: str, value: float) -> dict:
 
 
 class CapacitySearch:
-    """The search for one scenario file, lever and set of targets; `run` does it."""
+    """The search for one scenario file, lever (or levers moving together) and set of targets; `run` does it."""
 
     def __init__(
         self,
         scenario_file: Path,
-        lever: str,
+        lever: str | Sequence[str],
         targets: Sequence[Target],
         *,
         overrides: dict | None = None,
@@ -195,15 +200,22 @@ class CapacitySearch:
         region: str | None = None,
     ):
         self.file = Path(scenario_file)
-        self.lever = lever
+        self.levers = [lever] if isinstance(lever, str) else list(dict.fromkeys(lever))
+        if not self.levers:
+            raise SearchError(["--lever: name at least one scenario key to search"])
+        self.lever = " + ".join(self.levers)
         self.region = region
         self.targets = list(targets)
         self.overrides = overrides or {}
         self.base = load(self.file, overrides=self.overrides or None)
         if region is not None:
             self._check_region(region)
-        self.current = lever_value(self.base, lever) if region is None else self._regional_value(region)
-        self.integer = step is None and float(self.current).is_integer()
+        self.now = {
+            k: lever_value(self.base, k) if region is None else self._regional_value(region, k) for k in self.levers
+        }
+        self.together = len(self.levers) > 1  # the search is over a factor on every lever's value
+        self.current = 1.0 if self.together else self.now[self.levers[0]]
+        self.integer = step is None and not self.together and float(self.current).is_integer()
         self.step = step if step is not None else (1.0 if self.integer else max(abs(self.current) * 0.05, 1e-9))
         self.lower = 0.0 if lower is None else lower
         self.upper = upper if upper is not None else max(self.current * 20.0, self.current + 50 * self.step)
@@ -228,26 +240,34 @@ class CapacitySearch:
 
         if region not in self.base.regions:
             raise SearchError([f"--region {region}: not a region of the scenario ({', '.join(self.base.regions)})"])
-        if tuple(self.lever.split(".")) in NATIONAL_ONLY:
-            raise SearchError(
-                [f"--lever {self.lever}: a national pool (one for the whole country); it has no per-region answer"]
-            )
+        for lever in self.levers:
+            if tuple(lever.split(".")) in NATIONAL_ONLY:
+                raise SearchError(
+                    [f"--lever {lever}: a national pool (one for the whole country); it has no per-region answer"]
+                )
 
-    def _regional_value(self, region: str) -> float:
-        """The lever's value in `region`'s own chain (its share of a national capacity, or its override)."""
+    def _regional_value(self, region: str, lever: str) -> float:
+        """A lever's value in `region`'s own chain (its share of a national capacity, or its override)."""
         node = self.base.chain(region).model_dump()
-        for part in self.lever.split("."):
+        for part in lever.split("."):
             if not isinstance(node, dict) or part not in node:
-                raise SearchError([f"--lever {self.lever}: not a key of a region's chain (police, om, courts, ...)"])
+                raise SearchError([f"--lever {lever}: not a key of a region's chain (police, om, courts, ...)"])
             node = node[part]
         if isinstance(node, bool) or not isinstance(node, (int, float)):
-            raise SearchError([f"--lever {self.lever}: holds {node!r} in {region}; a lever must be a plain number"])
+            raise SearchError([f"--lever {lever}: holds {node!r} in {region}; a lever must be a plain number"])
         return float(node)
 
-    @property
-    def _lever_path(self) -> str:
-        """Where the lever is set: the scenario's key, or a region's override of it (that region's own number)."""
-        return self.lever if self.region is None else f"regions.{self.region}.override.{self.lever}"
+    def _lever_path(self, lever: str) -> str:
+        """Where a lever is set: the scenario's key, or a region's override of it (that region's own number)."""
+        return lever if self.region is None else f"regions.{self.region}.override.{lever}"
+
+    def lever_values(self, value: float) -> dict[str, float]:
+        """Each lever's value at search value `value`: the value itself for one lever; for several, `value` is the
+        factor on each one's value now (capacities are numbers per week or on a day, split over the districts: a
+        fraction is fine)."""
+        if not self.together:
+            return {self.levers[0]: value}
+        return {k: round(now * value, 9) for k, now in self.now.items()}
 
     def _kpi_key(self, t: Target) -> tuple:
         return (t.metric, t.group) if self.region is None else (t.metric, t.group, f"region={self.region}")
@@ -276,7 +296,10 @@ class CapacitySearch:
         return json.dumps([str(self.file.resolve()), self.overrides, self.region], sort_keys=True, default=str)
 
     def _variant(self, value: float) -> Scenario:
-        return load(self.file, overrides=deep_merge(self.overrides, _nested(self._lever_path, value)))
+        over = self.overrides
+        for k, v in self.lever_values(value).items():
+            over = deep_merge(over, _nested(self._lever_path(k), v))
+        return load(self.file, overrides=over)
 
     def ensure(self, value: float, replications: int) -> Point:
         """Run lever `value` up to `replications` replications (within the budget)."""
@@ -360,8 +383,9 @@ class CapacitySearch:
                 hi = mid
             else:
                 lo = mid
+        what = "factor" if self.together else "value"
         if hi is None:
-            message = f"no value up to {self.upper:g} was shown to meet the targets" + (
+            message = f"no {what} up to {self.upper:g} was shown to meet the targets" + (
                 " before the budget ran out" if self.exhausted else ""
             )
         elif self.exhausted:
@@ -369,7 +393,9 @@ class CapacitySearch:
         elif lo is None:
             message = f"{hi:g} meets and is the lower bound of the search"
         else:
-            message = f"{hi:g} is the smallest value on the grid (step {self.step:g}) shown to meet every target"
+            message = f"{hi:g} is the smallest {what} on the grid (step {self.step:g}) shown to meet every target"
+        if self.together and hi is not None:
+            message += ": " + ", ".join(f"{k} {v:g}" for k, v in self.lever_values(hi).items())
         return SearchResult(
             lever=self.lever,
             region=self.region,
@@ -383,6 +409,14 @@ class CapacitySearch:
             budget=self.budget,
             budget_exhausted=self.exhausted,
             message=message,
+            levers={
+                k: [
+                    self.lever_values(self.current)[k],
+                    None if hi is None else self.lever_values(hi)[k],
+                    None if lo is None else self.lever_values(lo)[k],
+                ]
+                for k in self.levers
+            },
         )
 
 
@@ -417,6 +451,8 @@ def write_answers(results: Sequence[SearchResult], search: CapacitySearch, folde
     """``answers.csv``: one row per region (or one for the whole chain): the answer, the value below it, and each
     target's key figure with its interval at the answer."""
     head = ["region", "lever", "current", "answer", "below", "replications_run", "budget_exhausted"]
+    if search.together:  # the answer is a factor: each lever's own value beside it
+        head += [f"{k} {w}" for k in search.levers for w in ("now", "at answer")]
     for t in search.targets:
         head += [f"{t}: mean at answer", f"{t}: ci_low", f"{t}: ci_high"]
     lines = [",".join(f'"{h}"' if "," in h else h for h in head)]
@@ -424,6 +460,10 @@ def write_answers(results: Sequence[SearchResult], search: CapacitySearch, folde
         at = {p.value: p for p in r.points}.get(r.answer) if r.answer is not None else None
         cells = [r.region or "all", r.lever, f"{r.current:g}", "" if r.answer is None else f"{r.answer:g}"]
         cells += ["" if r.below is None else f"{r.below:g}", str(r.replications_run), str(r.budget_exhausted)]
+        if search.together:
+            for k in search.levers:
+                now, at_answer, _below = r.levers.get(k, [None, None, None])
+                cells += ["" if x is None else f"{x:g}" for x in (now, at_answer)]
         for t in search.targets:
             cells += [_f(x) for x in (at.interval(t, r.confidence) if at else (math.nan,) * 3)]
         lines.append(",".join(cells))
@@ -459,7 +499,8 @@ def _plot(result: SearchResult, search: CapacitySearch, path: Path) -> Path:
         if result.answer is not None:
             ax.axvline(result.answer, color="#2ca02c", lw=2, label=f"answer {result.answer:g}")
         ax.axvline(result.current, color="grey", lw=1, ls=":", label=f"scenario now {result.current:g}")
-        ax.set_xlabel(search.lever, fontsize=14)
+        xlabel = f"factor on today's {', '.join(search.levers)}" if search.together else search.lever
+        ax.set_xlabel(xlabel, fontsize=14 if not search.together else 11, wrap=True)
         ax.set_ylabel(f"{label} ({unit})" if unit else label, fontsize=14)
         ax.set_title(label, fontsize=15)
         ax.tick_params(labelsize=12)

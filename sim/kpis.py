@@ -189,9 +189,11 @@ def replication_kpis(
     session_types: list[str],
     scenario: Scenario,
     by: str | None = None,
+    backlog_by_region: np.ndarray | None = None,
 ) -> dict[tuple, float]:
     """All key figures of one replication, keyed by (metric, group); with `by` ("region" or "stream") also the
-    case figures per region or stream, keyed by (metric, group, "region=<name>")."""
+    case figures per region or stream, keyed by (metric, group, "region=<name>"), and per region also the backlogs
+    (from `backlog_by_region`, [day, region, stage]) and the court sessions."""
     c = columns
     cohort = cohort_mask(c, scenario)
     years = (scenario.horizon_days - scenario.warmup_days) / 365.25
@@ -199,6 +201,34 @@ def replication_kpis(
     day_end = min(int(math.floor(scenario.horizon_days)), backlog.shape[0] - 1)
     for s, name in enumerate(BACKLOG_STAGES):
         out[("backlog_end", name)] = float(backlog[day_end, s])
+    out.update(session_kpis(sessions, session_types, scenario, years))
+    out.update(custody_kpis(c, scenario))
+    if by is not None:
+        if by not in BREAKDOWNS:
+            raise ValueError(f"breakdown must be one of {BREAKDOWNS}, got {by!r}")
+        names = list(scenario.regions) if by == "region" else list(scenario.intake.streams)
+        codes = c[by]
+        for i, name in enumerate(names):
+            part = f"{by}={name}"
+            for (metric, group), v in case_kpis(c, cohort & (codes == i), years).items():
+                out[(metric, group, part)] = v
+            if by != "region":
+                continue
+            if backlog_by_region is not None:
+                for s, stage in enumerate(STAGES):
+                    out[("backlog_end", stage, part)] = float(backlog_by_region[day_end, i, s])
+            here = {k: v[sessions["region"] == i] for k, v in sessions.items()}
+            for (metric, group), v in session_kpis(here, session_types, scenario, years).items():
+                out[(metric, group, part)] = v
+    return out
+
+
+def session_kpis(
+    sessions: dict[str, np.ndarray], session_types: list[str], scenario: Scenario, years: float
+) -> dict[tuple[str, str], float]:
+    """The court sessions' key figures per session type, over the sessions planned in the intake window: fill of
+    those held, and the shares not held for each reason."""
+    out: dict[tuple[str, str], float] = {}
     t = sessions["time"]
     window = sessions["held"] & (t >= scenario.warmup_days) & (t < scenario.horizon_days)
     for k, name in enumerate(session_types):
@@ -229,15 +259,6 @@ def replication_kpis(
             out[("cases_postponed", name)] = (
                 float(postponed[planned].sum()) / years if planned.any() and years > 0 else math.nan
             )
-    out.update(custody_kpis(c, scenario))
-    if by is not None:
-        if by not in BREAKDOWNS:
-            raise ValueError(f"breakdown must be one of {BREAKDOWNS}, got {by!r}")
-        names = list(scenario.regions) if by == "region" else list(scenario.intake.streams)
-        codes = c[by]
-        for i, name in enumerate(names):
-            for (metric, group), v in case_kpis(c, cohort & (codes == i), years).items():
-                out[(metric, group, f"{by}={name}")] = v
     return out
 
 

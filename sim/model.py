@@ -124,6 +124,7 @@ class ReplicationResult:
     stations: list[dict]  # one row per station
     diverted: np.ndarray  # [day, region, stream, intake.DIVERTED_COLUMNS]
     wall_seconds: float
+    backlog_by_region: np.ndarray | None = None  # [day, region, stage] the same counts (no advice reports) per region
 
 
 class Model:
@@ -255,6 +256,7 @@ class Model:
         self.cases.close_open_stages(env.now)
         if not stations:  # a run that ended before its horizon
             stations = [station_row(st, env.now) for st in self.all_stations()]
+        by_region = self.cases.stage_counts(self.cases.region, len(self.scenario.regions), self.backlog.shape[0])
         return ReplicationResult(
             replication=self.replication,
             seed=self.seed,
@@ -265,6 +267,7 @@ class Model:
             stations=stations,
             diverted=self.arrivals.diverted,
             wall_seconds=_time.perf_counter() - started,
+            backlog_by_region=by_region,
         )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -207,13 +208,13 @@ class CaseTable:
     def stage_of(self) -> np.ndarray:
         return np.asarray(self._stage_of, dtype=np.int8)
 
-    def stage_days(self, chunk: int = 200_000) -> np.ndarray:
-        """Days each case spent in each stage, [stage, case] (float32), from the stage log. Worked out for a block
-        of cases at a time, so a long run needs no full-size sorted copy of the log."""
+    def _stays(self, chunk: int = 200_000) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Every stay of a case in a stage, from the stage log, as arrays (case, stage, entered, left): a stay still
+        open at the end of the run is left at its end. Worked out for a block of cases at a time, so a long run
+        needs no full-size sorted copy of the log."""
         case_all = np.frombuffer(self._log_case, dtype=np.int32)
         stage_all = np.frombuffer(self._log_stage, dtype=np.int8)
         t_all = np.frombuffer(self._log_time, dtype=np.float32)
-        out = np.zeros((len(Stage), self.n), dtype=np.float32)
         end = self._end if not math.isnan(self._end) else (float(t_all.max()) if t_all.size else 0.0)
         for lo in range(0, self.n, chunk):
             sel = (case_all >= lo) & (case_all < lo + chunk)
@@ -228,8 +229,29 @@ class CaseTable:
             last[:-1] = case[1:] != case[:-1]
             nxt[last] = end
             keep = stage >= 0
-            np.add.at(out, (stage[keep].astype(np.intp), case[keep]), (nxt[keep] - t[keep]).astype(np.float32))
+            yield case[keep], stage[keep].astype(np.intp), t[keep], nxt[keep]
+
+    def stage_days(self, chunk: int = 200_000) -> np.ndarray:
+        """Days each case spent in each stage, [stage, case] (float32)."""
+        out = np.zeros((len(Stage), self.n), dtype=np.float32)
+        for case, stage, t, nxt in self._stays(chunk):
+            np.add.at(out, (stage, case), (nxt - t).astype(np.float32))
         return out
+
+    def stage_counts(self, group: np.ndarray, n_groups: int, n_days: int) -> np.ndarray:
+        """Cases in each stage at the start of each day, per group of cases (`group`: each case's code, e.g. its
+        region), [day, group, stage] (int32), from the stage log: a stay [entered, left) counts on the days d with
+        entered <= d < left. Summed over the groups this is the backlog the run samples each day, but for cases that
+        move at the very instant of a count (the sample and the move share a time; the log holds times to about 20
+        seconds), which may be counted on either side."""
+        diff = np.zeros((n_days + 1, n_groups, len(Stage)), dtype=np.int32)
+        for case, stage, t, nxt in self._stays():
+            first = np.minimum(np.ceil(t), n_days).astype(np.intp)
+            after = np.minimum(np.ceil(nxt), n_days).astype(np.intp)
+            g = group[case]
+            np.add.at(diff, (first, g, stage), 1)
+            np.add.at(diff, (after, g, stage), -1)
+        return np.cumsum(diff[:n_days], axis=0, dtype=np.int32)
 
     def columns(self) -> dict[str, np.ndarray]:
         out = {name: getattr(self, name) for name in TIME_COLUMNS}

@@ -919,6 +919,7 @@ def _table_section(inputs: ReportInputs, tables: Mapping[str, ResultTables], nor
     out.append(_norm_table(names, tables, norm_days))
     out.append(_backlog_period_table(names, tables))
     others = [b for b in breakdowns if b != "all"]
+    out.append(_district_table(names, cells, others, inputs.paired))
     if others:
         out.append(
             f"<h3>{tr('Per region or stream')}</h3><p>"
@@ -973,20 +974,11 @@ def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: boo
     mean with its 95% interval and, for a scenario other than the reference, its paired difference."""
     metrics = [m for m in metrics_of("capacity") if any(k[0] == m for k in keys)]
     stations = list(dict.fromkeys(g for _, g in keys))
-    several = len(names) > 1
-    head = f"<th>{tr('station')}</th>" + (f"<th>{tr('scenario')}</th>" if several else "")
+    columns = []
     for m in metrics:
-        k = key_figure(m)
-        unit = tr(k.unit)
-        head += f"<th>{_e(metric_label(m))}{_e(f' ({unit})' if unit else '')}</th>"
-    body = []
-    for g in stations:
-        for i, n in enumerate(names):
-            row = _row_head(i, names, group_label(metrics[0], g) or g)
-            for m in metrics:
-                k = key_figure(m)
-                row += _cell(cells.get((m, g, n, breakdown)), k.unit, k.scale, paired and i > 0, m)
-            body.append(f"<tr>{row}</tr>")
+        unit = tr(key_figure(m).unit)
+        columns.append((m, None, metric_label(m) + (f" ({unit})" if unit else "")))
+    rows = [(group_label(metrics[0], g) or g, g, breakdown) for g in stations]
     return (
         f"<{level}>{_e(tr(STATION_THEME))}</{level}>"
         + "<p>"
@@ -995,10 +987,73 @@ def _station_table(names: list[str], cells: Mapping, breakdown: str, paired: boo
             "started and its mean stock (waiting + in work), from the end of the warm-up to the horizon."
         )
         + "</p>"
-        + f'<table class="kpis stations"><tr>{head}</tr>'
-        + "".join(body)
-        + "</table>"
+        + _grid_table(names, cells, paired, tr("station"), rows, columns, "kpis stations")
     )
+
+
+# the district table's columns: the chain's end-to-end lead time, the regular route, the courts' norms, the court
+# stocks and the politierechter's session fill (what a district asks first; every figure is in the folded tables)
+DISTRICT_FIGURES = (
+    ("days_offence_to_execution_end_p50", "all"),
+    ("days_to_decision_p50", "regular"),
+    ("pr_within_5_weeks_share", "all"),
+    ("mk_within_6_months_share", "all"),
+    ("backlog_end", "ready_to_plan"),
+    ("backlog_end", "court"),
+    ("session_fill_rate", "politierechter"),
+)
+
+
+def _district_table(names: list[str], cells: Mapping, breakdowns: list[str], paired: bool) -> str:
+    """The arrondissements side by side: a row per district (and per scenario under it), a column per figure of
+    `DISTRICT_FIGURES` that the run has."""
+    regions = [b for b in breakdowns if b.startswith("region=")]
+    have = {(m, g) for (m, g, _n, b) in cells if b in regions}
+    figures = [f for f in DISTRICT_FIGURES if f in have]
+    if not regions or not figures:
+        return ""
+    columns = []
+    for m, g in figures:
+        label, unit, _ = describe_kpi(m, g)
+        columns.append((m, g, label + (f" ({unit})" if unit and unit not in label else "")))
+    rows = [(breakdown_label(b), None, b) for b in regions]
+    return (
+        f"<h3>{tr('Per arrondissement')}</h3><p>"
+        + tr(
+            "The districts side by side: each figure's mean with its 95% interval over the replications"
+            "{paired}; the backlogs are those at the end of intake. Every figure per district is in the folded "
+            "tables below."
+        ).format(paired=tr(" and the paired difference to the reference") if paired and len(names) > 1 else "")
+        + "</p>"
+        + _grid_table(names, cells, paired, tr("arrondissement"), rows, columns, "kpis districts")
+    )
+
+
+def _grid_table(
+    names: list[str],
+    cells: Mapping,
+    paired: bool,
+    first: str,
+    rows: Sequence[tuple[str, str | None, str]],
+    columns: Sequence[tuple[str, str | None, str]],
+    css: str,
+) -> str:
+    """A table of key figures: a row per (label, group, breakdown) of `rows` and under it one per scenario (when
+    there are several), a column per (metric, group, heading) of `columns`; a cell's group is the column's, or the
+    row's where the column has none. Each cell the mean with its interval and, for a scenario other than the
+    reference in a paired comparison, the difference."""
+    head = f"<th>{_e(first)}</th>" + (f"<th>{tr('scenario')}</th>" if len(names) > 1 else "")
+    head += "".join(f"<th>{_e(heading)}</th>" for _m, _g, heading in columns)
+    body = []
+    for label, row_group, breakdown in rows:
+        for i, n in enumerate(names):
+            row = _row_head(i, names, label)
+            for m, col_group, _heading in columns:
+                k = key_figure(m)
+                g = col_group if col_group is not None else row_group
+                row += _cell(cells.get((m, g, n, breakdown)), k.unit, k.scale, paired and i > 0, m)
+            body.append(f"<tr>{row}</tr>")
+    return f'<table class="{css}"><tr>{head}</tr>' + "".join(body) + "</table>"
 
 
 def decided_within(tables: ResultTables, route: str, days: float) -> tuple[float, bool]:

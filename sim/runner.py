@@ -169,7 +169,8 @@ def kpis_of(scenario: Scenario, results: list[ReplicationResult]) -> tuple[list[
 
 
 def replication_kpis_of(scenario: Scenario, res: ReplicationResult, by: str | None = None) -> dict:
-    out = replication_kpis(res.columns, res.backlog, res.sessions, session_type_names(scenario), scenario, by=by)
+    types = session_type_names(scenario)
+    out = replication_kpis(res.columns, res.backlog, res.sessions, types, scenario, by, res.backlog_by_region)
     out.update(station_kpis(res.stations, by))
     return out
 

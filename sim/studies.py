@@ -20,14 +20,14 @@ from . import formatting as fmt
 from .labels import region_label, tr
 from .outputs import completion
 
-KINDS = ("capacity", "sensitivity")
+KINDS = ("capacity", "need", "sensitivity")
 
 
 @dataclass(frozen=True)
 class Study:
     """One study folder, read: its kind, the table it wrote, its figures and what it says about itself."""
 
-    kind: str  # "capacity" or "sensitivity"
+    kind: str  # "capacity", "need" or "sensitivity"
     folder: Path
     rows: list[dict[str, str]]  # answers.csv, or tornado.csv / morris.csv
     images: list[Path]  # the curves (per region where searched per region), or one slide per key figure
@@ -40,7 +40,11 @@ def read_study(folder: Path | str, problems: list[str]) -> Study | None:
     folder = Path(folder)
     done = completion(folder) if folder.is_dir() else None
     if done is None or done.get("kind") not in KINDS:
-        what = "not a folder" if not folder.is_dir() else "not a finished `ketensim capacity` or `sensitivity` folder"
+        what = (
+            "not a folder"
+            if not folder.is_dir()
+            else "not a finished `ketensim capacity`, `need` or `sensitivity` folder"
+        )
         problems.append(f"--study {folder}: {what}")
         return None
     try:
@@ -49,6 +53,9 @@ def read_study(folder: Path | str, problems: list[str]) -> Study | None:
             curves = sorted(folder.glob("*/capacity_curve.png")) or [folder / "capacity_curve.png"]
             info = json.loads(answers[0].read_text(encoding="utf-8"))
             return Study("capacity", folder, _csv(folder / "answers.csv"), [p for p in curves if p.is_file()], info)
+        if done["kind"] == "need":
+            info = json.loads((folder / "need.json").read_text(encoding="utf-8"))
+            return Study("need", folder, _csv(folder / "need.csv"), [folder / "need.png"], info)
         info = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
         method = str(info.get("method", ""))
         rows = _csv(folder / f"{method}.csv")
@@ -71,7 +78,7 @@ def section(studies: list[Study], first_figure: int = 1) -> str:
     out = [f'<h2 id="studies">{tr("Capacity needed and the assumptions that matter")}</h2>']
     k = first_figure
     for s in studies:
-        out.append(_capacity(s) if s.kind == "capacity" else _sensitivity(s))
+        out.append({"capacity": _capacity, "need": _need}.get(s.kind, _sensitivity)(s))
         for img in s.images:
             data = "data:image/png;base64," + base64.b64encode(img.read_bytes()).decode("ascii")
             out.append(
@@ -83,6 +90,11 @@ def section(studies: list[Study], first_figure: int = 1) -> str:
 
 
 def _caption(s: Study, img: Path) -> str:
+    if s.kind == "need":
+        return (
+            tr("The capacity needed per forecast year, with the band of the forecast's intake, against today's")
+            + f" ({s.folder.name})."
+        )
     if s.kind == "capacity":
         where = img.parent.name if img.parent != s.folder else ""
         text = tr("The key figure against the lever with its interval and the target line")
@@ -112,6 +124,29 @@ def _capacity(s: Study) -> str:
         cells += [_num(r.get(c, "")) for c in ("current", "answer", "below", "replications_run")]
         if r.get("budget_exhausted") == "True" and not r.get("answer"):
             cells[2] = tr("not found within the budget")
+        cells += [_num(r.get(c, "")) for c in extra]
+        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    return _table(lead, head, body)
+
+
+def _need(s: Study) -> str:
+    info = s.info
+    lead = tr(
+        "Capacity need per forecast year: the smallest value of {lever} meeting {targets}, at quantiles of the "
+        "forecast intake; each year from the scenario's own stocks"
+    ).format(
+        lever=f"<code>{_e(' + '.join(info.get('levers', [])) or '?')}</code>",
+        targets=_e(", ".join(str(t) for t in info.get("targets", [])) or "?"),
+    )
+    head = [tr("year"), tr("intake quantile"), tr("offences"), tr("now"), tr("need"), tr("one step below")]
+    extra = [c for c in (s.rows[0] if s.rows else {}) if ": " in c]
+    head += [tr("replications"), *extra]
+    body = []
+    for r in s.rows:
+        cells = [r.get("year", ""), fmt.percent(100 * float(r.get("quantile") or "nan"))]
+        cells += [_num(r.get(c, "")) for c in ("intake_offences", "now", "need", "below", "replications_run")]
+        if not r.get("need"):
+            cells[4] = tr("not found within the budget") if r.get("budget_exhausted") == "True" else tr("not met")
         cells += [_num(r.get(c, "")) for c in extra]
         body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
     return _table(lead, head, body)

@@ -174,3 +174,56 @@ def test_on_a_textbook_mmc_station_the_search_finds_the_c_erlang_c_says(tmp_path
         f, "police.detective_fte", [Target.parse(f"station_wait_days[detectives] <= {stricter}")], budget=120, upper=40
     )
     assert s2.run().answer == c_star + 1
+
+
+def test_several_levers_move_together_as_one_factor(tmp_path):
+    """Two levers at once (politierechter sessions and the regular OM's staff): the search is over one
+    factor on both; at the answer both are that factor times their value now, the factor meets and one step below
+    does not, and the command line writes each lever's value at the answer."""
+    levers = [LEVER, "om.regular.fte"]
+    target = "days_summons_to_first_hearing_mean[regular_pr] <= 27"
+    few = dict(min_replications=2, max_replications=4, step=0.2, lower=0.6, upper=1.8, budget=30)
+    runs = tmp_path / "runs.jsonl"
+    s = CapacitySearch(SMALL, levers, [Target.parse(target)], overrides=SHORT, runs_file=runs, **few)  # type: ignore[arg-type]
+    assert s.together and s.current == 1.0 and set(s.now) == set(levers)
+    r = s.run()
+    assert r.answer is not None and r.below is not None and not r.budget_exhausted, r.message
+    assert math.isclose(r.answer - r.below, 0.2)
+    for k in levers:
+        now, at, below = r.levers[k]
+        assert (
+            now == s.now[k] and at == pytest.approx(s.now[k] * r.answer) and below == pytest.approx(s.now[k] * r.below)
+        )
+    sc = s._variant(r.answer)
+    assert sc.chain("district").courts.sessions["politierechter"].per_week.points[0][1] == pytest.approx(
+        s.now[LEVER] * r.answer
+    )
+    assert sc.om.regular.fte.points[0][1] == pytest.approx(s.now["om.regular.fte"] * r.answer)
+    assert "factor" in r.message and LEVER in r.message
+    # the same from the command line, which reuses the runs above (kept beside its output folder)
+    out = tmp_path / "cap"
+    runs.rename(tmp_path / ".cap.runs.jsonl")
+    args = ["capacity", str(SMALL), "--lever", LEVER, "--lever", "om.regular.fte", "--target", target]
+    args += ["--step", "0.2", "--min", "0.6", "--max", "1.8", "--budget", "30", "--out", str(out)]
+    args += ["--min-replications", "2", "--max-replications", "4"]
+    args += [f"--set={k}={v}" for k, v in SHORT.items()]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    head, row = (out / "answers.csv").read_text().splitlines()[:2]
+    cells = dict(zip(head.split(","), row.split(",")))
+    assert float(cells["answer"]) == pytest.approx(r.answer)
+    assert float(cells[f"{LEVER} at answer"]) == pytest.approx(s.now[LEVER] * r.answer)
+    assert "(0 replications run)" in " ".join(res.output.split())  # nothing simulated again
+
+
+def test_a_search_on_a_dask_cluster_sees_the_same_replications(tmp_path):
+    """`capacity --executor dask`: the search's replications at a lever value are the same on a local Dask cluster
+    as in this process (each replication draws from its own streams), so the answer cannot depend on where it ran."""
+    pytest.importorskip("dask.distributed")
+    from sim.executors import open_executor
+
+    target = [Target.parse("days_summons_to_first_hearing_mean[regular_pr] <= 26")]
+    here = CapacitySearch(SMALL, LEVER, target, overrides=SHORT).ensure(5.0, 2)
+    with open_executor("dask", None, 2) as ex:
+        there = CapacitySearch(SMALL, LEVER, target, overrides=SHORT, executor=ex).ensure(5.0, 2)
+    assert there.kpis == here.kpis and len(here.kpis[str(target[0])]) == 2

@@ -116,6 +116,7 @@ def test_every_command_is_there_and_has_help_with_an_example():
         "report",
         "export",
         "capacity",
+        "need",
         "calibrate",
         "sensitivity",
         "forecast",

@@ -490,6 +490,16 @@ def test_long_titles_are_wrapped_between_what_and_which_scenarios():
     assert fig._suptitle.get_text().split("\n") == [title.split(" — ")[0], title.split(" — ")[1]]
 
 
+def test_a_wrapped_title_never_leaves_a_sign_at_the_end_of_a_line():
+    from sim.figures.style import _wrap_title
+
+    for n in range(30, 90):
+        title = "x" * n + " politierechter decided ≤ 35 days and MK ≥ 6 months of the first hearing in the route"
+        lines = _wrap_title(title, 6.0).split("\n")
+        assert len(lines) > 1
+        assert not any(line.rstrip().endswith(("≤", "≥")) for line in lines), lines
+
+
 def test_kpi_rows_of_a_breakdown_are_not_taken_for_the_whole_chain(kpis):
     regional = [
         KpiRow(r.metric, r.group, r.mean * 100, r.ci_low, r.ci_high, r.n, "region=amsterdam")

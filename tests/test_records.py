@@ -213,3 +213,48 @@ def test_a_chunk_boundary_inside_a_run_of_one_case_is_impossible():
         days = c.stage_days(chunk=chunk)
         assert (days[P, 2], days[COURT, 2], days[P, 3], days[COURT, 3], days[DET, 5]) == (2.0, 6.0, 3.0, 6.0, 5.5)
         assert days.sum() == pytest.approx(2.0 + 6.0 + 3.0 + 6.0 + 5.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 40), seed=st.integers(0, 10_000), groups=st.integers(1, 4))
+def test_stage_counts_per_group_add_up_to_the_live_counters_sampled_each_day(n, seed, groups):
+    """`stage_counts` rebuilds from the log what a daily sample of the live counters shows (a run's backlog), split
+    by a group code per case (its region): summed over the groups it equals the sample on every day, and each group
+    holds only its own cases. The random times are not whole days, so no move shares an instant with a sample."""
+    events = [e for e in _random_log(n, seed) if e[0] != int(e[0])]
+    days = 110
+    c = CaseTable(n)
+    sampled = np.zeros((days, len(Stage)), dtype=np.int64)
+    per_group = np.zeros((days, groups, len(Stage)), dtype=np.int64)
+    group = np.random.default_rng(seed).integers(0, groups, max(n, 1))[:n]
+    i = 0
+    for d in range(days):
+        while i < len(events) and np.float32(events[i][0]) < d:
+            t, cid, _seq, stage = events[i]
+            c.enter(cid, stage, t) if stage >= 0 else c.leave(cid, t)
+            i += 1
+        sampled[d] = c.in_stage
+        for cid, s in enumerate(c._stage_of):
+            if s >= 0:
+                per_group[d, group[cid], s] += 1
+    for t, cid, _seq, stage in events[i:]:
+        c.enter(cid, stage, t) if stage >= 0 else c.leave(cid, t)
+    c.close_open_stages(200.0)
+    counts = c.stage_counts(group, groups, days)
+    assert counts.shape == (days, groups, len(Stage))
+    np.testing.assert_array_equal(counts, per_group)
+    np.testing.assert_array_equal(counts.sum(axis=1), sampled)
+
+
+def test_stage_counts_by_hand():
+    c = CaseTable(3)
+    c.enter(0, P, 0.5)  # police on days 1, 2; court on days 3..4; gone from day 5
+    c.enter(0, COURT, 2.25)
+    c.leave(0, 4.75)
+    c.enter(1, P, 2.0)  # a move on a whole day counts from that day
+    c.close_open_stages(10.0)
+    counts = c.stage_counts(np.array([0, 1, 1]), 2, 6)
+    assert counts[:, 0, P].tolist() == [0, 1, 1, 0, 0, 0]
+    assert counts[:, 0, COURT].tolist() == [0, 0, 0, 1, 1, 0]
+    assert counts[:, 1, P].tolist() == [0, 0, 1, 1, 1, 1]
+    assert counts.sum() == 2 + 2 + 4

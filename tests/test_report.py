@@ -534,7 +534,8 @@ def test_prints_on_a4_with_the_summary_on_page_one(report_file, tmp_path):
 @pytest.fixture(scope="module")
 def by_region(tmp_path_factory) -> Path:
     """The comparison of `compared` with its key figures also per region: the report folds a table per region."""
-    period = dict(horizon_days=300.0, warmup_days=60.0, runout_days=150.0)
+    regions = {"_replace": True, "den-haag": {"share": 0.6}, "zeeland-west-brabant": {"share": 0.4}}
+    period = dict(horizon_days=300.0, warmup_days=60.0, runout_days=150.0, regions=regions)
     base = named(small_scenario(**period), "reference")
     faster = named(small_scenario(**period, extra={"police": {"file_completion": {"scale": 0.5}}}), "faster-files")
     out = tmp_path_factory.mktemp("by-region") / "cmp"
@@ -551,6 +552,23 @@ def _folded(html_text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+def test_a_district_table_sets_the_arrondissements_side_by_side(by_region):
+    """With key figures per region, the details open with one table of the districts (their proper names), each
+    with its lead times, norms, court stocks and session fill per scenario, the variant's paired difference beside."""
+    text = R.build_report(R.inspect([by_region]), plots=False)
+    table = re.search(r'<table class="kpis districts">(.*?)</table>', text, flags=re.S)
+    assert table, "no district table"
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), flags=re.S)
+    head = html.unescape(re.sub(r"<[^>]+>", "|", rows[0]))
+    for words in ("arrondissement", "median days from offence", "within 5 weeks", "court", "session fill"):
+        assert words in head, words
+    body = html.unescape(" ".join(rows[1:]))
+    assert "arrondissement Den Haag" in body and "arrondissement Zeeland-West-Brabant" in body
+    assert len(rows) == 1 + 2 * 2  # a row per district and scenario
+    assert body.count("Δ") >= 2 * 5  # the variant's differences, per district
+    assert text.index("Per arrondissement") < text.index("<details><summary>arrondissement Den Haag")
+
+
 def test_folded_parts_are_printed_open(by_region, tmp_path, monkeypatch):
     """The complaint was "collapsed lists vanish when printed": what a reader on screen must click open (the
     significant differences after the first few, the per-region tables) is in the printed PDF's text."""
@@ -562,7 +580,7 @@ def test_folded_parts_are_printed_open(by_region, tmp_path, monkeypatch):
     folded = _folded(text)
     summaries = [s for s, _ in folded]
     assert any(s.endswith("more significant differences") for s in summaries), summaries
-    assert "arrondissement district" in summaries, summaries  # per region, by the region's name
+    assert "arrondissement Zeeland-West-Brabant" in summaries, summaries  # per region, by its proper name
     page = tmp_path / "folded.html"
     page.write_text(text, encoding="utf-8")
     pdf = tmp_path / "folded.pdf"

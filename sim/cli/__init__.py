@@ -7,7 +7,7 @@ per command group. Commands parse, call the library, and render; they do no work
 | `scenarios.py` | `validate`, `show` |
 | `plots.py` | `plot`, `report` |
 | `export.py` | `export` |
-| `capacity.py` | `capacity` |
+| `capacity.py` | `capacity`, `need` |
 | `calibrate.py` | `calibrate` |
 | `sensitivity.py` | `sensitivity` |
 | `forecast.py` | `forecast` |
@@ -32,6 +32,7 @@ app.command()(bench.bench)
 app.command()(plots.report)
 app.command()(export.export)
 app.command()(capacity.capacity)
+app.command()(capacity.need)
 app.command()(calibrate.calibrate)
 app.command()(sensitivity.sensitivity)
 app.command()(forecast.forecast)

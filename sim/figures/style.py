@@ -246,6 +246,8 @@ def _wrap_title(title: str, width_in: float) -> str:
     fits = int(width_in * 72 / (0.62 * TITLE_PT))  # characters of bold text per line, roughly
     if len(title) <= fits or "\n" in title:
         return title
+    for sign in ("≤", "≥", "<", ">"):  # a sign stays with its number: no line ends in "≤"
+        title = title.replace(f"{sign} ", f"{sign}\u00a0")
     if " — " in title:
         what, which = title.split(" — ", 1)
         return "\n".join(textwrap.fill(part, fits) for part in (what, which))
