@@ -40,6 +40,7 @@ import platform
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from . import national_year as nat
 from . import tandem, workshop
@@ -242,7 +243,9 @@ def part_capacity_search() -> dict:
     from sim.executors import open_executor
 
     baseline = ROOT / "scenarios" / "baseline.toml"
-    options = dict(overrides=CAPACITY_SETTINGS, jobs=2, min_replications=2, max_replications=6, step=5.0, budget=40)
+    options: dict[str, Any] = dict(
+        overrides=CAPACITY_SETTINGS, jobs=2, min_replications=2, max_replications=6, step=5.0, budget=40
+    )
     _log(f"[8] capacity search: {CAPACITY_LEVER} for {CAPACITY_KPI} 10% below the baseline's, 2 replications first ...")
     probe = CapacitySearch(baseline, CAPACITY_LEVER, [Target.parse(f"{CAPACITY_KPI} <= 1e9")], **options)
     now = probe.ensure(probe.current, 2).interval(probe.targets[0], 0.95)[0]
