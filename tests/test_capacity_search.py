@@ -109,6 +109,7 @@ def test_cli_writes_the_answer_table_and_curve(tmp_path):
     assert r.exit_code == 2 and "KPI[group] OP VALUE" in r.output and "Traceback" not in r.output
 
 
+@pytest.mark.long  # the CLI's per-region test stays in the quick suite: with the long tests, which CI runs
 def test_per_region_answers_set_each_districts_own_number(tmp_path):
     two = tmp_path / "two.toml"
     two.write_text(

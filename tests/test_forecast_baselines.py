@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy.stats import t
 
 from sim.forecast import Combination, DampedETS, Drift, Naive, Theta
@@ -63,6 +64,7 @@ def test_combination_is_the_geometric_mean_of_ets_and_theta():
     np.testing.assert_allclose(c.lower(95), np.sqrt(e.lower(95) * t.lower(95)), rtol=1e-9)
 
 
+@pytest.mark.long  # a coverage check over many simulated series: with the long tests, which CI runs
 def test_drift_intervals_cover_95_percent_of_a_random_walk_with_drift():
     """On data from the model's own assumptions the 95% interval must hold about 95% of the outcomes."""
     rng = np.random.default_rng(2024)

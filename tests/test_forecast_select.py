@@ -63,6 +63,7 @@ def level_shift_series(seed, n=30, at=22, step=0.6):
     return pd.Series(np.exp(z[:n]), index=range(1990, 1990 + n)), np.exp(z[n:])
 
 
+@pytest.mark.long  # many backtests: with the long tests, which CI runs
 def test_after_a_level_shift_the_forecast_recovers():
     """A series growing 3% a year with an 82% step in 2012 (8 years before the end): the step is found, dated and
     taken out of the history, so the inner backtest sees the growth and no model reads the step as growth; the

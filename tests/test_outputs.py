@@ -95,7 +95,8 @@ def test_unsafe_scenario_names_are_refused(tmp_path, name):
     assert r.exit_code == 2 and "name" in r.output and "safe scenario name" in r.output and "Traceback" not in r.output
 
 
-def test_report_refuses_to_overwrite_a_file_and_replaces_only_its_own(tmp_path):
+def test_report_refuses_to_overwrite_a_file_and_replaces_only_its_own(tmp_path, monkeypatch):
+    monkeypatch.setattr("sim.report._png_data_uri", lambda fig: "data:image/png;base64,")  # file safety, not pictures
     out = tmp_path / "run"
     assert runner.invoke(app, [*RUN, "--out", str(out)]).exit_code == 0
     mine = tmp_path / "minutes.html"

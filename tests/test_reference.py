@@ -146,6 +146,7 @@ def test_the_models_key_figure_code_gives_the_references_figures_on_the_same_cas
             assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12), key
 
 
+@pytest.mark.long  # a mutation check of the comparison itself: with the long tests, which CI runs
 def test_the_comparison_notices_a_wrong_window(real_kpis):
     """The reference with a supersnelrecht window of 2 days instead of 3 must not pass for the real model."""
     sc = _scenario(legal={"supersnelrecht_window_days": 2.0})
@@ -153,6 +154,7 @@ def test_the_comparison_notices_a_wrong_window(real_kpis):
     assert any("within_window_share[supersnelrecht]" in d for d in found), found
 
 
+@pytest.mark.long  # a mutation check of the comparison itself: with the long tests, which CI runs
 def test_the_comparison_notices_a_wrong_intake(real_kpis):
     """The reference with every stream's known-suspect share 4% lower (about 4% fewer cases: OM intake about 8,650
     a year instead of 9,000) must not pass for the real model: the intake is compared, not taken on trust."""

@@ -58,6 +58,7 @@ def test_ketensim_tandem_agrees_with_plain_simpy(ketensim_run):
     assert _covers(simpy_run["means"], tandem.analytic_sojourn())
 
 
+@pytest.mark.long  # a mutation check of the comparison itself: with the long tests, which CI runs
 def test_the_check_notices_a_slower_station():
     """Work at the reclassering 7% slower than the analytic value assumes (μ = 2.8 instead of 3 a day): the
     interval no longer covers the analytic sojourn."""
