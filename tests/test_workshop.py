@@ -182,8 +182,9 @@ def test_save_writes_a_scenario_that_extends_its_base_and_never_overwrites_unask
 
 
 @pytest.mark.long  # the report draws all its figures: about 20 s on the small chain
-def test_the_report_of_a_comparison_is_the_ketensim_report(session):
-    base, variant = session.runs[0], session.runs[1]
+def test_the_report_of_a_comparison_is_the_ketensim_report(session, base_file):
+    # its own runs: with `-m long` the tests that run the session's base and variants are not selected
+    base, variant = session.run_variant(base_file, {PR: "10"})
     path = session.report(base, variant)
     text = path.read_text()
     assert path.parent.parent.name == "compare" and "ketensim" in text and variant.name in text
