@@ -118,14 +118,14 @@ def _capacity(s: Study) -> str:
     head = [tr("region"), tr("now"), tr("answer"), tr("one step below"), tr("replications")]
     extra = [c for c in (s.rows[0] if s.rows else {}) if ": " in c]  # "<target>: mean at answer", ": ci_low", ...
     head += extra
-    body = []
+    body: list[list[str]] = []
     for r in s.rows:
         cells = [region_label(r.get("region", "")) if r.get("region") != "all" else tr("the whole chain")]
         cells += [_num(r.get(c, "")) for c in ("current", "answer", "below", "replications_run")]
         if r.get("budget_exhausted") == "True" and not r.get("answer"):
             cells[2] = tr("not found within the budget")
         cells += [_num(r.get(c, "")) for c in extra]
-        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+        body.append(cells)
     return _table(lead, head, body)
 
 
@@ -141,14 +141,14 @@ def _need(s: Study) -> str:
     head = [tr("year"), tr("intake quantile"), tr("offences"), tr("now"), tr("need"), tr("one step below")]
     extra = [c for c in (s.rows[0] if s.rows else {}) if ": " in c]
     head += [tr("replications"), *extra]
-    body = []
+    body: list[list[str]] = []
     for r in s.rows:
         cells = [r.get("year", ""), fmt.percent(100 * float(r.get("quantile") or "nan"))]
         cells += [_num(r.get(c, "")) for c in ("intake_offences", "now", "need", "below", "replications_run")]
         if not r.get("need"):
             cells[4] = tr("not found within the budget") if r.get("budget_exhausted") == "True" else tr("not met")
         cells += [_num(r.get(c, "")) for c in extra]
-        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+        body.append(cells)
     return _table(lead, head, body)
 
 
@@ -164,7 +164,7 @@ def _sensitivity(s: Study) -> str:
     else:
         head = [tr("key figure"), tr("rank"), tr("assumption"), tr("low → high")]
         head += [tr("change at low"), tr("change at high"), tr("swing")]
-    body = []
+    body: list[list[str]] = []
     for r in s.rows:
         cells = [r.get("kpi", ""), r.get("rank", ""), r.get("param", "")]
         if s.method == "morris":
@@ -177,14 +177,16 @@ def _sensitivity(s: Study) -> str:
                     f"{_num(r.get(c, ''))} [{_num(r.get(c + '_ci_low', ''))}; {_num(r.get(c + '_ci_high', ''))}]"
                 )
             cells.append(_num(r.get("swing", "")))
-        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+        body.append(cells)
     return _table(lead, head, body)
 
 
-def _table(lead: str, head: list[str], body: list[str]) -> str:
+def _table(lead: str, head: list[str], body: list[list[str]]) -> str:
+    """The lead, then a table: `head` and a row per list of cells in `body` (plain text, escaped here)."""
+    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>" for cells in body)
     return (
         f'<p>{lead}</p><table class="kpis study"><tr>{"".join(f"<th>{_e(h)}</th>" for h in head)}</tr>'
-        + "".join(body)
+        + rows
         + "</table>"
     )
 

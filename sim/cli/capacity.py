@@ -77,16 +77,8 @@ def capacity(
         levers,
         parsed,
         overrides=overrides,
-        confidence=confidence,
-        budget=budget,
-        min_replications=min_reps,
-        max_replications=max_reps,
-        step=step,
-        lower=lower,
-        upper=upper,
-        seed=seed,
-        jobs=jobs,
         runs_file=runs_file,
+        **_search_options(confidence, budget, min_reps, max_reps, step, lower, upper, seed, jobs),
     )
     with bad_input(SearchError, ScenarioError, OutputError), _executor(executor, scheduler, jobs) as ex:
         first = make(executor=ex)
@@ -141,6 +133,21 @@ def capacity(
         where = "" if r.region is None else f"{r.region}: "
         console.print(escape(f"answer: {where}{r.message} ({r.replications_run} replications run)"))
     console.print(f"results: {out}")
+
+
+def _search_options(confidence, budget, min_reps, max_reps, step, lower, upper, seed, jobs) -> dict:
+    """The capacity search's settings from the options `capacity` and `need` share, as `CapacitySearch` takes them."""
+    return dict(
+        confidence=confidence,
+        budget=budget,
+        min_replications=min_reps,
+        max_replications=max_reps,
+        step=step,
+        lower=lower,
+        upper=upper,
+        seed=seed,
+        jobs=jobs,
+    )
 
 
 def _print_points(result, parsed, confidence: float, title: str) -> None:
@@ -221,16 +228,8 @@ def need(
             qs,
             overrides=overrides,
             runs_file=runs_file,
-            confidence=confidence,
-            budget=budget,
-            min_replications=min_reps,
-            max_replications=max_reps,
-            step=step,
-            lower=lower,
-            upper=upper,
-            seed=seed,
-            jobs=jobs,
             executor=ex,
+            **_search_options(confidence, budget, min_reps, max_reps, step, lower, upper, seed, jobs),
         )
         results = []
         for year in year_list:
