@@ -64,6 +64,7 @@ from .model import ReplicationResult, run_replication
 from .outputs import staged_folder, write_marker
 from .records import CODE_COLUMNS
 from .scenario import Scenario, dump_toml
+from .stopping import stop_if_signalled
 
 
 @dataclass
@@ -90,14 +91,22 @@ def iter_results(tasks: list[Task], jobs: int = 1, executor=None, fn: Callable[[
     `fn` (a module-level function, so it can be sent to a worker) turns a task into its result where it runs: a
     search that needs only key figures computes them in the worker instead of sending the whole replication back."""
     if executor is not None:
-        yield from executor.map(fn, tasks)
+        for res in executor.map(fn, tasks):
+            stop_if_signalled()
+            yield res
     elif jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
-            yield fn(t)
+            res = fn(t)
+            stop_if_signalled()
+            yield res
+            stop_if_signalled()
     else:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_worker_signals)
         try:
-            yield from pool.map(fn, tasks)
+            for res in pool.map(fn, tasks):
+                stop_if_signalled()
+                yield res
+                stop_if_signalled()
         except BaseException:
             # interrupted (Ctrl-C, SIGTERM turned into SystemExit by the command line) or failed: stop the workers
             # now rather than waiting for the replications in flight, so no process is left behind

@@ -237,14 +237,14 @@ def test_an_interrupted_run_leaves_no_process_and_nothing_that_looks_finished(tm
         _, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:  # pragma: no cover - the failure this test is for
         proc.send_signal(signal.SIGABRT)
-        try:
-            _, err = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        # workers left behind hold the standard error open: kill them first, or reading it to the end never ends
         for pid in _processes_mentioning(str(out)):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        _, err = proc.communicate(timeout=30)
         raise AssertionError(f"the run did not stop within 30 s of the signal; its threads:\n{err[-6000:]}") from None
     assert proc.returncode != 0, f"the run ended normally after the signal; its standard error:\n{err[-3000:]}"
     assert "Traceback" not in err or sig == signal.SIGINT

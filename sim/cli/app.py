@@ -11,8 +11,6 @@ adds them to `app` in the order `ketensim --help` lists them.
 from __future__ import annotations
 
 import functools
-import signal
-import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from enum import Enum
@@ -26,6 +24,7 @@ from rich.text import Text
 from .. import __version__
 from ..labels import use_language
 from ..scenario import ScenarioError, load
+from ..stopping import stop_on_signals
 
 app = typer.Typer(
     add_completion=False,
@@ -187,17 +186,4 @@ def _version(value: bool):
 def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ):
-    _stop_cleanly_on_sigterm()
-
-
-def _stop_cleanly_on_sigterm() -> None:
-    """SIGTERM (``kill``, a job scheduler) stops a command as Ctrl-C does: as an exception, so output being written
-    is removed (`sim.outputs.staged_folder`) and worker processes are stopped (`sim.runner.iter_results`), with
-    exit code 143 (128 + SIGTERM) instead of a silent death that leaves both behind."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
+    stop_on_signals()  # Ctrl-C and SIGTERM stop a command cleanly (sim.stopping)
