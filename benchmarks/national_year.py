@@ -48,18 +48,24 @@ def _national_run(queue, days: float, implementation: str = "ketensim"):
     until the peak is read."""
     sc = national(days)
     t0 = time.perf_counter()
-    if implementation == "ketensim":
+    extra: dict = {}
+    if implementation in ("ketensim", "ketensim-heap"):
+        from sim import events
         from sim.model import Model
 
+        # "ketensim-heap": every light event straight onto SimPy's heap, as before the day buckets (sim/events.py)
+        events.HOLD_FAR_EVENTS = implementation == "ketensim"
         model = Model(sc, 0)
         result = model.run()
         columns = result.columns
+        held = sum(len(b) for b in events.calendar(model.env).pending.values())
+        extra = {"heap_entries_at_end": len(model.env._queue), "held_back_at_end": held}
     else:
         from benchmarks.reference_chain import run_reference
 
         columns = run_reference(sc, 0)
     wall = time.perf_counter() - t0
-    queue.put({"cases": int(len(columns["t_registration"])), "seconds": wall, "peak_mb": _peak_mb()})
+    queue.put({"cases": int(len(columns["t_registration"])), "seconds": wall, "peak_mb": _peak_mb(), **extra})
 
 
 def _replications_run(queue, days: float, replications: int):

@@ -148,7 +148,30 @@ def part_national_year(repeats: int) -> dict:
     out.update(
         python_loop_seconds_best=loop["seconds_best"], run_over_python_loop=out["seconds_best"] / loop["seconds_best"]
     )
+    out.update(_against_heap_only(repeats))
     return out
+
+
+def _against_heap_only(repeats: int) -> dict:
+    """The same year with every light event straight onto SimPy's heap (`sim.events.HOLD_FAR_EVENTS = False`, the
+    implementation before the day buckets), alternated with the current one so both see the same machine: the
+    speed ratio of the best runs, and the heap's length at the end of the year in each."""
+    _log(f"[1] national year, buckets against heap only: {repeats} pair(s) of fresh processes ...")
+    pairs = [
+        tuple(nat.measure(nat._national_run, nat.YEAR_DAYS, impl) for impl in ("ketensim", "ketensim-heap"))
+        for _ in range(repeats)
+    ]
+    now = min(a["seconds"] for a, _ in pairs)
+    before = min(b["seconds"] for _, b in pairs)
+    return {
+        "heap_only_seconds_best": before,
+        "buckets_seconds_best_paired": now,
+        "speed_buckets_over_heap_only": before / now,
+        "heap_entries_at_end_buckets": pairs[0][0]["heap_entries_at_end"],
+        "held_back_at_end_buckets": pairs[0][0]["held_back_at_end"],
+        "heap_entries_at_end_heap_only": pairs[0][1]["heap_entries_at_end"],
+        "same_cases": all(a["cases"] == b["cases"] for a, b in pairs),
+    }
 
 
 def part_reference(repeats: int, real: dict) -> dict:
@@ -302,6 +325,19 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
             ("1 cases/second/core, median", f"{y['cases_per_second_median']:,.0f}", "", ""),
             ("1 peak memory, one year (MB)", f"{y['peak_memory_mb']:,.0f}", "", ""),
             ("1 run time / pure-Python loop", f"{y['run_over_python_loop']:.2f}", "", ""),
+            (
+                "1 speed with day buckets / every event on the heap (paired, best of each)",
+                f"{y['speed_buckets_over_heap_only']:.2f}",
+                "",
+                "" if y["same_cases"] else "CASES DIFFER",
+            ),
+            (
+                "1 SimPy heap at the end of the year: buckets (+ held back) / heap only",
+                f"{y['heap_entries_at_end_buckets']:,} (+{y['held_back_at_end_buckets']:,}) / "
+                f"{y['heap_entries_at_end_heap_only']:,}",
+                "",
+                "",
+            ),
         ]
     r = result.get("reference")
     if r:

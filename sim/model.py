@@ -38,7 +38,7 @@ from .appeal import Appeal
 from .courts import Courts
 from .custody import Custody
 from .domain import Stage
-from .events import call_later, scheduler
+from .events import calendar, call_later, scheduler
 from .execution import Execution
 from .inputs import CaseDraws, DaySchedule, ShareMix, share_mix
 from .police import Police
@@ -182,6 +182,7 @@ class Model:
         full collection: about 4 MB per replication of a small scenario, found as memory creeping per replication.
         The model cannot run again afterwards."""
         self.env._queue.clear()  # the pending events (SimPy keeps them in this list; there is no public way)
+        calendar(self.env).pending.clear()  # and those not yet moved onto it (sim.events.Calendar)
         stations = list(self.all_stations())
         for obj in (*stations, *self._stages(), self.ctx, self):
             vars(obj).clear()

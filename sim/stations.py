@@ -23,9 +23,8 @@ from collections import deque
 from collections.abc import Callable
 
 import simpy
-from simpy.events import NORMAL
 
-from .events import Call
+from .events import calendar
 
 
 class Station:
@@ -40,7 +39,7 @@ class Station:
         """`capacity`: (from-time, servers) pairs in days, sorted. `hours`: (open_hour, close_hour, weekdays,
         weekday of day 0) or None for always open."""
         self.env = env
-        self._schedule = env.schedule
+        self._later = calendar(env).later
         self.name = name
         self.queues: list[deque[tuple]] = [deque() for _ in range(priorities)]
         self.busy = 0
@@ -194,7 +193,7 @@ class Station:
         self.wait_total += now - arrived
         self.service_total += service
         # always an event, even for no service time: finishing at once would recurse through the queue
-        self._schedule(Call(self._finish, (cid, done)), NORMAL, service if service > 0 else 0.0)
+        self._later(service if service > 0 else 0.0, self._finish, (cid, done))
         if started is not None:
             started(cid)
 

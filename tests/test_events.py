@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.events import call_later, scheduler
+from sim.events import calendar, call_later, scheduler
 
 
 def _timeout(env, delay, log, label):
@@ -123,3 +123,77 @@ def test_call_later_schedules_a_python_float(delay):
     env.run()
     assert type(seen[0]) is float
     assert seen[0] == float(delay)
+
+
+# ------------------------------------------------------------------------- the day buckets (events.Calendar)
+
+
+def _chain_of_events(hold: bool, seed: int) -> tuple[list, int]:
+    """A random web of light events, station-like `later` events and SimPy timeouts, each of which schedules more
+    (delays from none to hundreds of days, many on equal times and on whole days): the order they ran in, and the
+    longest the SimPy heap got."""
+    from sim import events
+
+    events.HOLD_FAR_EVENTS = hold  # read when the calendar is made
+    try:
+        env = simpy.Environment()
+        cal = events.calendar(env)
+    finally:
+        events.HOLD_FAR_EVENTS = True
+    rng = np.random.default_rng(seed)
+    kinds = rng.integers(0, 3, 4000)
+    delays = np.where(
+        rng.random(4000) < 0.3,
+        np.floor(rng.exponential(40.0, 4000)),  # whole days: many equal times, some on bucket edges
+        rng.exponential(30.0, 4000) * (rng.random(4000) < 0.9),  # and some with no delay at all
+    )
+    log: list = []
+    longest = [0]
+    nxt = iter(range(1, 4000))
+
+    def fire(i: int) -> None:
+        log.append((i, env.now))
+        longest[0] = max(longest[0], len(env._queue))
+        for _ in range(2):
+            j = next(nxt, None)
+            if j is None:
+                return
+            d, k = float(delays[j]), int(kinds[j])
+            if k == 0:
+                cal.after(d, fire, j)
+            elif k == 1:
+                cal.later(d, fire, j)
+            else:
+                env.timeout(d).callbacks.append(lambda _ev, j=j: fire(j))
+
+    cal.later(0.0, fire, 0)
+    env.run()
+    return log, longest[0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_held_back_events_run_in_exactly_the_order_of_the_heap_alone(seed):
+    """The day buckets give each held event the heap entry SimPy would have given it at once, so a run with them
+    calls the same events in the same order at the same times as a run with every event on the heap."""
+    held, held_longest = _chain_of_events(True, seed)
+    heap, heap_longest = _chain_of_events(False, seed)
+    assert len(held) == 4000 and held == heap
+    assert held_longest < heap_longest  # and the heap the loop pops from is shorter
+
+
+def test_an_event_a_day_or_more_ahead_waits_off_the_heap_until_the_day_before():
+    env = simpy.Environment()
+    cal = calendar(env)
+    assert scheduler(env) is cal.after  # one calendar per environment
+    ran: list = []
+    for d in (0.5, 1.5, 2.0, 30.25, 30.75, 400.0):
+        cal.after(d, lambda cid: ran.append((cid, env.now)), d)
+    # due today or tomorrow (0.5, 1.5): on the heap; day 2 and later held, with one feed event per day on the heap
+    assert sorted(cal.pending) == [2, 30, 400]
+    assert len(env._queue) == 2 + 3
+    env.run(until=28.5)
+    assert sorted(cal.pending) == [30, 400] and [c for c, _ in ran] == [0.5, 1.5, 2.0]
+    env.run(until=29.5)  # the feed of day 30 ran on day 29: both events of day 30 are on the heap now
+    assert sorted(cal.pending) == [400]
+    env.run()
+    assert ran == [(d, d) for d in (0.5, 1.5, 2.0, 30.25, 30.75, 400.0)] and cal.pending == {}
