@@ -61,6 +61,10 @@ class CompareOutput:
     wall_seconds: float
 
 
+# `ketensim compare` keeps the per-case records of this many replications unless asked for all (--records) or none
+# (--no-records): the plots' distributions need one replication's cases, not ten copies of them (disk: README).
+COMPARE_RECORD_REPLICATIONS = 1
+
 COLUMNS = (
     "metric",
     "group",
@@ -188,11 +192,13 @@ def compare(
     records: bool = True,
     force: bool = False,
     settings: Sequence[str] = (),
+    record_replications: int | None = None,
 ) -> CompareOutput:
     """Run every scenario with common random numbers and write the paired comparison; the first is the reference.
     An existing `out_dir` is refused (`sim.outputs.OutputError`) unless `force`, and then replaced only if
     ketensim wrote it; each scenario's results go to a subfolder named after it (names are safe file names, checked
-    when the scenario is loaded)."""
+    when the scenario is loaded). `record_replications=N` keeps the per-case records of the first N replications
+    only (`ResultsWriter`); the key figures and the comparison always use every replication."""
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
     names = [s.name for s in scenarios]
@@ -209,7 +215,7 @@ def compare(
     with staged_folder(out_dir, force, "compare") as tmp:
         try:
             for sc in scenarios:
-                writers.append(ResultsWriter(sc, tmp / sc.name, by=by, records=records))
+                writers.append(ResultsWriter(sc, tmp / sc.name, by, records, record_replications))
             batch = run_into_writers(
                 scenarios, writers, file_names, replications, seed, jobs, executor, progress, settings
             )

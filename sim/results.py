@@ -75,6 +75,14 @@ class RunInfo:
     session_types: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     window_starts: dict[str, str] = field(default_factory=dict)  # fast-track route -> the event its window runs from
+    # the replications whose per-case records the folder holds (the first ones; `ketensim compare` keeps one by
+    # default): what the case tables pool; None: all of them
+    record_replications: int | None = None
+
+    @property
+    def case_replications(self) -> int:
+        """How many replications the per-case tables (``cases.parquet``) pool."""
+        return self.replications if self.record_replications is None else self.record_replications
 
     def date_of(self, day: float) -> dt.date:
         return self.start_date + dt.timedelta(days=float(day))
@@ -83,9 +91,15 @@ class RunInfo:
         return (
             f"Cohort: cases registered after the warm-up, from {self.date_of(self.warmup_days)} "
             f"(day {self.warmup_days:g}) to the end of intake on {self.date_of(self.horizon_days)} "
-            f"(day {self.horizon_days:g}); {self.replications} replication{'s' if self.replications != 1 else ''} "
-            f"pooled. Steps not reached by the end of the run ({self.runout_days:g} days of run-out) are left out."
+            f"(day {self.horizon_days:g}); {self._pooled()}. Steps not reached by the end of the run ({self.runout_days:g} days of run-out) are left out."
         )
+
+    def _pooled(self) -> str:
+        n = self.case_replications
+        pooled = f"{n} replication{'s' if n != 1 else ''} pooled"
+        if n < self.replications:
+            pooled += f" (the case records of the first {n} of {self.replications}; the key figures use all)"
+        return pooled
 
 
 @dataclass
@@ -319,7 +333,15 @@ def read_run_info(out_dir: Path | str) -> RunInfo:
         session_types=tuple(prov.get("session_types", ())),
         regions=tuple(sc.get("regions", {})),
         window_starts={route: start for route, (start, _, _) in windows.items()},
+        record_replications=_record_replications(prov),
     )
+
+
+def _record_replications(prov: dict) -> int | None:
+    """The replications a folder's case records cover, if not all (``case_record_replications`` in its provenance;
+    folders written before it hold all)."""
+    n = prov.get("case_record_replications")
+    return int(n) if isinstance(n, int) and n < int(prov.get("replications", n)) else None
 
 
 def read_kpis(out_dir: Path | str) -> list[KpiRow]:
@@ -452,7 +474,7 @@ def read_chain_tables(out_dir: Path | str, info: RunInfo | None = None) -> Chain
     lead_keys: list[np.ndarray] = []
     lead_vals: list[np.ndarray] = []
     not_at_om = 0
-    max_rep = max(info.replications - 1, 0)
+    max_rep = max(info.case_replications - 1, 0)
     for g in range(pf.num_row_groups):
         t = pf.read_row_group(g, columns=list(CHAIN_COLUMNS))
         rep = t.column("replication").to_numpy().astype(np.int64)

@@ -236,13 +236,24 @@ class ResultsWriter:
     figures, the resolved scenario and the provenance, and marks the folder complete last; the caller swaps it into
     place. `abort` (or an exception in a ``with`` block) closes the open files; the caller removes the folder."""
 
-    def __init__(self, scenario: Scenario, folder: Path, by: str | None = None, records: bool = True):
+    def __init__(
+        self,
+        scenario: Scenario,
+        folder: Path,
+        by: str | None = None,
+        records: bool = True,
+        record_replications: int | None = None,
+    ):
         """`records=False` leaves out the per-case and per-hearing tables (cases.parquet, hearings.parquet): for
-        large sweeps that need only key figures, backlogs and sessions."""
+        large sweeps that need only key figures, backlogs and sessions. `record_replications=N` writes them for
+        replications 0 to N-1 only (the key figures, backlogs and sessions still cover every replication): what a
+        comparison's plots need at a fraction of the disk."""
         self.scenario = scenario
         self.tmp = Path(folder)
         self.by = by
         self.records = records
+        self.record_replications = record_replications
+        self._recorded: set[int] = set()
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.types = session_type_names(scenario)
         self.per_rep: list[dict] = []
@@ -269,7 +280,8 @@ class ResultsWriter:
         self.per_rep.append(replication_kpis_of(sc, res, by=self.by))
         self.replication_seconds.append(round(res.wall_seconds, 3))
         self.cases_per_replication.append(int(len(res.columns["t_registration"])))
-        if self.records:
+        if self.records and (self.record_replications is None or res.replication < self.record_replications):
+            self._recorded.add(res.replication)
             n = len(res.columns["t_registration"])
             for start in range(0, max(n, 1), ROWS_PER_GROUP):
                 self._cases = _append(
@@ -360,6 +372,7 @@ class ResultsWriter:
             provenance = dict(provenance)
             provenance.update(
                 case_records=self.records,
+                case_record_replications=len(self._recorded),
                 replication_seconds=self.replication_seconds,
                 cases_per_replication=self.cases_per_replication,
                 session_types=self.types,

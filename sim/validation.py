@@ -370,6 +370,12 @@ def read_run_data(folder: Path | str) -> RunData:
     `FileNotFoundError` for a folder that is not a complete results folder."""
     folder = Path(folder)
     info = read_run_info(folder)
+    if info.record_replications is not None:
+        raise ValueError(
+            f"{folder}: its case records cover {info.record_replications} of its {info.replications} replications "
+            "(a comparison keeps one by default), so its figures per replication cannot be computed; run the "
+            "scenario with `ketensim run`, or the comparison with --records"
+        )
     resolved = read_resolved(folder)
     prov = _provenance(folder)
     n_rep = int(prov.get("replications", info.replications))

@@ -6,6 +6,7 @@ import csv
 import json
 import math
 
+import pyarrow.parquet as pq
 import pytest
 import tomli_w
 from conftest import BASELINE, small_overrides, small_scenario
@@ -13,6 +14,8 @@ from typer.testing import CliRunner
 
 from sim.cli.app import app
 from sim.compare import COLUMNS, compare, read_comparison
+from sim.figures.inputs import simulated_years
+from sim.results import read_run_info
 from sim.scenario import from_dict
 
 runner = CliRunner()
@@ -130,11 +133,29 @@ def test_cli_compare_and_its_errors(tmp_path):
     assert "Compared with a" in r.output and "share of OM intake returned to the police" in r.output
     rows = read_comparison(out / "comparison.csv")
     assert {x.breakdown for x in rows} == {"all", "region=district"}
+    # by default a comparison keeps the case records of its first replication only (disk), the rest all of them
+    for name in ("a", "b"):
+        cases = pq.read_table(out / name / "cases.parquet", columns=["replication"]).column("replication")
+        assert set(cases.to_pylist()) == {0}
+        with open(out / name / "backlog.csv") as fh:
+            assert {row["replication"] for row in csv.DictReader(fh)} == {"0", "1"}
+        info = read_run_info(out / name)
+        assert (info.replications, info.case_replications) == (2, 1)
+        assert "the case records of the first 1 of 2" in info.cohort_note()
+        assert simulated_years(info) == pytest.approx((200.0 - 40.0) / 365.25)
+    r = runner.invoke(app, ["validate-data", str(out / "a")])
+    assert r.exit_code == 2 and "cover 1 of its 2 replications" in r.output, r.output
     # `ketensim plot` on a compare folder draws the side-by-side and comparison figures (not only run folders)
     r = runner.invoke(app, ["plot", str(out)])
     assert r.exit_code == 0, r.output
     assert (out / "plots" / "difference_lead_times.png").exists()
     assert (out / "plots" / "lead_times_per_route.png").exists()
+    # --records keeps every replication's
+    every = tmp_path / "every"
+    r = runner.invoke(app, ["compare", str(a), str(b), "-r", "2", "--no-plots", "--records", "--out", str(every)])
+    assert r.exit_code == 0, r.output
+    cases = pq.read_table(every / "b" / "cases.parquet", columns=["replication"]).column("replication")
+    assert set(cases.to_pylist()) == {0, 1} and read_run_info(every / "b").record_replications is None
     # the same name twice is refused before anything runs
     r = runner.invoke(app, ["compare", str(a), str(a), "--out", str(tmp_path / "dup")])
     assert r.exit_code == 2 and "used twice" in r.output

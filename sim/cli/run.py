@@ -125,10 +125,11 @@ def compare(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (results are identical)."),
     by: Breakdown | None = typer.Option(None, "--by", help="Also compare the case figures per region or per stream."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Also draw the comparison plots into OUT/plots."),
-    records: bool = typer.Option(
-        True,
+    records: bool | None = typer.Option(
+        None,
         "--records/--no-records",
-        help="Write each scenario's per-case records; --no-records for big sweeps (no case plots).",
+        help="Per-case records: by default those of the first replication only, enough for the plots (national: about 26 MB per scenario and simulated year); --records for every replication's (26 MB each per year), --no-records for none (under 1 MB; no case plots). The key figures and the comparison always use every replication.",
+        show_default=False,
     ),
     executor: Executor = typer.Option(
         Executor.processes, "--executor", help="Run in local processes, or on a Dask cluster (results are identical)."
@@ -151,7 +152,7 @@ def compare(
 
     Example: `ketensim compare scenarios/baseline.toml scenarios/actieplan.toml -r 10 --jobs 2`
     """
-    from ..compare import comparability_problems, default_compare_dir
+    from ..compare import COMPARE_RECORD_REPLICATIONS, comparability_problems, default_compare_dir
     from ..compare import compare as run_compare
 
     if len(scenarios) < 2:
@@ -181,12 +182,13 @@ def compare(
             by.value if by else None,
             executor=ex,
             progress=advance,
-            records=records,
+            records=records is not False,
             force=force,
             settings=settings,
+            record_replications=None if records else COMPARE_RECORD_REPLICATIONS,
         )
     print_comparison(out_.rows, out_.scenarios)
-    _draw_plots("plot_comparison", out_.out_dir, plots, records)
+    _draw_plots("plot_comparison", out_.out_dir, plots, records is not False)
     console.print(f"{tr('results:')} {out_.out_dir} ({out_.wall_seconds:.1f} s)")
     console.print(f"{tr('workshop report:')} ketensim report {out_.out_dir}")
 

@@ -35,7 +35,7 @@ def finite(a) -> np.ndarray:
 def simulated_years(info: RunInfo) -> float:
     """How many simulated years a run's pooled case tables hold: replications × the cohort's years (warm-up to the
     end of intake), so that a count drawn from them is written per year, in the unit of the key-figure tables."""
-    return info.replications * (info.horizon_days - info.warmup_days) / 365.25
+    return info.case_replications * (info.horizon_days - info.warmup_days) / 365.25
 
 
 def years_of(years: Mapping[str, float] | float | None, scenario: str) -> float | None:

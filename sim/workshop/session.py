@@ -29,7 +29,13 @@ from typing import Any
 import tomli_w
 
 from .. import __version__
-from ..compare import ComparisonRow, comparability_problems, comparison_rows, write_comparison
+from ..compare import (
+    COMPARE_RECORD_REPLICATIONS,
+    ComparisonRow,
+    comparability_problems,
+    comparison_rows,
+    write_comparison,
+)
 from ..outputs import OutputError, staged_folder
 from ..report import write_report
 from ..runner import ResultsWriter, iter_results, provenance_base
@@ -43,7 +49,8 @@ class WorkshopSettings:
     """What every run of a workshop session simulates, whatever its scenario file says: `horizon_days` of intake
     from the scenario's start date and `runout_days` without new intake, `replications` (paired), `seed`, in
     `jobs` processes. None keeps the scenario's own value. The case figures are also kept per district (``--by
-    region``); the per-case records are kept too, because the lead-time and window figures are drawn from them."""
+    region``); the per-case records of the first replication are kept too, as `ketensim compare` keeps them, because
+    the lead-time and window figures are drawn from them."""
 
     horizon_days: float | None = 365.0
     runout_days: float | None = 180.0
@@ -197,7 +204,10 @@ class Session:
         first = s.jobs if first_round is not None and s.jobs < len(tasks) else len(tasks)
         started = time.perf_counter()
         started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with staged_folder(folder, False, "run") as stage, ResultsWriter(sc, stage, by="region") as writer:
+        with (
+            staged_folder(folder, False, "run") as stage,
+            ResultsWriter(sc, stage, by="region", record_replications=COMPARE_RECORD_REPLICATIONS) as writer,
+        ):
             for chunk in (tasks[:first], tasks[first:]):
                 for res in iter_results(chunk, s.jobs):
                     writer.add(res)
