@@ -102,6 +102,7 @@ def coverage(n_series, candidates, h=3, n=30, seed=0):
     return {lv: v / n_series for lv, v in hits.items()}
 
 
+@pytest.mark.long  # a second proof of the selection (CI runs the long tests)
 def test_intervals_from_the_inner_backtest_hold_their_nominal_coverage():
     """300 simulated random walks with drift, forecast 1-3 years from the end: the intervals, built only from the
     inner backtest's own errors, hold within 3 points of 80% and 95% at every horizon."""
@@ -127,6 +128,7 @@ def test_naive_must_be_a_candidate_and_the_output_says_why():
     assert {c for c, w in short["weights"].items() if w > 0} == {"naive"} and "too little evidence" in short["reason"]
 
 
+@pytest.mark.long  # a second proof of the selection (CI runs the long tests)
 def test_after_a_trend_break_the_inner_backtest_scores_the_new_regime():
     """Growth turns from +5% to -3% a year in 2013, 8 years before the end: the sup-F test finds the break and the
     inner backtest scores only the origins since, so the models that follow the new regime earn the weight. Scored
