@@ -184,6 +184,12 @@ def replication_kpis_of(scenario: Scenario, res: ReplicationResult, by: str | No
     return out
 
 
+def region_kpis_of(task: Task) -> dict:
+    """In a worker: one replication's key figures, per district too (``--by region``), so only they travel back."""
+    scenario, rep, seed = task
+    return replication_kpis_of(scenario, run_replication(scenario, rep, seed), by="region")
+
+
 # ---------------------------------------------------------------------------------------------- writing
 
 

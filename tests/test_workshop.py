@@ -142,6 +142,36 @@ def test_the_base_is_run_once_and_variants_are_paired_with_it(session, base_file
     assert district and all(r.breakdown == "all" for r in district)
 
 
+def test_the_first_answer_runs_a_shorter_period_before_the_full_run_and_caches_its_base(tmp_path, base_file):
+    settings = WorkshopSettings(
+        horizon_days=120.0,
+        runout_days=30.0,
+        replications=2,
+        jobs=1,
+        first_answer_days=60.0,
+        first_answer_runout_days=20,
+    )
+    session = new_session(tmp_path, settings)
+    assert session.steps(base_file) == 2 * 2 + 2 * 1  # base and variant, full and first answer
+    seen: list = []
+
+    def coarse(rows, names):
+        # before the base's full run: the first answer comes first in the session's first run too
+        seen.append((session.is_cached(base_file), rows, names))
+
+    b, v = session.run_variant(base_file, {PR: "10"}, coarse=coarse)
+    [(cached, rows, names)] = seen
+    assert not cached and names == [b.name, v.name]
+    fill = [r for r in rows if r.metric == "session_fill_rate" and r.scenario == v.name and r.breakdown == "all"]
+    assert {r.n for r in fill if r.n} == {1}  # one replication per job
+    assert any(r.diff < 0 for r in fill)  # twice the politierechter sessions: some sessions fill less
+    first = settings.first_overrides(S.load(base_file))  # the first answer's shorter period
+    assert (first["horizon_days"], first["runout_days"], first["replications"]) == (60.0, 20, 1)
+    assert session.steps(base_file) == 2 + 1  # both bases cached now
+    session.run_variant(base_file, {PR: "2"}, coarse=coarse)
+    assert len(seen) == 2 and seen[1][0]
+
+
 def test_no_change_is_not_run(session, base_file):
     with pytest.raises(WorkshopError, match="no lever differs"):
         session.run_variant(base_file, {PR: "5"})

@@ -26,6 +26,12 @@ def workshop(
     ),
     runout_days: float = typer.Option(180.0, "--runout-days", min=0.0, help="Days without intake after it."),
     jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Worker processes per run."),
+    first_answer_days: float = typer.Option(
+        182.0,
+        "--first-answer-days",
+        min=0.0,
+        help="Days of intake of the first answer shown while the full one runs (one replication per job, 90 days of run-out); 0: the first round of the full run's replications instead.",
+    ),
     out: Path = typer.Option(
         Path("results") / "workshop", "--out", "-o", help="Folder for the session's runs (a new subfolder each time)."
     ),
@@ -46,7 +52,7 @@ def workshop(
     if missing:
         fail(missing)
     load_scenarios(files[:1])  # the first base must validate; the others say so on the page when chosen
-    settings = WorkshopSettings(horizon_days, runout_days, None, replications, None, jobs)
+    settings = WorkshopSettings(horizon_days, runout_days, None, replications, None, jobs, first_answer_days or None)
     session = new_session(out, settings)
     if port == 0:
         port = free_port()

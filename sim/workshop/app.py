@@ -171,7 +171,7 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
             try:
                 reps = session.settings.replications
                 was_cached = session.is_cached(bf)
-                total = reps * (1 if was_cached else 2)
+                total = session.steps(bf)
                 status.set(("Running ...", ""))
 
                 first: dict[str, Any] = {}
@@ -185,13 +185,15 @@ def make_app(session: Session, files: Sequence[Path]) -> App:
                         return
                     first["shown"] = True
                     names = first["names"]
-                    resolved = {names[0]: session.run_named(names[0]).scenario.resolved_dict()}
+                    resolved = {names[0]: session.base_scenario(bf).resolved_dict()}
                     resolved[names[1]] = session.variant(bf, values, dates)[0].resolved_dict()
                     chosen = page.district_rows(first["rows"], district)
-                    n = chosen[0].n if chosen else 0
                     ui.insert_ui(
                         ui.div(
-                            ui.h3(f"First answer, from {n} of {reps} replications (refining) ..."),
+                            ui.h3(
+                                f"First answer, from {session.settings.first_answer_text()} "
+                                f"(the full answer, {reps} replications, follows) ..."
+                            ),
                             ui.HTML(page.findings_html(chosen, names, resolved)),
                             ui.HTML(page.table_html(chosen, names, resolved[names[0]])),
                             id="coarse-answer",

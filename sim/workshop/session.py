@@ -38,7 +38,7 @@ from ..compare import (
 )
 from ..outputs import OutputError, staged_folder
 from ..report import write_report
-from ..runner import ResultsWriter, iter_results, provenance_base
+from ..runner import ResultsWriter, iter_results, provenance_base, region_kpis_of
 from ..scenario import Scenario, ScenarioError, deep_merge, load
 from ..settings_text import describe_change
 from .levers import Lever, changed_paths, lever_overrides, levers
@@ -58,6 +58,12 @@ class WorkshopSettings:
     replications: int = 4
     seed: int | None = None
     jobs: int = 2
+    # The first answer to a lever change, shown while the full one runs: one replication per job of a shorter
+    # period (`first_answer_days` of intake, `first_answer_runout_days` without), against the base's same
+    # replications of that period (cached like the base); half the work of a full replication, so it comes in
+    # half the time. None: the first round of the full run's replications instead.
+    first_answer_days: float | None = 182.0
+    first_answer_runout_days: float = 90.0
 
     def overrides(self, base: Scenario) -> dict:
         out: dict[str, Any] = {"replications": self.replications}
@@ -68,6 +74,29 @@ class WorkshopSettings:
         if "warmup_days" not in out and "horizon_days" in out and base.warmup_days >= out["horizon_days"]:
             out["warmup_days"] = 0.0
         return out
+
+    @property
+    def shorter_first_answer(self) -> bool:
+        """Whether the first answer runs its own, shorter period (not when it would be no shorter)."""
+        d = self.first_answer_days
+        return d is not None and d > 0 and (self.horizon_days is None or d < self.horizon_days)
+
+    def first_overrides(self, base: Scenario) -> dict:
+        """The settings of the first answer's runs (see `first_answer_days`)."""
+        out = self.overrides(base)
+        out.update(horizon_days=self.first_answer_days, runout_days=self.first_answer_runout_days)
+        out["replications"] = self.jobs
+        if base.warmup_days >= float(self.first_answer_days or 0.0):
+            out["warmup_days"] = 0.0
+        return out
+
+    def first_answer_text(self) -> str:
+        if not self.shorter_first_answer:
+            return f"the first {self.jobs} of {self.replications} replications"
+        return (
+            f"{self.jobs} replications of {self.first_answer_days:g} days of intake and "
+            f"{self.first_answer_runout_days:g} of run-out"
+        )
 
     def describe(self) -> str:
         parts = []
@@ -110,6 +139,7 @@ class Session:
     settings: WorkshopSettings = field(default_factory=WorkshopSettings)
     runs: list[Run] = field(default_factory=list)
     _bases: dict[str, Run] = field(default_factory=dict)
+    _first_bases: dict[str, list[dict]] = field(default_factory=dict)  # the first answer's base key figures
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # --------------------------------------------------------------------------------------------- scenarios
@@ -158,6 +188,44 @@ class Session:
     def is_cached(self, base_file: Path) -> bool:
         return str(Path(base_file).resolve()) in self._bases
 
+    def steps(self, base_file: Path) -> int:
+        """The replications a lever change runs now (the progress bar's length): the variant's, the base's if it
+        is not cached yet, and the first answer's (see `WorkshopSettings.first_answer_days`)."""
+        key = str(Path(base_file).resolve())
+        s = self.settings
+        full = s.replications * (1 if key in self._bases else 2)
+        if not s.shorter_first_answer:
+            return full
+        return full + s.jobs * (1 if key in self._first_bases else 2)
+
+    def _first_answer(
+        self, base_file: Path, over: dict, name: str, progress: Callable[[int], None] | None
+    ) -> tuple[list[dict], list[dict]]:
+        """The key figures per replication of the base and of the variant over the first answer's shorter period
+        (`WorkshopSettings.first_answer_days`), paired (the same seed and replication numbers); the base's are
+        cached. Nothing is written: the first answer is replaced by the full one."""
+        key = str(Path(base_file).resolve())
+        plain = load(base_file)
+        first = self.settings.first_overrides(plain)
+        with self._lock:
+            base_kpis = self._first_bases.get(key)
+        if base_kpis is None:
+            base_kpis = self._kpis(load(base_file, overrides=first), progress)
+            with self._lock:
+                self._first_bases[key] = base_kpis
+        variant = load(base_file, overrides=deep_merge(deep_merge(first, over), {"name": name}))
+        return base_kpis, self._kpis(variant, progress)
+
+    def _kpis(self, sc: Scenario, progress: Callable[[int], None] | None) -> list[dict]:
+        s = self.settings
+        seed = sc.seed if s.seed is None else s.seed
+        out = []
+        for kpis in iter_results([(sc, rep, seed) for rep in range(sc.replications)], s.jobs, fn=region_kpis_of):
+            out.append(kpis)
+            if progress:
+                progress(1)
+        return out
+
     def run_variant(
         self,
         base_file: Path,
@@ -167,20 +235,27 @@ class Session:
         coarse: Callable[[list[ComparisonRow], list[str]], None] | None = None,
     ) -> tuple[Run, Run]:
         """Run the variant the controls describe against its base (the base first if it is not cached yet);
-        returns (base run, variant run). With `coarse`, the variant's replications run in two rounds: after the
-        first (one replication per job) `coarse` gets the comparison rows of those replications against the same
-        ones of the base, the coarse answer the page shows while the rest refine it."""
+        returns (base run, variant run). With `coarse`, a first answer comes before: `coarse` gets comparison rows
+        the page shows while the full answer runs. By default (`WorkshopSettings.first_answer_days`) they are
+        those of one replication per job over a shorter period, simulated first (before the base's full run if
+        that is not cached yet); with `first_answer_days=None` the variant's replications run in two rounds and
+        the rows are those of the first round (one replication per job) against the same ones of the base."""
         sc, over = self.variant(base_file, values, dates)
         if not over:
             raise WorkshopError("no lever differs from the base scenario: change a value first")
-        base = self.base_run(base_file, progress)
-        problems = comparability_problems([base.name, sc.name], [base.scenario, sc])
+        base_sc = self.base_scenario(base_file)
+        problems = comparability_problems([base_sc.name, sc.name], [base_sc, sc])
         if problems:
             raise WorkshopError("; ".join(problems))
+        names = [base_sc.name, sc.name]
+        if coarse is not None and self.settings.shorter_first_answer:
+            # the first answer before anything else, the base's full run included
+            coarse(comparison_rows(names, list(self._first_answer(base_file, over, sc.name, progress))), names)
+            return self.base_run(base_file, progress), self._run(sc, Path(base_file), over, progress)
+        base = self.base_run(base_file, progress)
 
         def first_round(per_rep: list[dict]) -> None:
             if coarse is not None:
-                names = [base.name, sc.name]
                 coarse(comparison_rows(names, [base.per_rep[: len(per_rep)], per_rep]), names)
 
         return base, self._run(sc, Path(base_file), over, progress, first_round=first_round if coarse else None)
