@@ -152,10 +152,14 @@ def test_cli_compare_and_its_errors(tmp_path):
     assert (out / "plots" / "lead_times_per_route.png").exists()
     # --records keeps every replication's
     every = tmp_path / "every"
-    r = runner.invoke(app, ["compare", str(a), str(b), "-r", "2", "--no-plots", "--records", "--out", str(every)])
+    cmd = ["compare", str(a), str(b), "-r", "2", "--no-plots", "--records", "--out", str(every)]
+    r = runner.invoke(app, [*cmd, "--set", "runout_days=45"])  # and a quick variant of both, without a file
     assert r.exit_code == 0, r.output
     cases = pq.read_table(every / "b" / "cases.parquet", columns=["replication"]).column("replication")
     assert set(cases.to_pylist()) == {0, 1} and read_run_info(every / "b").record_replications is None
+    for name in ("a", "b"):
+        assert read_run_info(every / name).runout_days == 45.0
+        assert "runout_days=45" in json.loads((every / name / "provenance.json").read_text())["settings"]
     # the same name twice is refused before anything runs
     r = runner.invoke(app, ["compare", str(a), str(a), "--out", str(tmp_path / "dup")])
     assert r.exit_code == 2 and "used twice" in r.output
