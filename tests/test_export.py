@@ -69,8 +69,27 @@ def test_the_workbook_holds_the_csv_numbers_in_its_units(compare_folder, tmp_pat
     head, rows = _sheet(wb, "By region")
     assert head[:4] == ("scenario", "region", "arrondissement", "metric") and rows
     assert {row[2] for row in rows} == {region_label(row[1]) for row in rows}  # the proper name beside the key
+    # the numbers of each scenario's kpis_by_region.csv, in the unit the sheet names
+    with open(compare_folder / "b" / "kpis_by_region.csv", newline="") as fh:
+        by_region = {(d["region"], d["metric"], d["group"]): d for d in csv.DictReader(fh)}
+    sheet_b = [row for row in rows if row[0] == "b"]
+    assert len(sheet_b) == len(by_region)
+    for row in sheet_b:
+        d = by_region[(row[1], row[3], row[4])]
+        if d["mean"] not in ("", "nan") and row[7] is not None:
+            assert row[7] == pytest.approx(float(d["mean"]) * describe_kpi(row[3], row[4])[2], rel=1e-6, abs=1e-9)
     head, rows = _sheet(wb, "Stations")
     assert head[0] == "station" and rows
+    # each station's figures: the mean over the replications of the reference's stations.csv
+    with open(compare_folder / "golden-small" / "stations.csv", newline="") as fh:
+        csv_rows = list(csv.DictReader(fh))
+    got = {row[0]: dict(zip(head, row)) for row in rows}
+    assert set(got) == {r["station"] for r in csv_rows}
+    for column in ("arrivals", "mean_wait_days", "utilisation"):
+        for station, sheet in got.items():
+            values = [float(r[column]) for r in csv_rows if r["station"] == station and r[column] not in ("", "nan")]
+            if values:
+                assert sheet[column] == pytest.approx(sum(values) / len(values), rel=1e-3, abs=1e-3), (station, column)
 
 
 def test_export_refuses_what_it_must_not_write(compare_folder, tmp_path):
