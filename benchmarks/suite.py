@@ -20,7 +20,8 @@ to `results/bench.json`.
    that 20 replications need at most 10% more than 2 (results are streamed per replication);
 7. the workshop page's answer to a lever change on the national model (`workshop.py`): the variant simulated at the
    workshop settings against the cached base, the comparison made and the page's figures drawn, against the issue's
-   30 seconds; and the first answer, which also runs the base.
+   30 seconds; the first answer (its own shorter period, shown while the full answer runs); and the session's
+   first run, which also runs the base.
 8. a national capacity search (`ketensim capacity`): the politierechter sessions a week that shorten the median
    wait from summons to first hearing by 10% (the target set from the baseline's own value, measured first), one
    year of intake from the stocks, on 2 processes and on a local Dask cluster of 2 workers: replications simulated,
@@ -431,7 +432,7 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
                 yes[w["met"]],
             ),
             (
-                "7 workshop: first answer to it (one round of replications, s)",
+                "7 workshop: first answer to it (its own half year, one replication per process; s)",
                 f"{w['change_coarse_seconds']:.0f}",
                 f"<= {w['target_seconds']:.0f}",
                 yes[w["change_coarse_seconds"] <= w["target_seconds"]],
@@ -442,7 +443,12 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
                 "",
                 "",
             ),
-            ("7 workshop: the session's first run, base included (s)", f"{w['first_seconds']:.0f}", "", ""),
+            (
+                "7 workshop: the session's first run, base included: first answer / full answer (s)",
+                f"{w['first_coarse_seconds']:.0f} / {w['first_seconds']:.0f}",
+                "",
+                "",
+            ),
         ]
     cap = result.get("capacity_search")
     if cap:

@@ -3,9 +3,10 @@
 What the page does when a workshop changes a lever and presses Run, with its default settings
 (`sim.workshop.WorkshopSettings`: one year of intake, half a year of run-out, 4 paired replications in 2
 processes, case figures per district): simulate the variant (the base is cached from the first run), make the
-comparison folder and draw the page's figures. Timed: the coarse answer (the first round of replications, one per
-process, shown while the rest run) and the full answer; the first run, which also simulates the base, too. The
-issue asks for an answer within 30 seconds on the 2-core machine.
+comparison folder and draw the page's figures. Timed: the first answer (one replication per process of its own
+half year, against the base's same replications of it, shown while the full answer runs) and the full answer; the
+first run, which also simulates the base, too. The issue asks for an answer within 30 seconds on the 2-core
+machine.
 
     python -m benchmarks --parts 7
 """
