@@ -252,6 +252,10 @@ class Model:
         try:
             env.run(until=end + 1e-9)
         finally:
+            # the events still pending are never run: dropped before the collector is back, its first pass has
+            # far fewer objects to scan (0.35 s against 0.06 s for a national year, as issue 16 measured it)
+            env._queue.clear()
+            calendar(env).pending.clear()
             if gc_was_enabled:
                 gc.enable()
         self.cases.close_open_stages(env.now)

@@ -42,6 +42,7 @@ class Station:
         self._later = calendar(env).later
         self.name = name
         self.queues: list[deque[tuple]] = [deque() for _ in range(priorities)]
+        self.waiting = 0  # jobs in the queues, kept as they change (summed over the queues it cost 4% of a run)
         self.busy = 0
         self._order = 0  # jobs queued so far: keeps FIFO among jobs that arrived at the same instant
         self.capacity = _servers(capacity[0][1])
@@ -91,6 +92,7 @@ class Station:
         else:
             self._order += 1
             self.queues[priority].append((cid, service, done, self.env.now, started, self._order))
+            self.waiting += 1
 
     def preload(self, services: list[float]) -> None:
         """Start with a standing stock: work already waiting (no case rows: the chain's cases queue behind it),
@@ -107,6 +109,7 @@ class Station:
         out = [job for job in q if keep_out(job[0])]
         if out:
             self.queues[priority] = deque(job for job in q if not keep_out(job[0]))
+            self.waiting -= len(out)
         return out
 
     def readmit(self, jobs: list[tuple], priority: int) -> None:
@@ -115,6 +118,7 @@ class Station:
             self._count_stock()
             # by arrival time, and among cases that arrived at the same instant by the order they were handed in
             self.queues[priority] = deque(sorted([*self.queues[priority], *jobs], key=lambda job: (job[3], job[5])))
+            self.waiting += len(jobs)
             self._dispatch()
 
     def hold(self, cid, service, done, started=None) -> tuple:
@@ -140,10 +144,6 @@ class Station:
         self._last_change = now
         self.busy -= 1
         self._dispatch()
-
-    @property
-    def waiting(self) -> int:
-        return sum(len(q) for q in self.queues)
 
     def reset_stats(self) -> None:
         self.arrivals = self.n_started = 0
@@ -224,6 +224,7 @@ class Station:
             return
         for q in self.queues:
             while q and self.busy < self.capacity:
+                self.waiting -= 1
                 self._start(*q.popleft())
             if self.busy >= self.capacity:
                 return
