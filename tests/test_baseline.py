@@ -11,6 +11,10 @@ from conftest import BASELINE
 from sim import scenario as S
 from sim.runner import kpis_of, run_replications
 
+# Two national years (about 75 s on CI's machine): with the long tests, which CI runs, so the default suite stays
+# near 10 minutes. docs/validation.md compares these volumes with the published figures (`ketensim validate-data`).
+pytestmark = pytest.mark.long
+
 
 @pytest.fixture(scope="module")
 def kpi():

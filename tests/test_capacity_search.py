@@ -53,6 +53,7 @@ def _search(tmp_path, target: str, **kw) -> CapacitySearch:
     )
 
 
+@pytest.mark.long  # about 22 s; the CLI and Erlang C tests cover the search: with the long tests, which CI runs
 def test_the_answer_meets_the_value_below_does_not_and_a_second_search_reuses_every_run(tmp_path):
     s = _search(tmp_path, "days_summons_to_first_hearing_mean[regular_pr] <= 26")
     r = s.run()

@@ -45,6 +45,7 @@ def test_years_and_quantiles_parse():
             parse_quantiles(bad)
 
 
+@pytest.mark.long  # about 30 s of searches; the CLI test covers the command: with the long tests, which CI runs
 def test_need_per_year_is_ordered_by_intake_and_meets(forecast_file, tmp_path):
     study = NeedStudy(
         forecast_file,

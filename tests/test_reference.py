@@ -127,6 +127,7 @@ def _reference_kpis(runs: list[dict], sc: S.Scenario) -> list[dict]:
     return [reference_kpis(c, sc) for c in runs]
 
 
+@pytest.mark.long  # a national-scale second implementation (15 s to simulate): with the long tests, which CI runs
 def test_reference_and_real_model_agree_on_the_main_key_figures(reference_runs, real_kpis):
     ref = _reference_kpis(reference_runs, _scenario())
     for r in ref:  # every route is used, so every figure is compared
@@ -134,6 +135,7 @@ def test_reference_and_real_model_agree_on_the_main_key_figures(reference_runs, 
     assert disagreements(ref, real_kpis) == []
 
 
+@pytest.mark.long  # a national-scale second implementation (15 s to simulate): with the long tests, which CI runs
 def test_the_models_key_figure_code_gives_the_references_figures_on_the_same_cases(reference_runs):
     """`sim.kpis.case_kpis` and `reference_kpis` are written apart; on the same case columns they must agree
     exactly (up to rounding), figure by figure."""
@@ -167,6 +169,7 @@ def test_the_comparison_notices_a_wrong_intake(real_kpis):
     assert any("om_intake[all]" in d for d in found), found
 
 
+@pytest.mark.long  # a national-scale second implementation (15 s to simulate): with the long tests, which CI runs
 def test_reference_keeps_the_legal_windows(reference_runs):
     """The reference obeys the same hard windows (it asserts them at every hearing, too)."""
     legal = _scenario().legal
