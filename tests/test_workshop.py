@@ -165,6 +165,7 @@ def test_the_first_answer_runs_a_shorter_period_before_the_full_run_and_caches_i
     fill = [r for r in rows if r.metric == "session_fill_rate" and r.scenario == v.name and r.breakdown == "all"]
     assert {r.n for r in fill if r.n} == {1}  # one replication per job
     assert any(r.diff < 0 for r in fill)  # twice the politierechter sessions: some sessions fill less
+    assert not WorkshopSettings(horizon_days=200.0, runout_days=60.0).shorter_first_answer  # 182 + 90 is not shorter
     first = settings.first_overrides(S.load(base_file))  # the first answer's shorter period
     assert (first["horizon_days"], first["runout_days"], first["replications"]) == (60.0, 20, 1)
     assert session.steps(base_file) == 2 + 1  # both bases cached now
@@ -257,6 +258,7 @@ def server(tmp_path):
     port = _free_port()
     cmd = [sys.executable, "-m", "sim.cli", "workshop", str(f), "--port", str(port), "--no-browser"]
     cmd += ["-r", "3", "--horizon-days", "200", "--runout-days", "60", "--jobs", "1", "--out", str(tmp_path / "res")]
+    cmd += ["--first-answer-days", "100"]  # 100 + 90 days against 200 + 60: the first answer of its own period
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -79,7 +79,11 @@ class WorkshopSettings:
     def shorter_first_answer(self) -> bool:
         """Whether the first answer runs its own, shorter period (not when it would be no shorter)."""
         d = self.first_answer_days
-        return d is not None and d > 0 and (self.horizon_days is None or d < self.horizon_days)
+        if d is None or d <= 0:
+            return False
+        if self.horizon_days is None:
+            return True
+        return d < self.horizon_days and d + self.first_answer_runout_days < self.horizon_days + (self.runout_days or 0)
 
     def first_overrides(self, base: Scenario) -> dict:
         """The settings of the first answer's runs (see `first_answer_days`)."""
