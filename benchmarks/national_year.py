@@ -49,17 +49,24 @@ def _national_run(queue, days: float, implementation: str = "ketensim"):
     sc = national(days)
     t0 = time.perf_counter()
     extra: dict = {}
-    if implementation in ("ketensim", "ketensim-heap"):
-        from sim import events
+    if implementation in ("ketensim", "ketensim-stepwise", "ketensim-heap"):
+        from sim import events, execution
         from sim.model import Model
 
-        # "ketensim-heap": every light event straight onto SimPy's heap, as before the day buckets (sim/events.py)
-        events.HOLD_FAR_EVENTS = implementation == "ketensim"
+        # "ketensim-stepwise": every step of execution an event, as before the tails worked out ahead
+        # (sim/execution.py); "ketensim-heap": that, and every light event straight onto SimPy's heap, as before the
+        # day buckets (sim/events.py): the event handling before issue 16
+        events.HOLD_FAR_EVENTS = implementation != "ketensim-heap"
+        execution.WORK_OUT_TAILS = implementation == "ketensim"
         model = Model(sc, 0)
         result = model.run()
         columns = result.columns
         held = sum(len(b) for b in events.calendar(model.env).pending.values())
-        extra = {"heap_entries_at_end": len(model.env._queue), "held_back_at_end": held}
+        extra = {
+            "heap_entries_at_end": len(model.env._queue),
+            "held_back_at_end": held,
+            "events": next(model.env._eid),  # SimPy numbers every event it schedules
+        }
     else:
         from benchmarks.reference_chain import run_reference
 

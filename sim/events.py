@@ -5,7 +5,7 @@ no full `Timeout`: `call_later` puts a minimal event on the environment's schedu
 `Environment.schedule`. The event follows SimPy's event protocol (a `callbacks` list, `_ok`, `_value`), which is all
 `Environment.step` uses, so these events mix freely with SimPy's own processes and timeouts.
 
-`scheduler` also keeps SimPy's schedule short. Most of a national run's pending events are long pure delays (a
+`calendar` also keeps SimPy's schedule short. Most of a national run's pending events are long pure delays (a
 fine being paid, an appeal being prepared, a sentence being served): by day 365 the heap holds about 69,000 of
 them, and every pop and push pays for its depth. A light event due at least a full day ahead is therefore held in a
 bucket per day and moved onto SimPy's heap on the day before it falls due, with the heap entry SimPy would have

@@ -43,6 +43,8 @@ place for `courts.suspended.length` days, first priority as he usually is detain
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -62,6 +64,10 @@ if TYPE_CHECKING:
 # other arrestanten found by the police
 PRIO_AANSLUITEND, PRIO_REPORTED, PRIO_ARRESTANT = 0, 1, 2
 RATE_WINDOW_DAYS = 28.0  # DJI judges departures and admissions to come from those of the last four weeks
+# A fine that will be paid and community service that will be completed are worked out when their last step
+# begins, with no event for the steps after it (`Execution.settle`); False runs every step as an event, the
+# implementation before, kept as the reference (same results; benchmarks part 1, tests/test_execution_ahead.py).
+WORK_OUT_TAILS = True
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
@@ -164,6 +170,11 @@ class Execution:
         self._suspended_rng = ctx.streams("d:suspended_length")
         self._probation_start: Callable[[int], None] | None = None
         self.claims_in_cells = 0  # suspended parts served on a granted claim, in a place now (no stage of a case)
+        # the last steps worked out ahead (WORK_OUT_TAILS): delivered to CJIB at a time, and ended at a time (with
+        # the start of the community service's work, or nan), written into the case table by `settle`
+        self._ahead_delivered_case, self._ahead_delivered_time = array("i"), array("d")
+        self._ahead_end_case, self._ahead_end_time, self._ahead_work_start = array("i"), array("d"), array("d")
+        self._tails = WORK_OUT_TAILS
 
     def stations(self) -> list[Station]:
         return [self.reclassering, self.cells]
@@ -219,7 +230,56 @@ class Execution:
         if self.u_return.item(cid) < self.return_share[ctx.region_of[cid]].at(ctx.env.now):
             c.delivery_returns[cid] += 1
             delay += self.delivery_rework.get(cid)
+        if self._tails and c.verdict[cid] == _VERDICT_FINE:
+            now = ctx.env.now
+            delivered = now + delay if delay > 0 else now
+            pay = self._fine_paid_in(cid, delivered)
+            if pay is not None:  # to be paid: nothing after the delivery depends on the run any more
+                c.enter_at(cid, _STAGE_FINE, delivered)
+                self._ahead_delivered_case.append(cid)
+                self._ahead_delivered_time.append(delivered)
+                self._end_at(cid, delivered + pay if pay > 0 else delivered)
+                return
         ctx.after(delay, self._delivered, cid)
+
+    def _fine_paid_in(self, cid: int, t: float) -> float | None:
+        """The days a fine delivered to CJIB at day `t` takes to be paid (at once or in instalments), as `_delivered`
+        decides them at `t`; None if it is not paid."""
+        r = self.ctx.region_of[cid]
+        u = self.u_fine.item(cid)
+        paid = self.paid_share[r].at(t)
+        if u < paid:
+            return self.pay_time.get_at(cid, t)
+        if u < paid + self.plan_share[r].at(t):
+            return self.plan_time.get_at(cid, t)
+        return None
+
+    def _end_at(self, cid: int, t: float, work_start: float = math.nan) -> None:
+        """Execution ends at the later day `t` with no further step (what `_ended` does then, written by `settle`);
+        `work_start`: when the community service's work began, if its execution started then."""
+        self.ctx.cases.enter_at(cid, -1, t)
+        self._ahead_end_case.append(cid)
+        self._ahead_end_time.append(t)
+        self._ahead_work_start.append(work_start)
+
+    def settle(self, until: float) -> None:
+        """At the end of the run (stopped before day `until`): what the steps worked out ahead would have written by
+        then: delivered to CJIB and the fine's execution begun; executed, and left the chain."""
+        c = self.ctx.cases
+        case = np.frombuffer(self._ahead_delivered_case, dtype=np.int32)
+        t = np.frombuffer(self._ahead_delivered_time, dtype=np.float64)
+        reached = case[t < until]
+        c.t_cjib[reached] = c.t_exec_start[reached] = t[t < until]
+        c.execution[reached] = _EXECUTION_KIND_FINE
+        case = np.frombuffer(self._ahead_end_case, dtype=np.int32)
+        t = np.frombuffer(self._ahead_end_time, dtype=np.float64)
+        start = np.frombuffer(self._ahead_work_start, dtype=np.float64)
+        sel = t < until
+        reached = case[sel]
+        started = sel & (start == start)
+        c.t_exec_start[case[started]] = start[started]
+        c.t_exec_end[reached] = c.t_end[reached] = t[sel]
+        c.outcome[reached] = _OUTCOME_EXECUTED
 
     def _delivered(self, cid: int) -> None:
         ctx = self.ctx
@@ -287,6 +347,9 @@ class Execution:
         if way == 2:
             self._detained_length[cid] = self.fine_detention.get(cid)
             ctx.after(rest, self._replacement, cid)
+        elif self._tails:
+            now = ctx.env.now
+            self._end_at(cid, now + rest if rest > 0 else now)
         else:
             ctx.after(rest, self._ended, cid)
 
@@ -314,8 +377,7 @@ class Execution:
         else:
             x, y = to_start.sample(rng, 1)[0], work.sample_length_biased(rng, 1)[0]
         rest = float(x + y) * float(rng.random())
-        self._work_of[cid] = float(y)  # work starts `y` days before the end (possibly before the start date)
-        ctx.after(rest, self._taak_done, cid)
+        self._work_done_in(cid, rest, float(y))  # work starts `y` days before the end (possibly before the start date)
 
     def start_zelfmelder(self, cid: int) -> None:
         """A self-reporter not yet called up on the start date: prepared, in the call-up queue (or on hold)."""
@@ -356,8 +418,27 @@ class Execution:
         self.reclassering.put(cid, hours * self.reclassering.days_per_work_hour, self._taak_placed)
 
     def _taak_placed(self, cid: int) -> None:
-        work = self._work_of[cid] = self.taak_work.get(cid)
-        self.ctx.after(self.taak_to_start.get(cid) + work, self._taak_done, cid)
+        work = self.taak_work.get(cid)
+        self._work_done_in(cid, self.taak_to_start.get(cid) + work, work)
+
+    def _work_done_in(self, cid: int, delay: float, work: float) -> None:
+        """The community service is done in `delay` days, its `work` days of work ending then: `_taak_done` then, or,
+        if it will be completed, its end worked out now."""
+        if self._tails:
+            ctx = self.ctx
+            now = ctx.env.now
+            t = now + delay if delay > 0 else now
+            if not self._taak_fails(cid, t):
+                c = ctx.cases
+                first = c.t_exec_start[cid] != c.t_exec_start[cid]  # nan: no custodial part executed before it
+                self._end_at(cid, t, t - work if first else math.nan)
+                return
+        self._work_of[cid] = work
+        self.ctx.after(delay, self._taak_done, cid)
+
+    def _taak_fails(self, cid: int, t: float) -> bool:
+        """Whether community service done at day `t` has failed (replacement detention follows)."""
+        return self.u_taak.item(cid) < self.failure_share[self.ctx.region_of[cid]].at(t)
 
     def _taak_done(self, cid: int) -> None:
         ctx = self.ctx
@@ -365,7 +446,7 @@ class Execution:
         started = ctx.env.now - self._work_of.pop(cid)
         if c.t_exec_start[cid] != c.t_exec_start[cid]:  # nan: no custodial part executed before it
             c.t_exec_start[cid] = started
-        if self.u_taak.item(cid) < self.failure_share[ctx.region_of[cid]].at(ctx.env.now):
+        if self._taak_fails(cid, ctx.env.now):
             self._detained_length[cid] = self.taak_detention.get(cid)
             self._replacement(cid)
         else:

@@ -111,11 +111,16 @@ class CaseDurations:
     def _scaled(self, cid: int) -> float:
         return self._scale(cid, self.values.item(cid))
 
-    def _scale(self, cid: int, d: float) -> float:
+    def get_at(self, cid: int, t: float) -> float:
+        """Case `cid`'s value times the scale in force at day `t`: what `get` will give at `t` (for steps worked
+        out ahead, sim/execution.py)."""
+        return self._scale(cid, self.values.item(cid), t)
+
+    def _scale(self, cid: int, d: float, t: float | None = None) -> float:
         if self.scales is None:
             return d
         sc = self.scales[self.region[cid]][self.stream[cid]]
-        return d * sc.at(self.env.now) if sc is not None else d
+        return d * sc.at(self.env.now if t is None else t) if sc is not None else d
 
     def again(self, cid: int) -> float:
         return self._scale(cid, float(self.dists[self.region[cid]][self.stream[cid]].sample(self.rng, 1)[0]))

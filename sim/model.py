@@ -204,6 +204,7 @@ class Model:
         n_stages = len(Stage)
         day = 0
         while True:
+            c.count_due(day)
             self.backlog[day, :n_stages] = c.in_stage
             self.backlog[day, n_stages] = self.advice.in_progress()
             day += 1
@@ -249,8 +250,9 @@ class Model:
         # event objects a national run creates; nothing here relies on it, so it is paused while SimPy runs.
         gc_was_enabled = gc.isenabled()
         gc.disable()
+        until = end + 1e-9
         try:
-            env.run(until=end + 1e-9)
+            env.run(until=until)
         finally:
             # the events still pending are never run: dropped before the collector is back, its first pass has
             # far fewer objects to scan (0.35 s against 0.06 s for a national year, as issue 16 measured it)
@@ -258,6 +260,8 @@ class Model:
             calendar(env).pending.clear()
             if gc_was_enabled:
                 gc.enable()
+        self.execution.settle(until)  # the last steps computed ahead, as far as the run got
+        self.cases.settle(until)
         self.cases.close_open_stages(env.now)
         if not stations:  # a run that ended before its horizon
             stations = [station_row(st, env.now) for st in self.all_stations()]
