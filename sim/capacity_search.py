@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit as t_quantile  # Student's t quantile (sim/kpis.py)
 
 from . import __version__
 from .errors import ProblemsError
@@ -116,7 +116,7 @@ class Point:
         if x.size < 2:
             return mean, math.nan, math.nan
         sd = float(x.std(ddof=1))
-        half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1)) * sd / math.sqrt(x.size) if sd > 0 else 0.0
+        half = float(t_quantile(x.size - 1, 0.5 + confidence / 2)) * sd / math.sqrt(x.size) if sd > 0 else 0.0
         return mean, mean - half, mean + half
 
     def verdict(self, targets: Sequence[Target], confidence: float) -> str:

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit as t_quantile  # Student's t quantile: scipy.stats.t.ppf's numbers, not its import
 
 from .domain import (
     COURT_ROUTES,
@@ -330,7 +330,7 @@ def mean_ci(values) -> tuple[float, float, float, int]:
     mean = float(vals.mean())
     if n < 2:
         return mean, math.nan, math.nan, n
-    half = float(stats.t.ppf(0.975, n - 1) * vals.std(ddof=1) / math.sqrt(n))
+    half = float(t_quantile(n - 1, 0.975) * vals.std(ddof=1) / math.sqrt(n))
     return mean, mean - half, mean + half, n
 
 
