@@ -96,7 +96,8 @@ def test_unsafe_scenario_names_are_refused(tmp_path, name):
 
 
 def test_report_refuses_to_overwrite_a_file_and_replaces_only_its_own(tmp_path, monkeypatch):
-    monkeypatch.setattr("sim.report._png_data_uri", lambda fig: "data:image/png;base64,")  # file safety, not pictures
+    # file safety, not pictures (tests/test_report.py draws them): no plots section, which is most of a report's time
+    monkeypatch.setattr("sim.report._plots_section", lambda *args: "")
     out = tmp_path / "run"
     assert runner.invoke(app, [*RUN, "--out", str(out)]).exit_code == 0
     mine = tmp_path / "minutes.html"
