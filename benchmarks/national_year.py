@@ -89,6 +89,22 @@ def _replications_run(queue, days: float, replications: int):
     queue.put({"cases": out.cases, "seconds": time.perf_counter() - t0, "peak_mb": _peak_mb()})
 
 
+def _written_run(queue, days: float, records: bool):
+    """One replication of the national baseline with `days` of intake as `ketensim run --no-plots` writes it, with
+    its per-case records (cases.parquet, hearings.parquet) or without (`--no-records`): the time of the whole run,
+    simulation and writing."""
+    import tempfile
+
+    from sim.runner import run_scenario
+
+    sc = national(days)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ketensim-bench-") as tmp:
+        out = run_scenario(sc, replications=1, seed=1, out_dir=Path(tmp) / "run", jobs=1, records=records)
+        written = sum(f.stat().st_size for f in out.out_dir.rglob("*") if f.is_file())
+    queue.put({"cases": out.cases, "seconds": time.perf_counter() - t0, "bytes": written})
+
+
 def _reference(queue):
     """A fixed amount of pure-Python work (heap pushes and pops), to express speed relative to this machine now."""
     import heapq

@@ -150,7 +150,24 @@ def part_national_year(repeats: int) -> dict:
         python_loop_seconds_best=loop["seconds_best"], run_over_python_loop=out["seconds_best"] / loop["seconds_best"]
     )
     out.update(_against_heap_only(repeats))
+    out.update(_records_written(repeats))
     return out
+
+
+def _records_written(repeats: int) -> dict:
+    """The same year written as `ketensim run --no-plots` writes it, with and without the per-case records,
+    alternated in fresh processes: the time ratio of the best runs (issue 16: at most 1.3)."""
+    _log(f"[1] national year written with and without per-case records: {repeats} pair(s) of fresh processes ...")
+    pairs = [tuple(nat.measure(nat._written_run, nat.YEAR_DAYS, rec) for rec in (True, False)) for _ in range(repeats)]
+    with_records = min(a["seconds"] for a, _ in pairs)
+    without = min(b["seconds"] for _, b in pairs)
+    return {
+        "written_with_records_seconds_best": with_records,
+        "written_without_records_seconds_best": without,
+        "records_time_ratio": with_records / without,
+        "written_with_records_mb": pairs[0][0]["bytes"] / 1e6,
+        "written_without_records_mb": pairs[0][1]["bytes"] / 1e6,
+    }
 
 
 def _against_heap_only(repeats: int) -> dict:
@@ -344,6 +361,16 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
                 "",
                 "",
             ),
+            (
+                "1 written with per-case records / without (whole run, best of each; MB written)",
+                f"{y['records_time_ratio']:.2f} ({y['written_with_records_seconds_best']:.1f} / "
+                f"{y['written_without_records_seconds_best']:.1f} s; {y['written_with_records_mb']:,.0f} / "
+                f"{y['written_without_records_mb']:,.1f} MB)",
+                "<= 1.3 (issue 16)",
+                yes[y["records_time_ratio"] <= 1.3],
+            )
+            if "records_time_ratio" in y
+            else ("1 written with per-case records / without", "not measured", "", ""),
             (
                 "1 events per case: now / every step an event / and every event on the heap",
                 " / ".join(f"{v:.2f}" for v in y["events_per_case"].values()),

@@ -39,8 +39,15 @@ def test_the_national_year_part_renders_the_ratios_against_the_earlier_event_han
         "held_back_at_end_buckets": 60_000,
         "heap_entries_at_end_heap_only": 74_863,
         "same_cases": True,
+        "written_with_records_seconds_best": 24.0,
+        "written_without_records_seconds_best": 20.0,
+        "records_time_ratio": 1.2,
+        "written_with_records_mb": 27.0,
+        "written_without_records_mb": 0.6,
     }
     rows = {r[0]: r for r in table_rows({"national_year": year})}
+    written = rows["1 written with per-case records / without (whole run, best of each; MB written)"]
+    assert written[1:] == ("1.20 (24.0 / 20.0 s; 27 / 0.6 MB)", "<= 1.3 (issue 16)", "yes")
     before = next(k for k in rows if k.startswith("1 speed now / before issue 16"))
     assert rows[before][1:] == ("1.31", ">= 2 (issue 16)", "NO")
     assert rows["1 events per case: now / every step an event / and every event on the heap"][1] == "4.24 / 4.74 / 4.74"
