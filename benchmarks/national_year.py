@@ -50,14 +50,14 @@ def _national_run(queue, days: float, implementation: str = "ketensim"):
     t0 = time.perf_counter()
     extra: dict = {}
     if implementation in ("ketensim", "ketensim-stepwise", "ketensim-heap"):
-        from sim import events, execution
+        from sim import events
         from sim.model import Model
 
-        # "ketensim-stepwise": every step of execution an event, as before the tails worked out ahead
-        # (sim/execution.py); "ketensim-heap": that, and every light event straight onto SimPy's heap, as before the
-        # day buckets (sim/events.py): the event handling before issue 16
+        # "ketensim-stepwise": every step an event, as before the pure delays worked out ahead (sim/events.py
+        # WORK_OUT_AHEAD); "ketensim-heap": that, and every light event straight onto SimPy's heap, as before the day
+        # buckets (HOLD_FAR_EVENTS): the event handling before issue 16
         events.HOLD_FAR_EVENTS = implementation != "ketensim-heap"
-        execution.WORK_OUT_TAILS = implementation == "ketensim"
+        events.WORK_OUT_AHEAD = implementation == "ketensim"
         model = Model(sc, 0)
         result = model.run()
         columns = result.columns

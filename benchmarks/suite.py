@@ -171,8 +171,8 @@ def _records_written(repeats: int) -> dict:
 
 
 def _against_heap_only(repeats: int) -> dict:
-    """The same year alternated, in fresh processes, with two earlier ways of handling its events: every step of
-    execution as an event (`sim.execution.WORK_OUT_TAILS = False`, before the tails worked out ahead), and that with
+    """The same year alternated, in fresh processes, with two earlier ways of handling its events: every step as an
+    event (`sim.events.WORK_OUT_AHEAD = False`, before pure delays were worked out ahead), and that with
     every light event straight onto SimPy's heap (`sim.events.HOLD_FAR_EVENTS = False`, before the day buckets).
     Same cases in all three: the speed ratios of the best runs, events per case, and the heap at the end."""
     impls = ("ketensim", "ketensim-stepwise", "ketensim-heap")
@@ -356,7 +356,7 @@ def table_rows(result: dict) -> list[tuple[str, str, str, str]]:
                 ("" if y["same_cases"] else "CASES DIFFER ") + yes[y["speed_now_over_heap_only"] >= 2.0],
             ),
             (
-                "1 speed with the tails worked out ahead / every step an event (paired, best of each)",
+                "1 speed with pure delays worked out ahead / every step an event (paired, best of each)",
                 f"{y['speed_now_over_stepwise']:.2f}",
                 "",
                 "",

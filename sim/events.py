@@ -49,15 +49,22 @@ def call_later(env: simpy.Environment, delay: float, fn, cid) -> None:
 HOLD_FAR_EVENTS = True
 
 
+# Work out steps that are pure delays ahead, with no event (`CaseTable.enter_at`; sim/prosecution.py and
+# sim/execution.py say which). False runs every step as an event, the implementation before, kept as the reference:
+# same results (tests/test_execution_ahead.py), more events (benchmarks part 1).
+WORK_OUT_AHEAD = True
+
+
 class Calendar:
     """The light-event schedule of one environment (`calendar(env)`): `after(delay, fn, cid)` calls `fn(cid)` in
     `delay` days, or at once for no delay (a step that takes no time is simply done: the case goes on); `later` is
     the same but always through an event, also for no delay (a station finishing a job, whose queue would otherwise
-    recurse). Delays must already be Python floats (durations from `CaseDurations.get` and differences of event
+    recurse); `at(t, fn, cid)` calls it at day `t` (not before now), for a time worked out ahead as a sum of
+    steps (`now + d1 + d2` is not always `now + (d1 + d2)` in floating point). Delays must already be Python floats (durations from `CaseDurations.get` and differences of event
     times are). An event due on day `d`, with `d` at least two days after today's whole day, waits in `pending[d]`
     until day `d - 1` (see the module docstring); `Model.release` empties `pending`."""
 
-    __slots__ = ("after", "later", "pending")
+    __slots__ = ("after", "later", "at", "pending")
 
     def __init__(self, env: simpy.Environment):
         queue: list[Any] = env._queue
@@ -70,8 +77,10 @@ class Calendar:
                 heappush(queue, entry)
 
         def held(delay: float, fn, cid) -> None:
+            at(env._now + delay, fn, cid)
+
+        def at(t: float, fn, cid) -> None:
             now = env._now
-            t = now + delay
             day = int(t)
             if day >= int(now) + 2:
                 bucket = far.get(day)
@@ -87,6 +96,9 @@ class Calendar:
         def on_heap(delay: float, fn, cid) -> None:  # the reference: straight onto SimPy's heap
             schedule(Call(fn, cid), NORMAL, delay)  # type: ignore[arg-type]  # Event protocol
 
+        def at_on_heap(t: float, fn, cid) -> None:  # `at` for the reference (SimPy's schedule would add t - now)
+            heappush(queue, (t, NORMAL, next(eids), Call(fn, cid)))
+
         later = held if HOLD_FAR_EVENTS else on_heap
 
         def after(delay: float, fn, cid) -> None:
@@ -97,6 +109,7 @@ class Calendar:
 
         self.after = after
         self.later = later
+        self.at = at if HOLD_FAR_EVENTS else at_on_heap
 
 
 def calendar(env: simpy.Environment) -> Calendar:

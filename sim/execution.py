@@ -51,8 +51,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import events
 from .domain import Channel, ExecutionKind, Outcome, Route, Stage, Verdict, sanction_bit
-from .events import call_later
+from .events import calendar, call_later
 from .stations import Station, staffed_station
 
 if TYPE_CHECKING:
@@ -64,10 +65,6 @@ if TYPE_CHECKING:
 # other arrestanten found by the police
 PRIO_AANSLUITEND, PRIO_REPORTED, PRIO_ARRESTANT = 0, 1, 2
 RATE_WINDOW_DAYS = 28.0  # DJI judges departures and admissions to come from those of the last four weeks
-# A fine that will be paid and community service that will be completed are worked out when their last step
-# begins, with no event for the steps after it (`Execution.settle`); False runs every step as an event, the
-# implementation before, kept as the reference (same results; benchmarks part 1, tests/test_execution_ahead.py).
-WORK_OUT_TAILS = True
 
 # plain ints for the hot paths: an enum member compared with a numpy scalar, or stored in an array, takes
 # numpy's slow path
@@ -170,11 +167,13 @@ class Execution:
         self._suspended_rng = ctx.streams("d:suspended_length")
         self._probation_start: Callable[[int], None] | None = None
         self.claims_in_cells = 0  # suspended parts served on a granted claim, in a place now (no stage of a case)
-        # the last steps worked out ahead (WORK_OUT_TAILS): delivered to CJIB at a time, and ended at a time (with
-        # the start of the community service's work, or nan), written into the case table by `settle`
+        # steps worked out ahead (sim/events.py WORK_OUT_AHEAD): delivered to CJIB at a time (written now, taken back
+        # by `settle` if the run stops before it), and ended at a time (with the start of the community service's
+        # work, or nan; written by `settle`)
         self._ahead_delivered_case, self._ahead_delivered_time = array("i"), array("d")
         self._ahead_end_case, self._ahead_end_time, self._ahead_work_start = array("i"), array("d"), array("d")
-        self._tails = WORK_OUT_TAILS
+        self._tails = events.WORK_OUT_AHEAD  # see sim/events.py
+        self._at = calendar(ctx.env).at
 
     def stations(self) -> list[Station]:
         return [self.reclassering, self.cells]
@@ -230,17 +229,47 @@ class Execution:
         if self.u_return.item(cid) < self.return_share[ctx.region_of[cid]].at(ctx.env.now):
             c.delivery_returns[cid] += 1
             delay += self.delivery_rework.get(cid)
-        if self._tails and c.verdict[cid] == _VERDICT_FINE:
-            now = ctx.env.now
-            delivered = now + delay if delay > 0 else now
-            pay = self._fine_paid_in(cid, delivered)
-            if pay is not None:  # to be paid: nothing after the delivery depends on the run any more
-                c.enter_at(cid, _STAGE_FINE, delivered)
-                self._ahead_delivered_case.append(cid)
-                self._ahead_delivered_time.append(delivered)
-                self._end_at(cid, delivered + pay if pay > 0 else delivered)
-                return
-        ctx.after(delay, self._delivered, cid)
+        if not (self._tails and delay > 0 and self._delivery_worked_out(cid, ctx.env.now + delay)):
+            ctx.after(delay, self._delivered, cid)
+
+    def _delivery_worked_out(self, cid: int, t: float) -> bool:
+        """What `_delivered` does at the later day `t`, worked out now, and the pure delays after it: a fine to be
+        paid to its end; community service to the reclassering's intake, a custodial sentence to the call-up
+        queue or the search, each with one event for the step where it meets other cases. Columns are written now
+        and taken back by `settle` if the run stops before `t`. False (nothing done): a fine not paid, whose
+        delivery ends with its event as before."""
+        ctx = self.ctx
+        c = ctx.cases
+        v = c.verdict[cid]
+        at = self._at
+        if v == _VERDICT_FINE:
+            pay = self._fine_paid_in(cid, t)
+            if pay is None:
+                return False
+            c.execution[cid] = _EXECUTION_KIND_FINE
+            c.t_exec_start[cid] = t
+            c.enter_at(cid, _STAGE_FINE, t)
+            self._end_at(cid, t + pay if pay > 0 else t)
+        elif v == _VERDICT_TAAKSTRAF:
+            c.execution[cid] = _EXECUTION_KIND_TAAKSTRAF
+            c.enter_at(cid, _STAGE_TAAKSTRAF, t)
+            intake = self.taak_intake.get_at(cid, t)
+            at(t + intake if intake > 0 else t, self._taak_intake_done, cid)
+        elif self.u_zelf.item(cid) < self.zelfmelder_share[ctx.region_of[cid]].at(t):  # custodial
+            c.execution[cid] = _EXECUTION_KIND_ZELFMELDER
+            c.enter_at(cid, _STAGE_ZELFMELDER_WAIT, t)
+            prepared = self.callup_preparation.get_at(cid, t)
+            at(t + prepared if prepared > 0 else t, self._ready_for_callup, cid)
+        else:
+            c.execution[cid] = _EXECUTION_KIND_ARRESTANT
+            c.enter_at(cid, _STAGE_ARRESTANT_WAIT, t)
+            c.t_sought[cid] = t
+            found = self.find_time.get_at(cid, t)  # not a replacement detention: those are sought step by step
+            at(t + found if found > 0 else t, self._found, cid)
+        c.t_cjib[cid] = t
+        self._ahead_delivered_case.append(cid)
+        self._ahead_delivered_time.append(t)
+        return True
 
     def _fine_paid_in(self, cid: int, t: float) -> float | None:
         """The days a fine delivered to CJIB at day `t` takes to be paid (at once or in instalments), as `_delivered`
@@ -263,14 +292,15 @@ class Execution:
         self._ahead_work_start.append(work_start)
 
     def settle(self, until: float) -> None:
-        """At the end of the run (stopped before day `until`): what the steps worked out ahead would have written by
-        then: delivered to CJIB and the fine's execution begun; executed, and left the chain."""
+        """At the end of the run (stopped before day `until`): a delivery worked out ahead that the run did not reach
+        is taken back (nothing had been written before it); the ends worked out ahead that it reached are written:
+        executed, and left the chain."""
         c = self.ctx.cases
         case = np.frombuffer(self._ahead_delivered_case, dtype=np.int32)
         t = np.frombuffer(self._ahead_delivered_time, dtype=np.float64)
-        reached = case[t < until]
-        c.t_cjib[reached] = c.t_exec_start[reached] = t[t < until]
-        c.execution[reached] = _EXECUTION_KIND_FINE
+        back = case[t >= until]
+        c.t_cjib[back] = c.t_exec_start[back] = c.t_sought[back] = np.nan
+        c.execution[back] = -1
         case = np.frombuffer(self._ahead_end_case, dtype=np.int32)
         t = np.frombuffer(self._ahead_end_time, dtype=np.float64)
         start = np.frombuffer(self._ahead_work_start, dtype=np.float64)

@@ -152,7 +152,9 @@ class Model:
         self.probation = Probation(ctx)  # suspended sentences: probation periods and claims to execute them
 
         # where each stage sends its cases
-        self.police.connect(to_om=self.om.receive, returned_to_om=self.om.receive_returned)
+        self.police.connect(
+            to_om=self.om.receive, to_om_after=self.om.receive_after, returned_to_om=self.om.receive_returned
+        )
         self.om.connect(
             return_to_police=self.police.rework_returned,
             summon=self.courts.summon,
@@ -260,7 +262,8 @@ class Model:
             calendar(env).pending.clear()
             if gc_was_enabled:
                 gc.enable()
-        self.execution.settle(until)  # the last steps computed ahead, as far as the run got
+        self.om.settle(until)  # the steps worked out ahead, as far as the run got
+        self.execution.settle(until)
         self.cases.settle(until)
         self.cases.close_open_stages(env.now)
         if not stations:  # a run that ended before its horizon

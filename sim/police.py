@@ -79,9 +79,16 @@ class Police:
         if t.size:
             ctx.after(float(t[0]), self._investigate_next, 0)
 
-    def connect(self, to_om: Callable[[int], None], returned_to_om: Callable[[int], None]) -> None:
-        """Where cases go next: a new case file to the OM, and a reworked returned case back to it."""
+    def connect(
+        self,
+        to_om: Callable[[int], None],
+        to_om_after: Callable[[float, int], None],
+        returned_to_om: Callable[[int], None],
+    ) -> None:
+        """Where cases go next: a new case file to the OM (now, or after a delay), and a reworked returned case back
+        to it."""
         self._to_om = to_om
+        self._to_om_after = to_om_after
         self._returned_to_om = returned_to_om
 
     def use_custody(self, custody: Any) -> None:
@@ -121,7 +128,7 @@ class Police:
             self.ctx.after(t.item(i) - now, self._investigate_next, i)
 
     def _investigated(self, cid: int) -> None:
-        self.ctx.after(self.file_completion.get(cid), self._to_om, cid)
+        self._to_om_after(self.file_completion.get(cid), cid)
 
     def rework_returned(self, cid: int) -> None:
         """A returned case (retourzaak): more investigation, then back to the OM's regular handling."""

@@ -26,9 +26,13 @@ within the probation, and the OM then summons the case by the regular route.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from . import events
 from .domain import Channel, Outcome, Route, Stage, Verdict, sanction_bit
 from .stations import Station, staffed_station
 
@@ -122,6 +126,10 @@ class Prosecution:
         self._sepot_probation = [ch.om.conditional_sepot.probation.build() for ch in ctx.chains]
         self._probation_rng = ctx.streams("d:conditional_sepot_probation")
         self._breach_rng = ctx.streams("u:conditional_sepot_breach")
+        # files worked out ahead to the ZSM desk (sim/events.py WORK_OUT_AHEAD): case, day of the OM's intake
+        self._ahead = events.WORK_OUT_AHEAD
+        self._at = events.calendar(ctx.env).at
+        self._ahead_case, self._ahead_time = array("i"), array("d")
 
     def connect(
         self,
@@ -164,6 +172,34 @@ class Prosecution:
             ctx.after(self.info_wait.get(cid), self._to_zsm_desk, cid)
         else:
             self._to_regular(cid)
+
+    def receive_after(self, delay: float, cid: int) -> None:
+        """A case file from the police in `delay` days: `receive` then. A file that will go to ZSM and wait there for
+        information is worked out now, to the desk (one event, when it reaches the desk: the information wait is a
+        pure delay); the intake's columns are written now and taken back by `settle` if the run stops before it."""
+        ctx = self.ctx
+        if self._ahead and delay > 0 and not ctx.arrested_of[cid]:
+            t = ctx.env.now + delay
+            if self.u_zsm.item(cid) < self.zsm_share[ctx.region_of[cid]][ctx.stream_of[cid]].at(t):
+                c = ctx.cases
+                c.t_om_intake[cid] = t
+                c.channel[cid] = _ZSM
+                c.enter_at(cid, _OM_ZSM, t)
+                wait = self.info_wait.get_at(cid, t)
+                self._at(t + wait if wait > 0 else t, self._to_zsm_desk, cid)
+                self._ahead_case.append(cid)
+                self._ahead_time.append(t)
+                return
+        ctx.after(delay, self.receive, cid)
+
+    def settle(self, until: float) -> None:
+        """At the end of the run (stopped before day `until`): an intake worked out ahead that the run did not reach
+        is taken back (nothing had been written before it)."""
+        c = self.ctx.cases
+        case = np.frombuffer(self._ahead_case, dtype=np.int32)
+        back = case[np.frombuffer(self._ahead_time, dtype=np.float64) >= until]
+        c.t_om_intake[back] = np.nan
+        c.channel[back] = 0  # the table's initial code
 
     def receive_returned(self, cid: int) -> None:
         self._to_regular(cid)

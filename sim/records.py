@@ -185,7 +185,9 @@ class CaseTable:
         self._ahead_stage = array("b")
         self._ahead_prev = array("b")
         self._ahead_time = array("d")
+        self._ahead_at = array("q")  # the stage log's length when the change was worked out
         self._due: dict[int, list[int]] = {}  # day -> change per stage from that day's count on
+        self._counted = -1  # the last day counted
 
     def enter(self, cid: int, stage: int, now: float) -> None:
         """Case `cid` moves into `stage` (a `Stage`) at `now`, leaving the stage it was in."""
@@ -209,18 +211,21 @@ class CaseTable:
             self._log_time.append(now)
 
     def enter_at(self, cid: int, stage: int, t: float) -> None:
-        """Case `cid` moves into `stage` (-1: leaves the chain) at the later time `t`, with no event: for the last
-        steps of a case that nothing in the run touches again and whose timing decides nothing for other cases (a
-        fine being paid, community service being worked off). The change counts in the daily backlog from the
-        first count after `t` (`count_due`, as a change at `t` would have) and goes into the stage log when the run
-        is settled, if the run reached `t` (`settle`). Successive calls for a case are in time order."""
+        """Case `cid` moves into `stage` (-1: leaves the chain) at the later time `t`, with no event: for steps that
+        are pure delays, nothing in them depending on other cases (a file on its way to the OM, a fine being paid).
+        The case must not change stage meanwhile (its next step is at `t` or later). The change counts in the daily
+        backlog from the first count after `t` (`count_due`, as a change at `t` would have) and goes into the stage
+        log, in its place among the case's changes, when the run is settled, if the run reached `t` (`settle`).
+        Successive calls for a case are in time order."""
         prev = self._stage_of[cid]
         self._stage_of[cid] = stage
         self._ahead_case.append(cid)
         self._ahead_stage.append(stage)
         self._ahead_prev.append(prev)
         self._ahead_time.append(t)
-        day = math.ceil(t)
+        self._ahead_at.append(len(self._log_case))  # after the case's changes so far, before any still to come
+        # counted from the first daily count after `t`; a change due now after today's count, from tomorrow's
+        day = max(math.ceil(t), self._counted + 1)
         due = self._due.get(day)
         if due is None:
             due = self._due[day] = [0] * (len(Stage) + 1)  # the last slot takes -1 (no stage)
@@ -229,6 +234,7 @@ class CaseTable:
 
     def count_due(self, day: int) -> None:
         """Apply to the backlog counters the changes known ahead that fall in the day before the count at `day`."""
+        self._counted = day
         due = self._due.pop(day, None)
         if due is not None:
             counts = self.in_stage
@@ -237,39 +243,34 @@ class CaseTable:
 
     def settle(self, until: float) -> None:
         """At the end of a run that stopped before `until`: the changes known ahead that fall before `until` go into
-        the stage log (after the case's earlier changes, as they came after them); a case whose later changes the
-        run did not reach is left in the stage it was in."""
-        # copies, not views: the logs grow below, and an array.array cannot while numpy looks into it
+        the stage log where they belong among the case's own changes (after those logged before they were known:
+        the case changed stage no more until then); a case whose later changes the run did not reach is left in
+        the stage it was in."""
         t = np.array(self._ahead_time, dtype=np.float64)
         case = np.array(self._ahead_case, dtype=np.int32)
         stage = np.array(self._ahead_stage, dtype=np.int8)
         prev = np.array(self._ahead_prev, dtype=np.int8)
-        for log in (self._ahead_time, self._ahead_case, self._ahead_stage, self._ahead_prev):
+        at = np.array(self._ahead_at, dtype=np.int64)
+        for log in (self._ahead_time, self._ahead_case, self._ahead_stage, self._ahead_prev, self._ahead_at):
             del log[:]
+        self._due.clear()
         if case.size == 0:
             return
-        # the rule `enter_at` relies on: no stage change of a case is logged as it happens after one worked out
-        # ahead (it would belong after it in the log, and the daily counts would have been wrong meanwhile)
-        first_ahead = np.full(self.n, np.inf)
-        np.minimum.at(first_ahead, case, t)
-        logged_case = np.array(self._log_case, dtype=np.int32)
-        logged_t = np.array(self._log_time, dtype=np.float32)
-        late = logged_t > first_ahead[logged_case].astype(np.float32)
-        if late.any():
-            i = int(np.argmax(late))
-            raise RuntimeError(
-                f"case {int(logged_case[i])} changed stage at day {float(logged_t[i]):.3f}, after a change worked "
-                f"out ahead for day {float(first_ahead[logged_case[i]]):.3f} (CaseTable.enter_at is only for a "
-                "case's last steps)"
-            )
         reached = t < until
-        self._log_case.extend(case[reached].tolist())
-        self._log_stage.extend(stage[reached].tolist())
-        self._log_time.extend(t[reached].astype(np.float32).tolist())
+        # np.insert puts values given for the same place in the order given: a case's successive changes
+        for name, values, code in (
+            ("_log_case", case, "i"),
+            ("_log_stage", stage, "b"),
+            ("_log_time", t.astype(np.float32), "f"),
+        ):
+            merged = np.insert(np.frombuffer(getattr(self, name), dtype=values.dtype), at[reached], values[reached])
+            log = array(code)
+            log.frombytes(memoryview(merged.data).cast("B"))  # one copy, no bytes object in between
+            setattr(self, name, log)
+            del merged
         stage_of = self._stage_of
         for i in np.nonzero(~reached)[0][::-1].tolist():  # latest first: each case ends in its first change's prev
             stage_of[case.item(i)] = prev.item(i)
-        self._due.clear()
 
     def close_open_stages(self, now: float) -> None:
         """At the end of a run: time in a stage is counted up to `now` for cases still in one."""
