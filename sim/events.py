@@ -59,10 +59,11 @@ class Calendar:
     """The light-event schedule of one environment (`calendar(env)`): `after(delay, fn, cid)` calls `fn(cid)` in
     `delay` days, or at once for no delay (a step that takes no time is simply done: the case goes on); `later` is
     the same but always through an event, also for no delay (a station finishing a job, whose queue would otherwise
-    recurse); `at(t, fn, cid)` calls it at day `t` (not before now), for a time worked out ahead as a sum of
-    steps (`now + d1 + d2` is not always `now + (d1 + d2)` in floating point). Delays must already be Python floats (durations from `CaseDurations.get` and differences of event
-    times are). An event due on day `d`, with `d` at least two days after today's whole day, waits in `pending[d]`
-    until day `d - 1` (see the module docstring); `Model.release` empties `pending`."""
+    recurse); `at(t, fn, cid)` calls it at day `t` (not before now), for a time worked out ahead as a sum of steps
+    (`now + d1 + d2` is not always `now + (d1 + d2)` in floating point). Delays must already be Python floats
+    (durations from `CaseDurations.get` and differences of event times are). An event due on day `d`, with `d` at
+    least two days after today's whole day, waits in `pending[d]` until day `d - 1` (see the module docstring);
+    `Model.release` empties `pending`."""
 
     __slots__ = ("after", "later", "at", "pending")
 

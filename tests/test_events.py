@@ -197,3 +197,23 @@ def test_an_event_a_day_or_more_ahead_waits_off_the_heap_until_the_day_before():
     assert sorted(cal.pending) == [400]
     env.run()
     assert ran == [(d, d) for d in (0.5, 1.5, 2.0, 30.25, 30.75, 400.0)] and cal.pending == {}
+
+
+@pytest.mark.parametrize("hold", [True, False])
+def test_at_calls_at_exactly_the_time_given_even_where_now_plus_its_difference_is_not(hold):
+    """`Calendar.at(t)`: for a time worked out as a sum of steps, the event runs at `t` itself; `after(t - now)`
+    would run at `now + (t - now)`, which is not always `t` in floating point."""
+    from sim import events
+
+    events.HOLD_FAR_EVENTS = hold
+    try:
+        env = simpy.Environment(initial_time=221.69166627303505)
+        cal = events.calendar(env)
+    finally:
+        events.HOLD_FAR_EVENTS = True
+    t = 501.80161678276187
+    assert env.now + (t - env.now) != t  # the case this is for
+    seen = []
+    cal.at(t, lambda cid: seen.append((cid, env.now)), 7)
+    env.run()
+    assert seen == [(7, t)]
