@@ -61,9 +61,9 @@ def _national_run(queue, days: float, implementation: str = "ketensim"):
         model = Model(sc, 0)
         result = model.run()
         columns = result.columns
-        held = sum(len(b) for b in events.calendar(model.env).pending.values())
+        on_heap, held = model.schedule_at_end  # taken before the run drops what is left
         extra = {
-            "heap_entries_at_end": len(model.env._queue),
+            "heap_entries_at_end": on_heap,
             "held_back_at_end": held,
             "events": next(model.env._eid),  # SimPy numbers every event it schedules
         }
